@@ -1,0 +1,127 @@
+//! Library errors. Each variant carries what a user needs to act (file, reference, expected value).
+
+use std::path::PathBuf;
+
+use crate::import::records::ImportIssue;
+use crate::model::UnknownWord;
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What can go wrong. `Display` is French; [`Error::message`] gives either language.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user's input was rejected (exit code 1).
+    #[error("{fr}")]
+    Input { fr: String, en: String },
+    /// A reference that does not exist.
+    #[error("{kind} inconnu(e) : {reference}")]
+    NotFound { kind: &'static str, reference: String },
+    /// A reference that already exists.
+    #[error("{kind} déjà existant(e) : {reference}")]
+    Duplicate { kind: &'static str, reference: String },
+    /// An unknown vocabulary word.
+    #[error(transparent)]
+    Word(#[from] UnknownWord),
+    /// The file is not a recette store.
+    #[error("{} n'est pas une base recette (fichier laissé intact)", path.display())]
+    NotAStore { path: PathBuf },
+    /// The store was written by a newer recette.
+    #[error("{} a le schéma version {found}, plus récent que celui que cette version de recette connaît ({supported}) : mettez recette à jour (fichier laissé intact)", path.display())]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    /// No store at the given path.
+    #[error("aucune base recette à {} : lancez d'abord « recette init »", path.display())]
+    NoStore { path: PathBuf },
+    /// An import found problems; nothing was written.
+    #[error("import refusé : {} problème(s), rien n'a été écrit", issues.len())]
+    Import { issues: Vec<ImportIssue> },
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    /// SQLite failed.
+    #[error("base de données : {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Anything else, already worded.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    /// A rejected input, worded in both languages.
+    pub fn input(fr: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Input {
+            fr: fr.into(),
+            en: en.into(),
+        }
+    }
+
+    /// An I/O error on a path.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The message in the given language.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        if lang == Lang::Fr {
+            return self.to_string();
+        }
+        match self {
+            Error::Input { en, .. } => en.clone(),
+            Error::NotFound { kind, reference } => format!("unknown {}: {reference}", kind_en(kind)),
+            Error::Duplicate { kind, reference } => {
+                format!("{} already exists: {reference}", kind_en(kind))
+            }
+            Error::Word(w) => format!(
+                "unknown {} \"{}\"; accepted values: {}",
+                kind_en(w.kind),
+                w.word,
+                w.accepted
+            ),
+            Error::NotAStore { path } => {
+                format!("{} is not a recette store (file left untouched)", path.display())
+            }
+            Error::NewerSchema {
+                path,
+                found,
+                supported,
+            } => format!(
+                "{} has schema version {found}, newer than this recette knows ({supported}): upgrade recette (file left untouched)",
+                path.display()
+            ),
+            Error::NoStore { path } => {
+                format!("no recette store at {}: run \"recette init\" first", path.display())
+            }
+            Error::Import { issues } => {
+                format!("import rejected: {} problem(s), nothing was written", issues.len())
+            }
+            Error::Io { path, source } => format!("{}: {source}", path.display()),
+            Error::Sqlite(e) => format!("database: {e}"),
+            Error::Other(s) => s.clone(),
+        }
+    }
+}
+
+/// English name of an entity or vocabulary kind given in French.
+fn kind_en(kind: &str) -> &str {
+    match kind {
+        "exigence" => "requirement",
+        "cas de test" => "test case",
+        "livraison" => "delivery",
+        "campagne" => "campaign",
+        "anomalie" => "anomaly",
+        "stratégie" => "strategy",
+        "réserve" => "reservation",
+        "statut" => "status",
+        "criticité" => "criticality",
+        "sévérité" => "severity",
+        "statut d'anomalie" => "anomaly status",
+        "statut d'exigence" => "requirement status",
+        "décision" => "decision",
+        "phase" => "phase",
+        other => other,
+    }
+}

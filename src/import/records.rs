@@ -1,0 +1,254 @@
+//! Records produced by importers, before they reach the store.
+//!
+//! Importers read files and yield these records, each with the [`Origin`] it came from; they
+//! never touch the database. The store decides how to upsert them (see `store::import`).
+
+use serde::Serialize;
+use std::fmt;
+
+use crate::model::{AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, Step, TestKind};
+
+/// Where a record (or an error) comes from: file, sheet, row, column and header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// File name as given by the user.
+    pub file: String,
+    /// Sheet name (workbooks) or element path (XML), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// 1-based row (spreadsheets) or line (text and XML files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    /// Column letter (spreadsheets) or 1-based column number (text files), as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// Header of the column, as written in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+}
+
+impl Origin {
+    /// An origin naming only a file.
+    pub fn file(file: impl Into<String>) -> Origin {
+        Origin {
+            file: file.into(),
+            ..Origin::default()
+        }
+    }
+    /// The same origin at another sheet.
+    pub fn with_sheet(&self, sheet: impl Into<String>) -> Origin {
+        Origin {
+            sheet: Some(sheet.into()),
+            ..self.clone()
+        }
+    }
+    /// The same origin at another row/line.
+    pub fn with_row(&self, row: u64) -> Origin {
+        Origin {
+            row: Some(row),
+            ..self.clone()
+        }
+    }
+    /// The same origin at a column, with its header.
+    pub fn with_column(&self, column: impl Into<String>, header: Option<&str>) -> Origin {
+        Origin {
+            column: Some(column.into()),
+            header: header.map(str::to_string),
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    /// `cahier.xlsx › Cas de test › ligne 7 › C « Exigences couvertes »`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(s) = &self.sheet {
+            write!(f, " › {s}")?;
+        }
+        if let Some(r) = self.row {
+            write!(f, " › ligne {r}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, " › {c}")?;
+            if let Some(h) = &self.header {
+                write!(f, " « {h} »")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A problem found while reading a file: where, and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportIssue {
+    /// Where.
+    pub origin: Origin,
+    /// What is wrong and what was expected, in the user's language.
+    pub message: String,
+}
+
+impl fmt::Display for ImportIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} : {}", self.origin, self.message)
+    }
+}
+
+/// A requirement as read from a file. `None` fields are left unchanged on update.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RequirementRecord {
+    pub origin: Origin,
+    pub reference: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub criticality: Option<Criticality>,
+    pub category: Option<String>,
+    pub status: Option<ReqStatus>,
+    pub source: Option<String>,
+}
+
+/// A test case as read from a file. `None` fields are left unchanged on update; `steps` replace
+/// the stored steps when `Some`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TestCaseRecord {
+    pub origin: Origin,
+    pub reference: String,
+    pub title: Option<String>,
+    pub objective: Option<String>,
+    pub prerequisites: Option<String>,
+    pub steps: Option<Vec<Step>>,
+    pub kind: Option<TestKind>,
+    pub automation_key: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub priority: Option<String>,
+    pub category: Option<String>,
+    /// Requirements this test covers (links are added, never removed by an import).
+    pub requirement_refs: Vec<String>,
+}
+
+/// A requirement <-> test link as read from a file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LinkRecord {
+    pub origin: Origin,
+    pub requirement_ref: String,
+    pub test_ref: String,
+}
+
+/// The result of one test (manual execution written in a workbook).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultRecord {
+    pub origin: Origin,
+    pub test_ref: String,
+    pub status: ExecStatus,
+    /// Per-step statuses, by 1-based step number.
+    pub step_results: Vec<(u32, ExecStatus)>,
+    pub tester: Option<String>,
+    /// ISO 8601 date or date-time (`2026-03-14` or `2026-03-14T10:30:00`).
+    pub executed_at: Option<String>,
+    pub comment: Option<String>,
+    pub anomaly_refs: Vec<String>,
+    /// Campaign named in the file, if any (offline sheets carry it).
+    pub campaign_ref: Option<String>,
+    /// For offline sheets: the latest attempt known when the sheet was exported; a newer one in
+    /// the store is a conflict.
+    pub base_attempt: Option<u32>,
+}
+
+/// An anomaly as read from a file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AnomalyRecord {
+    pub origin: Origin,
+    pub reference: String,
+    pub title: Option<String>,
+    pub severity: Option<Severity>,
+    pub status: Option<AnomalyStatus>,
+}
+
+/// Everything an importer read from one input, with the problems it found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportBatch {
+    pub requirements: Vec<RequirementRecord>,
+    pub test_cases: Vec<TestCaseRecord>,
+    pub links: Vec<LinkRecord>,
+    pub results: Vec<ResultRecord>,
+    pub anomalies: Vec<AnomalyRecord>,
+    /// Sheets (or parts) that were recognised, with the kind they were read as.
+    pub sheets: Vec<SheetSummary>,
+    /// Problems; without `--partial`, any problem aborts the import.
+    pub issues: Vec<ImportIssue>,
+}
+
+/// How one sheet (or part of a file) was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SheetSummary {
+    pub file: String,
+    pub sheet: String,
+    /// `requirements`, `test_cases`, `links`, `results`, `anomalies`, or `ignored`.
+    pub kind: String,
+    /// Why it was ignored, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Data rows read.
+    pub rows: u64,
+}
+
+impl ImportBatch {
+    /// Appends another batch.
+    pub fn extend(&mut self, other: ImportBatch) {
+        self.requirements.extend(other.requirements);
+        self.test_cases.extend(other.test_cases);
+        self.links.extend(other.links);
+        self.results.extend(other.results);
+        self.anomalies.extend(other.anomalies);
+        self.sheets.extend(other.sheets);
+        self.issues.extend(other.issues);
+    }
+}
+
+/// One result of an automated test, as read from a JUnit, Robot, NUnit, TRX, xUnit, TestNG or
+/// CTRF file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AutomatedResult {
+    /// Where the test case element starts (file and line).
+    pub origin: Origin,
+    /// Format it was read from (`junit`, `robot`, ...).
+    pub format: String,
+    /// Enclosing suites, outermost first.
+    pub suite_path: Vec<String>,
+    /// Class name, when the format has one.
+    pub classname: Option<String>,
+    /// Test name.
+    pub name: String,
+    /// Final status (after retries).
+    pub status: ExecStatus,
+    /// Duration in milliseconds.
+    pub duration_ms: Option<f64>,
+    /// Short message (failure or skip message).
+    pub message: Option<String>,
+    /// Failure or error text (stack trace), cut to a documented limit.
+    pub failure_text: Option<String>,
+    /// Start time as written (ISO 8601 when the format gives one).
+    pub start_time: Option<String>,
+    /// Properties, tags, categories and traits as (name, value); tags have an empty name.
+    pub properties: Vec<(String, String)>,
+    /// Tags / categories / groups.
+    pub tags: Vec<String>,
+    /// How many times it was re-run.
+    pub retries: u32,
+    /// Failed at least once then passed.
+    pub flaky: bool,
+    /// Standard output and error, cut to a documented limit.
+    pub stdout: Option<String>,
+}
+
+impl AutomatedResult {
+    /// `suite/class/name`, the key automation keys are matched against.
+    pub fn key(&self) -> String {
+        let mut parts: Vec<&str> = self.suite_path.iter().map(String::as_str).collect();
+        if let Some(c) = &self.classname {
+            parts.push(c);
+        }
+        parts.push(&self.name);
+        parts.join("/")
+    }
+}

@@ -1,0 +1,13 @@
+//! recette — test qualification and acceptance management.
+//!
+//! The flow is import -> store -> trace -> report: importers read vendor files into records
+//! ([`import`]), the [`store`] persists them in one SQLite file, [`trace`] computes coverage and
+//! statuses, [`verdict`] evaluates exit criteria, and [`report`] renders what people sign.
+//! The binary (`src/main.rs` and [`cli`]) is a thin layer of commands over this library.
+
+pub mod error;
+pub mod i18n;
+pub mod import;
+pub mod model;
+
+pub use error::{Error, Result};
