@@ -16,10 +16,16 @@ pub enum Error {
     Input { fr: String, en: String },
     /// A reference that does not exist.
     #[error("{kind} inconnu(e) : {reference}")]
-    NotFound { kind: &'static str, reference: String },
+    NotFound {
+        kind: &'static str,
+        reference: String,
+    },
     /// A reference that already exists.
     #[error("{kind} déjà existant(e) : {reference}")]
-    Duplicate { kind: &'static str, reference: String },
+    Duplicate {
+        kind: &'static str,
+        reference: String,
+    },
     /// An unknown vocabulary word.
     #[error(transparent)]
     Word(#[from] UnknownWord),
@@ -28,7 +34,11 @@ pub enum Error {
     NotAStore { path: PathBuf },
     /// The store was written by a newer recette.
     #[error("{} a le schéma version {found}, plus récent que celui que cette version de recette connaît ({supported}) : mettez recette à jour (fichier laissé intact)", path.display())]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     /// No store at the given path.
     #[error("aucune base recette à {} : lancez d'abord « recette init »", path.display())]
     NoStore { path: PathBuf },
@@ -37,7 +47,10 @@ pub enum Error {
     Import { issues: Vec<ImportIssue> },
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// SQLite failed.
     #[error("base de données : {0}")]
     Sqlite(#[from] rusqlite::Error),

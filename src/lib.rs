@@ -5,9 +5,14 @@
 //! statuses, [`verdict`] evaluates exit criteria, and [`report`] renders what people sign.
 //! The binary (`src/main.rs` and [`cli`]) is a thin layer of commands over this library.
 
+pub mod cli;
+pub mod demo;
+pub mod entities;
 pub mod error;
 pub mod i18n;
 pub mod import;
+pub mod indicators;
 pub mod model;
+pub mod store;
 
 pub use error::{Error, Result};

@@ -1,0 +1,218 @@
+//! The command-line interface: typed options per command, each command a thin call into the
+//! library, output as terminal tables or stable JSON.
+
+mod anomaly;
+mod campaign;
+mod output;
+mod req;
+mod status;
+mod test;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::store::{Context, Store};
+
+/// Exit code of a successful command.
+pub const EXIT_OK: i32 = 0;
+/// Exit code of a command whose input was rejected or whose check failed.
+pub const EXIT_REJECTED: i32 = 1;
+/// Exit code of a usage error (unknown option, missing argument).
+pub const EXIT_USAGE: i32 = 2;
+
+/// recette — gestion de la recette : exigences, cas de test, campagnes, anomalies, traçabilité,
+/// PV de recette.
+///
+/// Codes de sortie : 0 succès, 1 entrée refusée ou contrôle en échec, 2 erreur d'usage.
+#[derive(Debug, Parser)]
+#[command(name = "recette", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Base recette (fichier SQLite). Défaut : $RECETTE_DB, sinon ./recette.db
+    #[arg(long, global = true, env = "RECETTE_DB", value_name = "FICHIER")]
+    pub db: Option<PathBuf>,
+    /// Auteur des modifications (journal d'audit). Défaut : $RECETTE_USER, sinon l'utilisateur système
+    #[arg(long = "as", global = true, env = "RECETTE_USER", value_name = "NOM")]
+    pub actor: Option<String>,
+    /// Langue des messages et rapports : fr (défaut) ou en
+    #[arg(long, global = true, env = "RECETTE_LANG", value_name = "fr|en")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Crée une base recette vide
+    Init(InitArgs),
+    /// Exigences : add, list, show, edit
+    #[command(subcommand)]
+    Req(req::ReqCommand),
+    /// Cas de test : add, list, show
+    #[command(subcommand)]
+    Test(test::TestCommand),
+    /// Liens exigence <-> cas de test : add, rm, list, review
+    #[command(subcommand)]
+    Link(req::LinkCommand),
+    /// Livraisons du prestataire : add, list
+    #[command(subcommand)]
+    Delivery(campaign::DeliveryCommand),
+    /// Campagnes de recette : create, add, list, show
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
+    /// Enregistre le résultat d'un cas de test dans une campagne
+    Run(campaign::RunArgs),
+    /// Anomalies : add, list, set
+    #[command(subcommand)]
+    Anomaly(anomaly::AnomalyCommand),
+    /// Tableau de bord : campagnes, statuts, taux, anomalies
+    Status(status::StatusArgs),
+    /// Journal d'audit
+    Log(status::LogArgs),
+    /// Construit un projet de démonstration complet (immatriculation de véhicules)
+    Demo(DemoArgs),
+}
+
+/// `recette init`
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Nom du projet
+    #[arg(long, default_value = "Projet")]
+    pub project: String,
+}
+
+/// `recette demo`
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Dossier de sortie (base recette.db et rapports)
+    #[arg(long, default_value = "recette-demo")]
+    pub out: PathBuf,
+    /// Sortie JSON du tableau de bord
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Settings every command receives, resolved from flags and environment.
+pub struct Env {
+    pub db: PathBuf,
+    pub lang: Lang,
+    pub ctx: Context,
+}
+
+impl Env {
+    /// Opens the store.
+    pub fn open(&self) -> Result<Store> {
+        Store::open(&self.db, self.ctx.clone())
+    }
+
+    /// Picks the French or English text.
+    pub fn t<'a>(&self, fr: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(fr, en)
+    }
+}
+
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "inconnu".to_string())
+}
+
+/// Resolves global settings.
+pub fn env_from(cli: &Cli) -> Result<Env> {
+    let lang = match &cli.lang {
+        None => Lang::Fr,
+        Some(s) => Lang::parse(s).ok_or_else(|| {
+            Error::input(
+                format!("langue inconnue « {s} » : attendu fr ou en"),
+                format!("unknown language \"{s}\": expected fr or en"),
+            )
+        })?,
+    };
+    let fixed_now = std::env::var("RECETTE_NOW").ok().filter(|s| !s.is_empty());
+    Ok(Env {
+        db: cli
+            .db
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("recette.db")),
+        lang,
+        ctx: Context {
+            actor: cli
+                .actor
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(os_user),
+            fixed_now,
+        },
+    })
+}
+
+/// Runs the parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let lang = cli
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    let result = env_from(&cli).and_then(|env| dispatch(cli.command, &env));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            report_error(&e, lang);
+            EXIT_REJECTED
+        }
+    }
+}
+
+/// Prints an error the way users read it: one line, then the details (import problems).
+pub fn report_error(e: &Error, lang: Lang) {
+    eprintln!("{} {}", lang.pick("erreur :", "error:"), e.message(lang));
+    if let Error::Import { issues } = e {
+        for i in issues.iter().take(200) {
+            eprintln!("  - {i}");
+        }
+        if issues.len() > 200 {
+            eprintln!("  … {} {}", issues.len() - 200, lang.pick("autres", "more"));
+        }
+    }
+}
+
+fn dispatch(command: Command, env: &Env) -> Result<i32> {
+    match command {
+        Command::Init(a) => {
+            Store::init(&env.db, env.ctx.clone(), &a.project)?;
+            println!(
+                "{} {}",
+                env.t("Base recette créée :", "Recette store created:"),
+                env.db.display()
+            );
+            Ok(EXIT_OK)
+        }
+        Command::Req(c) => req::run(c, env),
+        Command::Test(c) => test::run(c, env),
+        Command::Link(c) => req::run_link(c, env),
+        Command::Delivery(c) => campaign::run_delivery(c, env),
+        Command::Campaign(c) => campaign::run(c, env),
+        Command::Run(a) => campaign::run_execution(a, env),
+        Command::Anomaly(c) => anomaly::run(c, env),
+        Command::Status(a) => status::run(a, env),
+        Command::Log(a) => status::run_log(a, env),
+        Command::Demo(a) => {
+            let store = crate::demo::build(&a.out, env.ctx.clone(), env.lang)?;
+            if !a.json {
+                println!(
+                    "{} {}\n",
+                    env.t(
+                        "Projet de démonstration créé dans",
+                        "Demo project created in"
+                    ),
+                    a.out.display()
+                );
+            }
+            status::print_dashboard(&store, env.lang, a.json, None)?;
+            Ok(EXIT_OK)
+        }
+    }
+}

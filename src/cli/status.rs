@@ -1,0 +1,175 @@
+//! `recette status` (dashboard) and `recette log` (audit trail).
+
+use clap::Args;
+use serde::Serialize;
+
+use super::output::{json, Table};
+use super::{Env, EXIT_OK};
+use crate::entities::Campaign;
+use crate::error::Result;
+use crate::i18n::{percent, Lang};
+use crate::indicators::{AnomalyCounts, CampaignIndicators};
+use crate::model::{ExecStatus, Severity};
+use crate::store::{AuditFilter, Store};
+
+/// `recette status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Seulement cette campagne
+    #[arg(long)]
+    pub campaign: Option<String>,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `recette log`
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Type d'objet (exigence, cas de test, campagne, exécution, anomalie, lien...)
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Référence
+    #[arg(long = "ref")]
+    pub reference: Option<String>,
+    /// Nombre d'entrées (les plus récentes)
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct CampaignDashboard {
+    #[serde(flatten)]
+    campaign: Campaign,
+    indicators: CampaignIndicators,
+}
+
+#[derive(Serialize)]
+struct Dashboard {
+    project: String,
+    requirements: usize,
+    test_cases: usize,
+    campaigns: Vec<CampaignDashboard>,
+    anomalies: AnomalyCounts,
+}
+
+/// Prints the dashboard (all campaigns, or one).
+pub fn print_dashboard(store: &Store, lang: Lang, as_json: bool, only: Option<&str>) -> Result<()> {
+    let t = |fr, en| lang.pick(fr, en);
+    let campaigns = match only {
+        Some(c) => vec![store.campaign(c)?],
+        None => store.campaigns()?,
+    };
+    let mut rows = Vec::new();
+    for c in campaigns {
+        let tests = store.campaign_tests(&c.reference)?;
+        rows.push(CampaignDashboard {
+            indicators: CampaignIndicators::compute(&tests),
+            campaign: c,
+        });
+    }
+    let anomalies = store.anomalies()?;
+    let d = Dashboard {
+        project: store.project_value("name")?.unwrap_or_default(),
+        requirements: store.requirements()?.len(),
+        test_cases: store.test_cases()?.len(),
+        campaigns: rows,
+        anomalies: AnomalyCounts::compute(&anomalies),
+    };
+    if as_json {
+        return json(&d);
+    }
+    println!(
+        "{} {} — {} {}, {} {}",
+        t("Projet", "Project"),
+        d.project,
+        d.requirements,
+        t("exigences", "requirements"),
+        d.test_cases,
+        t("cas de test", "test cases")
+    );
+    println!();
+    let mut tab = Table::new(&[
+        t("Campagne", "Campaign"),
+        "Phase",
+        "Tests",
+        ExecStatus::Passed.label(lang),
+        ExecStatus::Failed.label(lang),
+        ExecStatus::Blocked.label(lang),
+        ExecStatus::NotRun.label(lang),
+        t("N/A", "N/A"),
+        t("Exécution", "Executed"),
+        t("Réussite", "Passed"),
+    ]);
+    for r in &d.campaigns {
+        let i = &r.indicators;
+        tab.row(vec![
+            r.campaign.reference.clone(),
+            r.campaign.phase.label(lang).to_string(),
+            i.tests.to_string(),
+            i.count(ExecStatus::Passed).to_string(),
+            i.count(ExecStatus::Failed).to_string(),
+            i.count(ExecStatus::Blocked).to_string(),
+            (i.count(ExecStatus::NotRun) + i.count(ExecStatus::InProgress)).to_string(),
+            i.count(ExecStatus::NotApplicable).to_string(),
+            percent(lang, i.execution_rate),
+            percent(lang, i.pass_rate),
+        ]);
+    }
+    tab.print(t("Aucune campagne.", "No campaign."));
+    println!();
+    let mut tab = Table::new(&[
+        t("Anomalies", "Anomalies"),
+        t("Ouvertes", "Open"),
+        t("Total", "Total"),
+    ]);
+    for s in Severity::ALL {
+        tab.row(vec![
+            s.label(lang).to_string(),
+            d.anomalies.open(*s).to_string(),
+            d.anomalies
+                .total
+                .get(s.code())
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
+        ]);
+    }
+    tab.print("");
+    Ok(())
+}
+
+/// Runs `recette status`.
+pub fn run(a: StatusArgs, env: &Env) -> Result<i32> {
+    let store = env.open()?;
+    print_dashboard(&store, env.lang, a.json, a.campaign.as_deref())?;
+    Ok(EXIT_OK)
+}
+
+/// Runs `recette log`.
+pub fn run_log(a: LogArgs, env: &Env) -> Result<i32> {
+    let store = env.open()?;
+    let entries = store.audit_log(&AuditFilter {
+        entity: a.entity,
+        reference: a.reference,
+        limit: a.limit,
+    })?;
+    if a.json {
+        return json(&entries).map(|_| EXIT_OK);
+    }
+    let mut t = Table::new(&[
+        env.t("Date", "Date"),
+        env.t("Auteur", "Actor"),
+        env.t("Action", "Action"),
+        env.t("Objet", "Entity"),
+        env.t("Réf.", "Ref"),
+    ]);
+    for e in entries {
+        t.row(vec![e.at, e.actor, e.action, e.entity, e.reference]);
+    }
+    t.print(env.t("Journal vide.", "Empty log."));
+    Ok(EXIT_OK)
+}

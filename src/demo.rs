@@ -1,0 +1,470 @@
+//! `recette demo`: a realistic project built from data embedded in the binary — the acceptance
+//! of a vehicle-registration system (SIV-NC) delivered in two versions.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::model::{AnomalyStatus, Criticality, ExecStatus, Phase, Severity, Step, TestKind};
+use crate::store::{
+    AnomalyPatch, Context, NewCampaign, NewDelivery, RequirementPatch, RunInput, Selection, Store,
+    TestCasePatch, Tx,
+};
+
+/// Requirements: (ref, criticality, category, title, description).
+const REQUIREMENTS: &[(&str, &str, &str, &str, &str)] = &[
+    ("EXI-IMM-001", "critique", "Immatriculation", "Immatriculer un véhicule neuf", "Le système attribue un numéro d'immatriculation unique au format NC (6 chiffres + province) à tout véhicule neuf dont le dossier est complet."),
+    ("EXI-IMM-002", "critique", "Immatriculation", "Contrôler l'unicité du numéro VIN", "Le système refuse l'immatriculation d'un véhicule dont le numéro VIN (17 caractères) est déjà enregistré, et affiche le dossier existant."),
+    ("EXI-IMM-003", "majeure", "Immatriculation", "Immatriculer un véhicule importé", "Le système permet l'immatriculation d'un véhicule importé sur présentation du certificat de conformité et du quitus douanier."),
+    ("EXI-IMM-004", "majeure", "Immatriculation", "Éditer le certificat d'immatriculation", "Le système produit le certificat d'immatriculation au format PDF/A, conforme au modèle réglementaire, dans les 5 secondes."),
+    ("EXI-IMM-005", "mineure", "Immatriculation", "Réserver un numéro personnalisé", "L'usager peut réserver un numéro personnalisé disponible pour une durée de 30 jours."),
+    ("EXI-IMM-006", "critique", "Immatriculation", "Calculer la taxe d'immatriculation", "Le système calcule la taxe selon la puissance fiscale, l'énergie et la province, selon le barème en vigueur à la date de la demande."),
+    ("EXI-CES-001", "critique", "Cession", "Enregistrer une déclaration de cession", "Le vendeur déclare la cession en ligne ; le système horodate la déclaration et la notifie à l'acquéreur."),
+    ("EXI-CES-002", "majeure", "Cession", "Changement de titulaire", "L'acquéreur demande le changement de titulaire dans les 30 jours suivant la cession ; le système émet un nouveau certificat."),
+    ("EXI-CES-003", "majeure", "Cession", "Refuser la cession d'un véhicule gagé", "Le système bloque la cession d'un véhicule faisant l'objet d'un gage ou d'une opposition et en informe le vendeur."),
+    ("EXI-CES-004", "mineure", "Cession", "Historique des titulaires", "L'agent consulte l'historique complet des titulaires d'un véhicule avec les dates de cession."),
+    ("EXI-CT-001", "critique", "Contrôle technique", "Recevoir les résultats du contrôle technique", "Le système reçoit les procès-verbaux de contrôle technique des centres agréés par échange de fichiers sécurisé, au plus tard à J+1."),
+    ("EXI-CT-002", "majeure", "Contrôle technique", "Bloquer un véhicule en contre-visite dépassée", "Un véhicule dont la contre-visite n'a pas été faite dans les 2 mois est signalé et ne peut pas être cédé."),
+    ("EXI-CT-003", "mineure", "Contrôle technique", "Rappel d'échéance de contrôle", "Le système envoie un rappel par courriel 30 jours avant l'échéance du contrôle technique."),
+    ("EXI-PAI-001", "critique", "Paiement", "Paiement en ligne sécurisé", "L'usager paie les taxes par carte bancaire via le télépaiement public (3-D Secure) ; aucune donnée de carte n'est conservée."),
+    ("EXI-PAI-002", "critique", "Paiement", "Rapprochement des paiements", "Chaque paiement confirmé est rapproché de sa demande ; un paiement sans demande est signalé au régisseur."),
+    ("EXI-PAI-003", "majeure", "Paiement", "Remboursement d'un trop-perçu", "Le régisseur déclenche le remboursement d'un trop-perçu ; l'opération est tracée."),
+    ("EXI-PAI-004", "mineure", "Paiement", "Reçu de paiement", "L'usager reçoit un reçu de paiement par courriel et peut le télécharger depuis son espace."),
+    ("EXI-SEC-001", "critique", "Sécurité", "Authentification forte des agents", "Les agents s'authentifient par mot de passe et second facteur ; 5 échecs consécutifs verrouillent le compte."),
+    ("EXI-SEC-002", "critique", "Sécurité", "Habilitations par rôle", "Chaque action est soumise aux habilitations du rôle (guichetier, superviseur, régisseur, administrateur)."),
+    ("EXI-SEC-003", "majeure", "Sécurité", "Journal des accès", "Toute consultation ou modification d'un dossier est journalisée (qui, quand, quoi) et conservée 5 ans."),
+    ("EXI-SEC-004", "majeure", "Sécurité", "Protection des données personnelles", "Les données personnelles sont chiffrées au repos et l'usager peut exercer ses droits d'accès et de rectification."),
+    ("EXI-PERF-001", "majeure", "Performance", "Temps de réponse des écrans", "95 % des écrans s'affichent en moins de 2 secondes avec 200 agents connectés."),
+    ("EXI-PERF-002", "mineure", "Performance", "Traitement de masse nocturne", "Le traitement nocturne des retours de contrôle technique (50 000 PV) se termine en moins de 2 heures."),
+    ("EXI-ACC-001", "majeure", "Accessibilité", "Conformité RGAA du portail usager", "Le portail usager respecte le RGAA 4.1 au niveau AA."),
+    ("EXI-ACC-002", "mineure", "Accessibilité", "Portail bilingue", "Les écrans du portail usager existent en français et en anglais."),
+    ("EXI-EXP-001", "majeure", "Exploitation", "Sauvegarde et restauration", "La base est sauvegardée chaque nuit ; une restauration complète est possible en moins de 4 heures."),
+    ("EXI-EXP-002", "majeure", "Exploitation", "Supervision", "Les composants exposent leur état à l'outil de supervision du gouvernement."),
+    ("EXI-EXP-003", "mineure", "Exploitation", "Purge des dossiers anciens", "Les dossiers clos depuis plus de 10 ans sont archivés puis purgés selon la politique d'archivage."),
+    ("EXI-INT-001", "critique", "Interfaces", "Échange avec le fichier des permis", "Le système vérifie la validité du permis du titulaire auprès du fichier des permis de conduire."),
+    ("EXI-INT-002", "majeure", "Interfaces", "Export statistique trimestriel", "Un export trimestriel anonymisé des immatriculations est produit pour l'institut de la statistique (ISEE)."),
+];
+
+/// Test cases: (ref, kind, tags, covers, title, steps "action => expected | ...").
+const TESTS: &[(&str, &str, &str, &str, &str, &str)] = &[
+    ("CT-IMM-001", "manual", "smoke", "EXI-IMM-001", "Immatriculation d'un véhicule neuf complet", "Se connecter en guichetier => Le tableau de bord s'affiche | Saisir un dossier de véhicule neuf complet => Le dossier est accepté | Valider la demande => Un numéro au format NC est attribué"),
+    ("CT-IMM-002", "manual", "", "EXI-IMM-001", "Immatriculation refusée pour dossier incomplet", "Saisir un dossier sans justificatif de domicile => Le système signale la pièce manquante | Tenter de valider => La validation est refusée"),
+    ("CT-IMM-003", "manual", "smoke", "EXI-IMM-002", "Refus d'un VIN déjà enregistré", "Saisir un VIN déjà immatriculé => Un message indique le doublon | Ouvrir le lien proposé => Le dossier existant s'affiche"),
+    ("CT-IMM-004", "manual", "", "EXI-IMM-002", "Contrôle du format du VIN", "Saisir un VIN de 16 caractères => Le format est refusé | Saisir un VIN contenant la lettre O => Le format est refusé"),
+    ("CT-IMM-005", "manual", "", "EXI-IMM-003", "Immatriculation d'un véhicule importé", "Saisir un véhicule importé avec quitus douanier => Le dossier est accepté | Joindre le certificat de conformité => La pièce est enregistrée | Valider => Le numéro est attribué"),
+    ("CT-IMM-006", "manual", "", "EXI-IMM-004", "Édition du certificat d'immatriculation", "Ouvrir un dossier immatriculé => Le dossier s'affiche | Éditer le certificat => Un PDF/A conforme est produit en moins de 5 s"),
+    ("CT-IMM-007", "manual", "", "EXI-IMM-005", "Réservation d'un numéro personnalisé", "Rechercher un numéro disponible => Le numéro est proposé | Réserver le numéro => La réservation expire dans 30 jours"),
+    ("CT-IMM-008", "manual", "calcul", "EXI-IMM-006", "Taxe d'un véhicule essence en Province Sud", "Saisir un véhicule 7 CV essence en Province Sud => La taxe affichée correspond au barème"),
+    ("CT-IMM-009", "manual", "calcul", "EXI-IMM-006", "Taxe d'un véhicule électrique en Province Nord", "Saisir un véhicule électrique en Province Nord => L'exonération est appliquée"),
+    ("CT-IMM-010", "manual", "calcul", "EXI-IMM-006", "Changement de barème au 1er janvier", "Saisir une demande datée du 31/12 => L'ancien barème s'applique | Saisir une demande datée du 01/01 => Le nouveau barème s'applique"),
+    ("CT-CES-001", "manual", "smoke", "EXI-CES-001", "Déclaration de cession en ligne", "Se connecter en usager vendeur => L'espace usager s'affiche | Déclarer la cession => La déclaration est horodatée | Vérifier la boîte de l'acquéreur => La notification est reçue"),
+    ("CT-CES-002", "manual", "", "EXI-CES-002", "Changement de titulaire dans le délai", "Demander le changement de titulaire à J+10 => La demande est acceptée | Payer la taxe => Un nouveau certificat est émis"),
+    ("CT-CES-003", "manual", "", "EXI-CES-002", "Changement de titulaire hors délai", "Demander le changement de titulaire à J+45 => Une pénalité de retard est appliquée"),
+    ("CT-CES-004", "manual", "", "EXI-CES-003", "Cession d'un véhicule gagé", "Déclarer la cession d'un véhicule gagé => La cession est bloquée | Consulter la notification au vendeur => Le motif du blocage est indiqué"),
+    ("CT-CES-005", "manual", "", "EXI-CES-004", "Historique des titulaires", "Ouvrir l'historique d'un véhicule cédé 3 fois => Les 4 titulaires apparaissent avec leurs dates"),
+    ("CT-CT-001", "automated", "interface", "EXI-CT-001", "Réception d'un lot de PV de contrôle technique", "Déposer un lot de 100 PV => Les 100 PV sont intégrés | Consulter un véhicule du lot => Le dernier contrôle apparaît"),
+    ("CT-CT-002", "manual", "", "EXI-CT-002", "Blocage en contre-visite dépassée", "Simuler une contre-visite dépassée => Le véhicule est signalé | Tenter une cession => La cession est refusée"),
+    ("CT-CT-003", "manual", "", "EXI-CT-003", "Rappel d'échéance de contrôle", "Avancer l'horloge à J-30 de l'échéance => Le courriel de rappel est envoyé"),
+    ("CT-PAI-001", "manual", "smoke", "EXI-PAI-001", "Paiement par carte 3-D Secure", "Payer une taxe par carte => La redirection 3-D Secure a lieu | Confirmer le paiement => La demande passe au statut payé"),
+    ("CT-PAI-002", "manual", "", "EXI-PAI-001", "Absence de conservation des données de carte", "Payer une taxe par carte => Le paiement aboutit | Inspecter la base et les journaux => Aucun numéro de carte n'est présent"),
+    ("CT-PAI-003", "manual", "", "EXI-PAI-002", "Rapprochement automatique des paiements", "Lancer le rapprochement du jour => Chaque paiement est rapproché | Injecter un paiement orphelin => Le régisseur est alerté"),
+    ("CT-PAI-004", "manual", "", "EXI-PAI-003", "Remboursement d'un trop-perçu", "Déclencher un remboursement => L'opération est tracée avec le nom du régisseur"),
+    ("CT-PAI-005", "manual", "", "EXI-PAI-004", "Reçu de paiement", "Payer une taxe => Le reçu est envoyé par courriel | Télécharger le reçu depuis l'espace => Le PDF est conforme"),
+    ("CT-SEC-001", "manual", "smoke", "EXI-SEC-001", "Authentification à deux facteurs", "Saisir identifiant et mot de passe => Le second facteur est demandé | Saisir le code reçu => L'accès est accordé"),
+    ("CT-SEC-002", "manual", "", "EXI-SEC-001", "Verrouillage après 5 échecs", "Saisir 5 mots de passe faux => Le compte est verrouillé | Tenter un 6e essai correct => L'accès est refusé"),
+    ("CT-SEC-003", "manual", "", "EXI-SEC-002", "Habilitations du guichetier", "Se connecter en guichetier => Le menu régie n'apparaît pas | Appeler l'URL de la régie => Un refus d'accès est renvoyé"),
+    ("CT-SEC-004", "manual", "", "EXI-SEC-002", "Habilitations du superviseur", "Se connecter en superviseur => Les validations en attente s'affichent"),
+    ("CT-SEC-005", "manual", "", "EXI-SEC-003", "Journalisation des consultations", "Consulter un dossier => Une trace est écrite | Ouvrir le journal des accès => La consultation apparaît avec l'agent et l'heure"),
+    ("CT-SEC-006", "manual", "", "EXI-SEC-004", "Droit d'accès de l'usager", "Demander l'export de ses données => Un export complet est fourni"),
+    ("CT-PERF-001", "automated", "performance", "EXI-PERF-001", "Tir de charge 200 agents", "Lancer le scénario de charge 200 agents => 95 % des écrans en moins de 2 s"),
+    ("CT-PERF-002", "automated", "performance", "EXI-PERF-002", "Traitement nocturne de 50 000 PV", "Lancer le traitement sur 50 000 PV => Le traitement finit en moins de 2 h"),
+    ("CT-ACC-001", "manual", "", "EXI-ACC-001", "Audit RGAA du portail", "Auditer les 15 pages de l'échantillon => Taux de conformité AA atteint"),
+    ("CT-ACC-002", "manual", "", "EXI-ACC-002", "Portail en anglais", "Basculer le portail en anglais => Tous les libellés sont traduits"),
+    ("CT-EXP-001", "manual", "exploitation", "EXI-EXP-001", "Restauration complète", "Restaurer la sauvegarde de la nuit => Le service redémarre en moins de 4 h avec les données de la veille"),
+    ("CT-EXP-002", "manual", "exploitation", "EXI-EXP-002", "Remontée de supervision", "Arrêter le service d'édition => L'alerte apparaît dans la supervision"),
+    ("CT-INT-001", "automated", "interface", "EXI-INT-001", "Vérification du permis du titulaire", "Saisir un titulaire au permis valide => Le contrôle est positif | Saisir un titulaire au permis suspendu => Le contrôle est négatif"),
+    ("CT-INT-002", "manual", "interface", "EXI-INT-002", "Export trimestriel ISEE", "Lancer l'export du trimestre => Le fichier est produit sans donnée nominative"),
+    ("CT-NR-001", "manual", "smoke,non-regression", "EXI-IMM-001,EXI-PAI-001", "Parcours complet : immatriculation et paiement", "Saisir un dossier complet => Le dossier est accepté | Payer la taxe => Le paiement est confirmé | Éditer le certificat => Le certificat est produit"),
+    ("CT-NR-002", "manual", "non-regression", "EXI-CES-001,EXI-CES-002", "Parcours complet : cession et changement de titulaire", "Déclarer une cession => La déclaration est horodatée | Demander le changement de titulaire => Le nouveau certificat est émis"),
+    ("CT-NR-003", "manual", "non-regression", "EXI-SEC-002,EXI-SEC-003", "Parcours superviseur avec journalisation", "Valider une demande en superviseur => La demande est validée | Consulter le journal => L'action est tracée"),
+];
+
+/// Anomalies: (ref, severity, title, found in).
+const ANOMALIES: &[(&str, &str, &str, &str)] = &[
+    (
+        "FA-001",
+        "bloquante",
+        "Le calcul de la taxe ignore l'exonération des véhicules électriques",
+        "LIV-1.0",
+    ),
+    (
+        "FA-002",
+        "majeure",
+        "La cession d'un véhicule gagé n'est pas bloquée",
+        "LIV-1.0",
+    ),
+    (
+        "FA-003",
+        "majeure",
+        "Le compte n'est pas verrouillé après 5 échecs d'authentification",
+        "LIV-1.0",
+    ),
+    (
+        "FA-004",
+        "mineure",
+        "Libellés non traduits sur la page de paiement en anglais",
+        "LIV-1.0",
+    ),
+    (
+        "FA-005",
+        "majeure",
+        "Le certificat PDF n'est pas au format PDF/A",
+        "LIV-1.0",
+    ),
+    (
+        "FA-006",
+        "bloquante",
+        "Environnement de recette sans accès au fichier des permis",
+        "LIV-1.0",
+    ),
+    (
+        "FA-007",
+        "mineure",
+        "Le reçu de paiement affiche la date au format américain",
+        "LIV-1.1",
+    ),
+];
+
+/// Results of the first campaign that are not `passed`: (test, status, comment, anomalies).
+const VABF1_NOT_PASSED: &[(&str, &str, &str, &str)] = &[
+    (
+        "CT-IMM-006",
+        "KO",
+        "PDF produit mais non conforme PDF/A (validation veraPDF en échec)",
+        "FA-005",
+    ),
+    (
+        "CT-IMM-009",
+        "KO",
+        "Taxe de 12 400 F calculée au lieu de l'exonération",
+        "FA-001",
+    ),
+    (
+        "CT-CES-004",
+        "KO",
+        "La cession aboutit malgré le gage inscrit",
+        "FA-002",
+    ),
+    (
+        "CT-SEC-002",
+        "Non conforme",
+        "Aucun verrouillage après 5 échecs",
+        "FA-003",
+    ),
+    (
+        "CT-ACC-002",
+        "KO",
+        "Page de paiement partiellement en français",
+        "FA-004",
+    ),
+    (
+        "CT-INT-001",
+        "Bloqué",
+        "Fichier des permis inaccessible depuis la recette",
+        "FA-006",
+    ),
+    (
+        "CT-PERF-002",
+        "Bloqué",
+        "Jeu de 50 000 PV non livré par le prestataire",
+        "",
+    ),
+    (
+        "CT-EXP-001",
+        "Non passé",
+        "Planifié la semaine prochaine avec l'exploitant",
+        "",
+    ),
+    ("CT-EXP-002", "Non passé", "", ""),
+    (
+        "CT-ACC-001",
+        "N/A",
+        "Audit RGAA confié à un prestataire externe",
+        "",
+    ),
+];
+
+/// Testers of the demo, assigned in turn.
+const TESTERS: &[&str] = &["Marie Wamytan", "Jean-Pierre Gope", "Sylvie Nouvel"];
+
+fn patch_tx(tx: &mut Tx<'_>) -> Result<()> {
+    for (r, crit, cat, title, desc) in REQUIREMENTS {
+        tx.add_requirement(
+            r,
+            &RequirementPatch {
+                title: Some((*title).into()),
+                description: Some((*desc).into()),
+                criticality: Some(Criticality::parse(crit)?),
+                category: Some((*cat).into()),
+                status: None,
+                source: Some("CCTP SIV-NC v2.1".into()),
+            },
+        )?;
+    }
+    for (r, kind, tags, covers, title, steps) in TESTS {
+        let steps: Vec<Step> = steps.split(" | ").map(Step::parse_cli).collect();
+        tx.add_test_case(
+            r,
+            &TestCasePatch {
+                title: Some((*title).into()),
+                kind: Some(if *kind == "automated" {
+                    TestKind::Automated
+                } else {
+                    TestKind::Manual
+                }),
+                steps: Some(steps),
+                tags: Some(
+                    tags.split(',')
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                ),
+                active: Some(true),
+                ..TestCasePatch::default()
+            },
+        )?;
+        for req in covers.split(',') {
+            tx.add_link(req, r)?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the demo project in `out` (its `recette.db`, replaced if present) and returns the
+/// open store.
+pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let db = out.join("recette.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let p = out.join(format!("recette.db{suffix}"));
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+        }
+    }
+    // A fixed clock unless the user gave one, so the demo is the same on every machine.
+    let ctx = Context {
+        fixed_now: ctx
+            .fixed_now
+            .or_else(|| Some("2026-04-03T17:00:00Z".into())),
+        ..ctx
+    };
+    let mut store = Store::init(&db, ctx, "SIV-NC — Système d'immatriculation des véhicules")?;
+    store.write("demo", |tx| {
+        patch_tx(tx)?;
+        tx.add_delivery(
+            "LIV-1.0",
+            &NewDelivery {
+                version: "1.0.0".into(),
+                vendor: "Pacific Logiciels SARL".into(),
+                lot: "Lot 1 — Immatriculation".into(),
+                planned_date: Some("2026-02-27".into()),
+                delivered_date: Some("2026-03-02".into()),
+                notes: "Première livraison complète pour VABF".into(),
+            },
+        )?;
+        tx.add_delivery(
+            "LIV-1.1",
+            &NewDelivery {
+                version: "1.1.0".into(),
+                vendor: "Pacific Logiciels SARL".into(),
+                lot: "Lot 1 — Immatriculation".into(),
+                planned_date: Some("2026-03-20".into()),
+                delivered_date: Some("2026-03-24".into()),
+                notes: "Corrige FA-001, FA-002, FA-003, FA-005".into(),
+            },
+        )?;
+        for (r, sev, title, found) in ANOMALIES {
+            if *found == "LIV-1.0" {
+                tx.add_anomaly(
+                    r,
+                    title,
+                    Severity::parse(sev)?,
+                    &AnomalyPatch {
+                        found_in: Some((*found).into()),
+                        ..AnomalyPatch::default()
+                    },
+                )?;
+            }
+        }
+        // Campaign 1: VABF on delivery 1.0, every test.
+        tx.add_campaign(
+            "VABF-1",
+            &NewCampaign {
+                title: "VABF — livraison 1.0".into(),
+                delivery: Some("LIV-1.0".into()),
+                strategy: None,
+                phase: Phase::Vabf,
+                start_date: Some("2026-03-03".into()),
+                end_date: Some("2026-03-13".into()),
+            },
+        )?;
+        tx.select_tests(
+            "VABF-1",
+            &Selection {
+                all: true,
+                reason: "périmètre VABF".into(),
+                ..Selection::default()
+            },
+        )?;
+        for (i, (t, ..)) in TESTS.iter().enumerate() {
+            let mut run = RunInput::status(ExecStatus::Passed);
+            run.tester = Some(TESTERS[i % TESTERS.len()].into());
+            run.executed_at = Some(format!(
+                "2026-03-{:02}T{:02}:00:00",
+                3 + (i % 9),
+                8 + (i % 8)
+            ));
+            if let Some((_, st, comment, anomalies)) = VABF1_NOT_PASSED.iter().find(|x| x.0 == *t) {
+                run.status = ExecStatus::parse(st)?;
+                run.comment = (*comment).into();
+                run.anomalies = anomalies
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                if run.status == ExecStatus::Failed {
+                    // Record the failing step: the last one.
+                    if let Some(tc) = tx.test_case(t)? {
+                        let n = tc.steps.len() as u32;
+                        run.steps = (1..=n)
+                            .map(|k| {
+                                (
+                                    k,
+                                    if k == n {
+                                        ExecStatus::Failed
+                                    } else {
+                                        ExecStatus::Passed
+                                    },
+                                )
+                            })
+                            .collect();
+                    }
+                }
+            }
+            tx.record_execution("VABF-1", t, &run)?;
+        }
+        // A retest inside the first campaign: the tester re-ran CT-SEC-002 after a configuration fix.
+        let mut run = RunInput::status(ExecStatus::Failed);
+        run.tester = Some("Jean-Pierre Gope".into());
+        run.executed_at = Some("2026-03-12T10:00:00".into());
+        run.comment = "Toujours aucun verrouillage après correction de paramétrage".into();
+        run.anomalies = vec!["FA-003".into()];
+        tx.record_execution("VABF-1", "CT-SEC-002", &run)?;
+        // The vendor fixes four anomalies in delivery 1.1.
+        for a in ["FA-001", "FA-002", "FA-003", "FA-005"] {
+            tx.update_anomaly(
+                a,
+                &AnomalyPatch {
+                    status: Some(AnomalyStatus::ARetester),
+                    fixed_in: Some("LIV-1.1".into()),
+                    ..AnomalyPatch::default()
+                },
+            )?;
+        }
+        tx.update_anomaly(
+            "FA-006",
+            &AnomalyPatch {
+                status: Some(AnomalyStatus::Analysee),
+                ..AnomalyPatch::default()
+            },
+        )?;
+        // Campaign 2: retests and non-regression on delivery 1.1.
+        tx.add_campaign(
+            "VABF-2",
+            &NewCampaign {
+                title: "VABF — livraison 1.1 (retests et non-régression)".into(),
+                delivery: Some("LIV-1.1".into()),
+                strategy: None,
+                phase: Phase::Vabf,
+                start_date: Some("2026-03-25".into()),
+                end_date: Some("2026-04-02".into()),
+            },
+        )?;
+        let retests: Vec<String> = ["CT-IMM-006", "CT-IMM-009", "CT-CES-004", "CT-SEC-002"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        tx.select_tests(
+            "VABF-2",
+            &Selection {
+                tests: retests,
+                reason: "retest d'anomalie corrigée".into(),
+                ..Selection::default()
+            },
+        )?;
+        tx.select_tests(
+            "VABF-2",
+            &Selection {
+                tags: vec!["non-regression".into(), "smoke".into()],
+                reason: "non-régression".into(),
+                ..Selection::default()
+            },
+        )?;
+        let outcomes: &[(&str, &str, &str)] = &[
+            ("CT-IMM-006", "OK", "PDF/A validé par veraPDF"),
+            ("CT-IMM-009", "OK", "Exonération appliquée"),
+            ("CT-CES-004", "OK", "Cession bloquée, motif affiché"),
+            ("CT-SEC-002", "KO", "Verrouillage au 6e échec au lieu du 5e"),
+            ("CT-PAI-001", "OK", ""),
+            ("CT-NR-001", "OK", ""),
+            ("CT-NR-002", "OK", ""),
+            ("CT-NR-003", "OK", ""),
+            ("CT-IMM-001", "OK", ""),
+            ("CT-IMM-003", "OK", ""),
+            ("CT-CES-001", "OK", ""),
+            ("CT-SEC-001", "OK", ""),
+        ];
+        for (i, (t, st, comment)) in outcomes.iter().enumerate() {
+            let mut run = RunInput::status(ExecStatus::parse(st)?);
+            run.tester = Some(TESTERS[i % TESTERS.len()].into());
+            run.executed_at = Some(format!(
+                "2026-03-{:02}T{:02}:30:00",
+                25 + (i % 6),
+                8 + (i % 8)
+            ));
+            run.comment = (*comment).into();
+            if *t == "CT-SEC-002" {
+                run.anomalies = vec!["FA-003".into()];
+            }
+            tx.record_execution("VABF-2", t, &run)?;
+        }
+        for a in ["FA-001", "FA-002", "FA-005"] {
+            tx.update_anomaly(
+                a,
+                &AnomalyPatch {
+                    status: Some(AnomalyStatus::Close),
+                    ..AnomalyPatch::default()
+                },
+            )?;
+        }
+        tx.update_anomaly(
+            "FA-003",
+            &AnomalyPatch {
+                status: Some(AnomalyStatus::Rouverte),
+                ..AnomalyPatch::default()
+            },
+        )?;
+        let (r, sev, title, found) = ANOMALIES[6];
+        tx.add_anomaly(
+            r,
+            title,
+            Severity::parse(sev)?,
+            &AnomalyPatch {
+                found_in: Some(found.into()),
+                ..AnomalyPatch::default()
+            },
+        )?;
+        Ok(())
+    })?;
+    Ok(store)
+}

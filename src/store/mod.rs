@@ -1,0 +1,341 @@
+//! The SQLite store: the only module that contains SQL.
+//!
+//! One file per project (WAL, foreign keys, busy timeout, versioned migrations). Reads are
+//! methods on [`Store`]; every change goes through [`Store::write`], which runs one transaction
+//! and records audit rows, so a command either applies whole or not at all.
+//! The rest of the crate sees domain types only, so another backend can replace this module.
+
+mod anomalies;
+mod audit;
+mod campaigns;
+mod requirements;
+mod testcases;
+
+pub use anomalies::AnomalyPatch;
+pub use audit::AuditFilter;
+pub use campaigns::evidence_path;
+pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
+pub use requirements::{content_hash, hex, Change, RequirementPatch};
+pub use testcases::TestCasePatch;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
+
+use crate::error::{Error, Result};
+
+/// `PRAGMA application_id` of recette stores ("RCTT").
+pub const APPLICATION_ID: i64 = 0x5243_5454;
+
+/// Migrations, in order; the schema version is the number of migrations applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Who acts and when: recorded in the audit log and on created rows.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The actor (`--as`, `RECETTE_USER`, or the OS user).
+    pub actor: String,
+    /// A fixed clock (`RECETTE_NOW`), for reproducible runs; the system clock otherwise.
+    pub fixed_now: Option<String>,
+}
+
+impl Context {
+    /// The current time, ISO 8601 in UTC to the second.
+    pub fn now(&self) -> String {
+        match &self.fixed_now {
+            Some(t) => t.clone(),
+            None => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        }
+    }
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    ctx: Context,
+}
+
+/// A write transaction: every change of one command, with its audit rows.
+pub struct Tx<'a> {
+    tx: Transaction<'a>,
+    ctx: &'a Context,
+    now: String,
+    root: &'a Path,
+}
+
+impl Store {
+    /// Creates a new store at `path` (refuses an existing non-empty file).
+    pub fn init(path: &Path, ctx: Context, project: &str) -> Result<Store> {
+        if path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(true) {
+            return Err(Error::input(
+                format!("{} existe déjà : rien n'a été modifié", path.display()),
+                format!("{} already exists: nothing was changed", path.display()),
+            ));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let conn = Connection::open(path)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            ctx,
+        };
+        store.configure()?;
+        store.migrate(0)?;
+        let project = project.to_string();
+        store.write("init", |tx| {
+            tx.set_project_value("name", &project)?;
+            tx.audit(
+                "init",
+                "projet",
+                &project,
+                None,
+                Some(serde_json::json!({"name": project})),
+            )
+        })?;
+        Ok(store)
+    }
+
+    /// Opens an existing store, migrating it to the current schema. A file that is not a
+    /// recette store, or that has a newer schema, is refused untouched.
+    pub fn open(path: &Path, ctx: Context) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::NoStore {
+                path: path.to_path_buf(),
+            });
+        }
+        // Check identity read-only first so a foreign file is never modified (no WAL switch).
+        let version = {
+            let ro = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(
+                |_| Error::NotAStore {
+                    path: path.to_path_buf(),
+                },
+            )?;
+            let app_id: i64 = ro
+                .query_row("PRAGMA application_id", [], |r| r.get(0))
+                .map_err(|_| Error::NotAStore {
+                    path: path.to_path_buf(),
+                })?;
+            if app_id != APPLICATION_ID {
+                return Err(Error::NotAStore {
+                    path: path.to_path_buf(),
+                });
+            }
+            let version: i64 = ro.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            version
+        };
+        if version > SCHEMA_VERSION {
+            return Err(Error::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let conn = Connection::open(path)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            ctx,
+        };
+        store.configure()?;
+        store.migrate(version)?;
+        Ok(store)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn.busy_timeout(Duration::from_secs(30))?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        if from >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        // IMMEDIATE: take the write lock before reading the version, so two processes never
+        // migrate at once.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The store file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The folder beside the store that holds evidence files and reports.
+    pub fn root(&self) -> PathBuf {
+        self.path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// Who acts.
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// A project setting (`name`, ...).
+    pub fn project_value(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM project WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Runs `f` in one write transaction; commits when it returns `Ok`, rolls back otherwise.
+    /// `_label` names the command, for diagnostics.
+    pub fn write<T>(
+        &mut self,
+        _label: &str,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let root = self.root();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut t = Tx {
+            tx,
+            now: self.ctx.now(),
+            ctx: &self.ctx,
+            root: &root,
+        };
+        let out = f(&mut t)?;
+        t.tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in a write transaction that is always rolled back: for `--dry-run`.
+    pub fn dry_run<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let root = self.root();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut t = Tx {
+            tx,
+            now: self.ctx.now(),
+            ctx: &self.ctx,
+            root: &root,
+        };
+        let out = f(&mut t);
+        t.tx.rollback()?;
+        out
+    }
+
+    /// Read access for store-internal query helpers.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl Tx<'_> {
+    /// The transaction's timestamp.
+    pub fn now(&self) -> &str {
+        &self.now
+    }
+
+    /// The actor.
+    pub fn actor(&self) -> &str {
+        &self.ctx.actor
+    }
+
+    /// The folder beside the store (evidence files live under `evidence/`).
+    pub fn root(&self) -> &Path {
+        self.root
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Sets a project setting.
+    pub fn set_project_value(&mut self, key: &str, value: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO project(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Appends an audit row.
+    pub fn audit(
+        &mut self,
+        action: &str,
+        entity: &str,
+        reference: &str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit(at, actor, action, entity, ref, before, after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(rusqlite::params![
+                self.now,
+                self.ctx.actor,
+                action,
+                entity,
+                reference,
+                before.map(|v| v.to_string()),
+                after.map(|v| v.to_string()),
+            ])?;
+        Ok(())
+    }
+}
+
+/// Looks up the id of a row by its `ref` in `table` (a constant table name, never user input).
+pub(crate) fn id_of(
+    conn: &Connection,
+    table: &'static str,
+    kind: &'static str,
+    reference: &str,
+) -> Result<i64> {
+    let sql = format!("SELECT id FROM {table} WHERE ref = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([reference], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            kind,
+            reference: reference.to_string(),
+        })
+}
+
+/// Reads an enumerated code written by this module; a bad code means a corrupt store.
+pub(crate) fn decode<T>(value: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    parse(value).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("valeur inattendue dans la base : {value}").into(),
+        )
+    })
+}

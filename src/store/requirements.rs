@@ -1,0 +1,410 @@
+//! Requirements, their revisions, and requirement <-> test links.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{decode, id_of, Store, Tx};
+use crate::entities::{LinkedTest, Requirement, RequirementDetail, Revision};
+use crate::error::{Error, Result};
+use crate::model::{Criticality, ReqStatus};
+
+/// Fields to set on a requirement; `None` leaves a field unchanged (or defaulted on creation).
+#[derive(Debug, Clone, Default)]
+pub struct RequirementPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub criticality: Option<Criticality>,
+    pub category: Option<String>,
+    pub status: Option<ReqStatus>,
+    pub source: Option<String>,
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// sha256 of the text that defines a requirement: a new hash makes a new revision.
+pub fn content_hash(title: &str, description: &str, criticality: Criticality) -> String {
+    let mut h = Sha256::new();
+    h.update(title.as_bytes());
+    h.update([0u8]);
+    h.update(description.as_bytes());
+    h.update([0u8]);
+    h.update(criticality.code().as_bytes());
+    hex(&h.finalize())
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+const COLUMNS: &str =
+    "ref, title, description, criticality, category, status, source, revision, content_hash";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Requirement> {
+    Ok(Requirement {
+        reference: r.get(0)?,
+        title: r.get(1)?,
+        description: r.get(2)?,
+        criticality: decode(&r.get::<_, String>(3)?, Criticality::from_code)?,
+        category: r.get(4)?,
+        status: decode(&r.get::<_, String>(5)?, ReqStatus::from_code)?,
+        source: r.get(6)?,
+        revision: r.get(7)?,
+        content_hash: r.get(8)?,
+    })
+}
+
+impl Store {
+    /// All requirements, ordered by reference.
+    pub fn requirements(&self) -> Result<Vec<Requirement>> {
+        let sql = format!("SELECT {COLUMNS} FROM requirement ORDER BY ref");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One requirement, if it exists.
+    pub fn requirement(&self, reference: &str) -> Result<Option<Requirement>> {
+        find(self.conn(), reference)
+    }
+
+    /// One requirement with its linked tests and revisions.
+    pub fn requirement_detail(&self, reference: &str) -> Result<RequirementDetail> {
+        let requirement = find(self.conn(), reference)?.ok_or_else(|| Error::NotFound {
+            kind: "exigence",
+            reference: reference.to_string(),
+        })?;
+        let mut stmt = self.conn().prepare(
+            "SELECT t.ref, t.title, l.requirement_revision
+             FROM link l JOIN requirement r ON r.id = l.requirement_id
+             JOIN test_case t ON t.id = l.test_id
+             WHERE r.ref = ?1 ORDER BY t.ref",
+        )?;
+        let tests = stmt
+            .query_map([reference], |r| {
+                let rev: i64 = r.get(2)?;
+                Ok(LinkedTest {
+                    reference: r.get(0)?,
+                    title: r.get(1)?,
+                    requirement_revision: rev,
+                    suspect: rev < requirement.revision,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn().prepare(
+            "SELECT v.revision, v.title, v.content_hash, v.created_at
+             FROM requirement_revision v JOIN requirement r ON r.id = v.requirement_id
+             WHERE r.ref = ?1 ORDER BY v.revision",
+        )?;
+        let revisions = stmt
+            .query_map([reference], |r| {
+                Ok(Revision {
+                    revision: r.get(0)?,
+                    title: r.get(1)?,
+                    content_hash: r.get(2)?,
+                    created_at: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(RequirementDetail {
+            requirement,
+            tests,
+            revisions,
+        })
+    }
+
+    /// Every link as (requirement ref, test ref, suspect), ordered.
+    pub fn links(&self) -> Result<Vec<(String, String, bool)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT r.ref, t.ref, l.requirement_revision < r.revision
+             FROM link l JOIN requirement r ON r.id = l.requirement_id
+             JOIN test_case t ON t.id = l.test_id ORDER BY r.ref, t.ref",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn find(conn: &rusqlite::Connection, reference: &str) -> Result<Option<Requirement>> {
+    let sql = format!("SELECT {COLUMNS} FROM requirement WHERE ref = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([reference], from_row)
+        .optional()?)
+}
+
+impl Tx<'_> {
+    /// Creates a requirement; its reference must be new.
+    pub fn add_requirement(&mut self, reference: &str, patch: &RequirementPatch) -> Result<()> {
+        check_ref(reference, "exigence")?;
+        if find(self.conn(), reference)?.is_some() {
+            return Err(Error::Duplicate {
+                kind: "exigence",
+                reference: reference.to_string(),
+            });
+        }
+        self.upsert_requirement(reference, patch).map(|_| ())
+    }
+
+    /// Edits an existing requirement.
+    pub fn edit_requirement(
+        &mut self,
+        reference: &str,
+        patch: &RequirementPatch,
+    ) -> Result<Change> {
+        if find(self.conn(), reference)?.is_none() {
+            return Err(Error::NotFound {
+                kind: "exigence",
+                reference: reference.to_string(),
+            });
+        }
+        self.upsert_requirement(reference, patch)
+    }
+
+    /// Creates or updates a requirement by reference. A change of title, description or
+    /// criticality makes a new revision, which makes existing links suspect.
+    pub fn upsert_requirement(
+        &mut self,
+        reference: &str,
+        patch: &RequirementPatch,
+    ) -> Result<Change> {
+        check_ref(reference, "exigence")?;
+        let before = find(self.conn(), reference)?;
+        let now = self.now().to_string();
+        match before {
+            None => {
+                let title = patch.title.clone().unwrap_or_default();
+                let description = patch.description.clone().unwrap_or_default();
+                let criticality = patch.criticality.unwrap_or(Criticality::Majeure);
+                let hash = content_hash(&title, &description, criticality);
+                self.conn()
+                    .prepare_cached(
+                        "INSERT INTO requirement(ref, title, description, criticality, category,
+                             status, source, revision, content_hash, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?9)",
+                    )?
+                    .execute(params![
+                        reference,
+                        title,
+                        description,
+                        criticality.code(),
+                        patch.category.clone().unwrap_or_default(),
+                        patch.status.unwrap_or(ReqStatus::Validee).code(),
+                        patch.source.clone().unwrap_or_default(),
+                        hash,
+                        now,
+                    ])?;
+                let id = self.conn().last_insert_rowid();
+                self.add_revision(id, 1, &title, &description, criticality, &hash)?;
+                let after = find(self.conn(), reference)?;
+                self.audit("create", "exigence", reference, None, Some(json!(after)))?;
+                Ok(Change::Created)
+            }
+            Some(old) => {
+                let mut new = old.clone();
+                if let Some(v) = &patch.title {
+                    new.title = v.clone();
+                }
+                if let Some(v) = &patch.description {
+                    new.description = v.clone();
+                }
+                if let Some(v) = patch.criticality {
+                    new.criticality = v;
+                }
+                if let Some(v) = &patch.category {
+                    new.category = v.clone();
+                }
+                if let Some(v) = patch.status {
+                    new.status = v;
+                }
+                if let Some(v) = &patch.source {
+                    new.source = v.clone();
+                }
+                new.content_hash = content_hash(&new.title, &new.description, new.criticality);
+                if new.content_hash != old.content_hash {
+                    new.revision = old.revision + 1;
+                }
+                if new == old {
+                    return Ok(Change::Unchanged);
+                }
+                let id = id_of(self.conn(), "requirement", "exigence", reference)?;
+                self.conn()
+                    .prepare_cached(
+                        "UPDATE requirement SET title=?2, description=?3, criticality=?4,
+                             category=?5, status=?6, source=?7, revision=?8, content_hash=?9,
+                             updated_at=?10 WHERE id=?1",
+                    )?
+                    .execute(params![
+                        id,
+                        new.title,
+                        new.description,
+                        new.criticality.code(),
+                        new.category,
+                        new.status.code(),
+                        new.source,
+                        new.revision,
+                        new.content_hash,
+                        now,
+                    ])?;
+                if new.revision != old.revision {
+                    self.add_revision(
+                        id,
+                        new.revision,
+                        &new.title,
+                        &new.description,
+                        new.criticality,
+                        &new.content_hash,
+                    )?;
+                }
+                self.audit(
+                    "update",
+                    "exigence",
+                    reference,
+                    Some(json!(old)),
+                    Some(json!(new)),
+                )?;
+                Ok(Change::Updated)
+            }
+        }
+    }
+
+    fn add_revision(
+        &mut self,
+        id: i64,
+        revision: i64,
+        title: &str,
+        description: &str,
+        criticality: Criticality,
+        hash: &str,
+    ) -> Result<()> {
+        let now = self.now().to_string();
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO requirement_revision(requirement_id, revision, title, description,
+                     criticality, content_hash, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+            )?
+            .execute(params![
+                id,
+                revision,
+                title,
+                description,
+                criticality.code(),
+                hash,
+                now
+            ])?;
+        Ok(())
+    }
+
+    /// Links a test to a requirement at its current revision. Returns `false` when the link
+    /// already existed (it is left as it is).
+    pub fn add_link(&mut self, requirement: &str, test: &str) -> Result<bool> {
+        let (req_id, revision): (i64, i64) = self
+            .conn()
+            .prepare_cached("SELECT id, revision FROM requirement WHERE ref = ?1")?
+            .query_row([requirement], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| Error::NotFound {
+                kind: "exigence",
+                reference: requirement.to_string(),
+            })?;
+        let test_id = id_of(self.conn(), "test_case", "cas de test", test)?;
+        let now = self.now().to_string();
+        let n = self
+            .conn()
+            .prepare_cached(
+                "INSERT OR IGNORE INTO link(requirement_id, test_id, requirement_revision, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![req_id, test_id, revision, now])?;
+        if n > 0 {
+            self.audit(
+                "create",
+                "lien",
+                &format!("{requirement} -> {test}"),
+                None,
+                Some(json!({"requirement": requirement, "test": test, "revision": revision})),
+            )?;
+        }
+        Ok(n > 0)
+    }
+
+    /// Removes a link; an unknown link is an error.
+    pub fn remove_link(&mut self, requirement: &str, test: &str) -> Result<()> {
+        let req_id = id_of(self.conn(), "requirement", "exigence", requirement)?;
+        let test_id = id_of(self.conn(), "test_case", "cas de test", test)?;
+        let n = self.conn().execute(
+            "DELETE FROM link WHERE requirement_id = ?1 AND test_id = ?2",
+            params![req_id, test_id],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound {
+                kind: "lien",
+                reference: format!("{requirement} -> {test}"),
+            });
+        }
+        self.audit(
+            "delete",
+            "lien",
+            &format!("{requirement} -> {test}"),
+            Some(json!({"requirement": requirement, "test": test})),
+            None,
+        )
+    }
+
+    /// Marks suspect links as reviewed: they now point at the requirement's current revision.
+    /// With `test = None`, every link of the requirement. Returns how many links changed.
+    pub fn review_links(&mut self, requirement: &str, test: Option<&str>) -> Result<usize> {
+        let req_id = id_of(self.conn(), "requirement", "exigence", requirement)?;
+        let test_id = match test {
+            Some(t) => Some(id_of(self.conn(), "test_case", "cas de test", t)?),
+            None => None,
+        };
+        let now = self.now().to_string();
+        let n = self.conn().execute(
+            "UPDATE link SET requirement_revision =
+                 (SELECT revision FROM requirement WHERE id = ?1), reviewed_at = ?3
+             WHERE requirement_id = ?1 AND (?2 IS NULL OR test_id = ?2)
+               AND requirement_revision < (SELECT revision FROM requirement WHERE id = ?1)",
+            params![req_id, test_id, now],
+        )?;
+        if n > 0 {
+            self.audit(
+                "review",
+                "lien",
+                requirement,
+                None,
+                Some(json!({"requirement": requirement, "test": test, "links": n})),
+            )?;
+        }
+        Ok(n)
+    }
+}
+
+/// A reference must be non-empty, printable, without leading/trailing spaces, at most 100 chars.
+pub(crate) fn check_ref(reference: &str, kind: &'static str) -> Result<()> {
+    let ok = !reference.is_empty()
+        && reference.len() <= 100
+        && reference.trim() == reference
+        && !reference.chars().any(char::is_control);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::input(
+            format!("référence de {kind} invalide « {reference} » : attendu un texte non vide sans espace au début ni à la fin (100 caractères au plus)"),
+            format!("invalid {kind} reference \"{reference}\": expected non-empty text without leading or trailing spaces (at most 100 characters)"),
+        ))
+    }
+}
