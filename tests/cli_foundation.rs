@@ -23,7 +23,11 @@ fn commands_without_store_say_how_to_start() {
     let p = Project::empty();
     let err = p.fails(1, &["req", "list"]);
     assert!(err.contains("recette init"), "{err}");
-    let err = p.cmd().args(["--lang", "en", "req", "list"]).output().unwrap();
+    let err = p
+        .cmd()
+        .args(["--lang", "en", "req", "list"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&err.stderr).contains("no recette store"));
 }
 
@@ -48,7 +52,10 @@ fn test_case_json_has_steps_tags_and_requirements() {
     let smoke = p.json(&["test", "list", "--tag", "smoke"]);
     assert_eq!(smoke.as_array().map(Vec::len), Some(2));
     let t = p.json(&["test", "show", "CT-001"]);
-    assert_eq!(t["steps"][1], json!({"action": "Valider", "expected": "Dossier créé"}));
+    assert_eq!(
+        t["steps"][1],
+        json!({"action": "Valider", "expected": "Dossier créé"})
+    );
 }
 
 #[test]
@@ -57,7 +64,10 @@ fn duplicate_reference_is_refused_and_store_unchanged() {
     let before = p.json(&["req", "list"]);
     let log_before = p.json(&["log"]);
     let err = p.fails(1, &["req", "add", "EXI-001", "--title", "Autre"]);
-    assert!(err.contains("déjà existant") && err.contains("EXI-001"), "{err}");
+    assert!(
+        err.contains("déjà existant") && err.contains("EXI-001"),
+        "{err}"
+    );
     assert_eq!(p.json(&["req", "list"]), before);
     assert_eq!(p.json(&["log"]), log_before);
 }
@@ -66,13 +76,26 @@ fn duplicate_reference_is_refused_and_store_unchanged() {
 fn unknown_reference_is_refused() {
     let p = Project::small();
     let err = p.fails(1, &["link", "add", "EXI-999", "CT-001"]);
-    assert!(err.contains("exigence inconnu") && err.contains("EXI-999"), "{err}");
+    assert!(
+        err.contains("exigence inconnu") && err.contains("EXI-999"),
+        "{err}"
+    );
     let err = p.fails(1, &["run", "C1", "CT-404", "--status", "OK"]);
     assert!(err.contains("CT-404"), "{err}");
     // A failing `test add --covers` writes nothing: the test case is not created either.
-    let err = p.fails(1, &["test", "add", "CT-009", "--title", "x", "--covers", "EXI-404"]);
+    let err = p.fails(
+        1,
+        &[
+            "test", "add", "CT-009", "--title", "x", "--covers", "EXI-404",
+        ],
+    );
     assert!(err.contains("EXI-404"), "{err}");
-    assert!(p.json(&["test", "list"]).as_array().unwrap().iter().all(|t| t["ref"] != "CT-009"));
+    assert!(p
+        .json(&["test", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["ref"] != "CT-009"));
 }
 
 #[test]
@@ -81,22 +104,43 @@ fn bad_status_word_lists_accepted_words() {
     p.ok(&["campaign", "add", "C1", "--all"]);
     let err = p.fails(1, &["run", "C1", "CT-001", "--status", "peut-être"]);
     assert!(err.contains("statut inconnu « peut-être »"), "{err}");
-    assert!(err.contains("Conforme") && err.contains("passed") && err.contains("Bloqué"), "{err}");
-    let out = p.cmd().args(["--lang", "en", "run", "C1", "CT-001", "--status", "maybe"]).output().unwrap();
+    assert!(
+        err.contains("Conforme") && err.contains("passed") && err.contains("Bloqué"),
+        "{err}"
+    );
+    let out = p
+        .cmd()
+        .args(["--lang", "en", "run", "C1", "CT-001", "--status", "maybe"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown status \"maybe\"; accepted values"));
-    assert_eq!(p.json(&["campaign", "show", "C1"])["indicators"]["executed"], 0);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown status \"maybe\"; accepted values")
+    );
+    assert_eq!(
+        p.json(&["campaign", "show", "C1"])["indicators"]["executed"],
+        0
+    );
 }
 
 #[test]
 fn statuses_accepted_in_french_and_english_words() {
     let p = Project::small();
     p.ok(&["campaign", "add", "C1", "--all"]);
-    for (test, word) in [("CT-001", "Non-Conforme"), ("CT-002", "BLOQUÉ"), ("CT-003", "passed")] {
+    for (test, word) in [
+        ("CT-001", "Non-Conforme"),
+        ("CT-002", "BLOQUÉ"),
+        ("CT-003", "passed"),
+    ] {
         p.ok(&["run", "C1", test, "--status", word]);
     }
     let show = p.json(&["campaign", "show", "C1"]);
-    let statuses: Vec<&str> = show["tests"].as_array().unwrap().iter().map(|t| t["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = show["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["failed", "blocked", "passed"]);
 }
 
@@ -111,7 +155,8 @@ fn usage_errors_exit_with_2() {
 fn foreign_sqlite_file_is_refused_untouched() {
     let p = Project::empty();
     let conn = rusqlite::Connection::open(p.db()).unwrap();
-    conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+    conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .unwrap();
     drop(conn);
     let before = file_hash(&p.db());
     let err = p.fails(1, &["req", "list"]);
@@ -126,7 +171,10 @@ fn text_file_is_refused_untouched() {
     std::fs::write(p.db(), "ceci n'est pas une base\n").unwrap();
     let err = p.fails(1, &["status"]);
     assert!(err.contains("n'est pas une base recette"), "{err}");
-    assert_eq!(std::fs::read_to_string(p.db()).unwrap(), "ceci n'est pas une base\n");
+    assert_eq!(
+        std::fs::read_to_string(p.db()).unwrap(),
+        "ceci n'est pas une base\n"
+    );
 }
 
 #[test]
@@ -138,7 +186,10 @@ fn newer_schema_is_refused_untouched() {
     drop(conn);
     let before = file_hash(&p.db());
     let err = p.fails(1, &["req", "list"]);
-    assert!(err.contains("version 999") && err.contains("mettez recette à jour"), "{err}");
+    assert!(
+        err.contains("version 999") && err.contains("mettez recette à jour"),
+        "{err}"
+    );
     assert_eq!(file_hash(&p.db()), before);
 }
 
@@ -150,7 +201,9 @@ fn store_made_by_first_schema_version_opens_and_keeps_data() {
     let reqs = p.json(&["req", "list"]);
     assert_eq!(reqs[0]["ref"], "EXI-001");
     let conn = rusqlite::Connection::open(p.db()).unwrap();
-    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(v, recette::store::SCHEMA_VERSION);
 }
 
@@ -158,14 +211,25 @@ fn store_made_by_first_schema_version_opens_and_keeps_data() {
 fn editing_a_requirement_makes_links_suspect_until_reviewed() {
     let p = Project::small();
     let out = p.ok(&["req", "edit", "EXI-001", "--description", "Nouveau texte"]);
-    assert!(out.contains("révision 2") && out.contains("2 lien(s) suspect(s)"), "{out}");
+    assert!(
+        out.contains("révision 2") && out.contains("2 lien(s) suspect(s)"),
+        "{out}"
+    );
     let links = p.json(&["link", "list", "--suspect"]);
-    assert_eq!(links, json!([
-        {"requirement": "EXI-001", "test": "CT-001", "suspect": true},
-        {"requirement": "EXI-001", "test": "CT-003", "suspect": true},
-    ]));
+    assert_eq!(
+        links,
+        json!([
+            {"requirement": "EXI-001", "test": "CT-001", "suspect": true},
+            {"requirement": "EXI-001", "test": "CT-003", "suspect": true},
+        ])
+    );
     p.ok(&["link", "review", "EXI-001", "--test", "CT-001"]);
-    assert_eq!(p.json(&["link", "list", "--suspect"]).as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        p.json(&["link", "list", "--suspect"])
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
     p.ok(&["link", "review", "EXI-001"]);
     assert_eq!(p.json(&["link", "list", "--suspect"]), json!([]));
     // Changing only the category makes no revision.
@@ -179,24 +243,69 @@ fn editing_a_requirement_makes_links_suspect_until_reviewed() {
 fn run_records_steps_evidence_and_anomalies() {
     let p = Project::small();
     p.ok(&["campaign", "add", "C1", "--criticality", "critique"]);
-    assert_eq!(p.json(&["campaign", "show", "C1"])["tests"].as_array().map(Vec::len), Some(2));
-    p.ok(&["anomaly", "add", "FA-1", "--title", "Le dossier n'est pas créé", "--severity", "bloquante", "--found-in", "LIV-1"]);
+    assert_eq!(
+        p.json(&["campaign", "show", "C1"])["tests"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    p.ok(&[
+        "anomaly",
+        "add",
+        "FA-1",
+        "--title",
+        "Le dossier n'est pas créé",
+        "--severity",
+        "bloquante",
+        "--found-in",
+        "LIV-1",
+    ]);
     let shot = p.path().join("capture.png");
     std::fs::write(&shot, b"\x89PNG fake image").unwrap();
-    p.ok(&["run", "C1", "CT-001", "--status", "KO", "--step", "1=OK", "--step", "2=KO", "--comment", "Erreur 500",
-        "--evidence", shot.to_str().unwrap(), "--anomaly", "FA-1", "--tester", "Marie", "--at", "14/03/2026"]);
+    p.ok(&[
+        "run",
+        "C1",
+        "CT-001",
+        "--status",
+        "KO",
+        "--step",
+        "1=OK",
+        "--step",
+        "2=KO",
+        "--comment",
+        "Erreur 500",
+        "--evidence",
+        shot.to_str().unwrap(),
+        "--anomaly",
+        "FA-1",
+        "--tester",
+        "Marie",
+        "--at",
+        "14/03/2026",
+    ]);
     p.ok(&["run", "C1", "CT-001", "--status", "OK"]);
     let show = p.json(&["campaign", "show", "C1"]);
     insta::assert_json_snapshot!("campaign_show", show);
     // Evidence is stored by content hash beside the store.
     let hash = file_hash(&shot);
-    assert!(p.path().join("evidence").join(&hash[..2]).join(&hash).exists());
+    assert!(p
+        .path()
+        .join("evidence")
+        .join(&hash[..2])
+        .join(&hash)
+        .exists());
     // A step that does not exist is refused.
-    let err = p.fails(1, &["run", "C1", "CT-001", "--status", "KO", "--step", "3=KO"]);
+    let err = p.fails(
+        1,
+        &["run", "C1", "CT-001", "--status", "KO", "--step", "3=KO"],
+    );
     assert!(err.contains("étape 3"), "{err}");
     // A test not in the campaign is refused with the command to add it.
     let err = p.fails(1, &["run", "C1", "CT-002", "--status", "OK"]);
-    assert!(err.contains("recette campaign add C1 --test CT-002"), "{err}");
+    assert!(
+        err.contains("recette campaign add C1 --test CT-002"),
+        "{err}"
+    );
     let anomalies = p.json(&["anomaly", "list"]);
     assert_eq!(anomalies[0]["tests"], json!(["CT-001"]));
 }
@@ -204,8 +313,24 @@ fn run_records_steps_evidence_and_anomalies() {
 #[test]
 fn anomaly_lifecycle_counts_reopenings() {
     let p = Project::small();
-    p.ok(&["anomaly", "add", "FA-1", "--title", "Bug", "--severity", "Majeure"]);
-    p.ok(&["anomaly", "set", "FA-1", "--status", "corrigée", "--fixed-in", "LIV-1"]);
+    p.ok(&[
+        "anomaly",
+        "add",
+        "FA-1",
+        "--title",
+        "Bug",
+        "--severity",
+        "Majeure",
+    ]);
+    p.ok(&[
+        "anomaly",
+        "set",
+        "FA-1",
+        "--status",
+        "corrigée",
+        "--fixed-in",
+        "LIV-1",
+    ]);
     p.ok(&["anomaly", "set", "FA-1", "--status", "rouverte"]);
     let a = &p.json(&["anomaly", "list"])[0];
     assert_eq!(a["status"], "rouverte");
@@ -237,7 +362,18 @@ fn dashboard_counts_statuses_and_rates() {
 #[test]
 fn audit_log_records_who_and_what() {
     let p = Project::small();
-    p.cmd().args(["--as", "Chef de projet", "req", "edit", "EXI-003", "--title", "Exporter en CSV"]).assert().success();
+    p.cmd()
+        .args([
+            "--as",
+            "Chef de projet",
+            "req",
+            "edit",
+            "EXI-003",
+            "--title",
+            "Exporter en CSV",
+        ])
+        .assert()
+        .success();
     let log = p.json(&["log", "--ref", "EXI-003"]);
     let last = &log[log.as_array().unwrap().len() - 1];
     assert_eq!(last["actor"], "Chef de projet");
@@ -252,7 +388,8 @@ fn demo_builds_a_project_with_real_figures() {
     let p = Project::empty();
     let out = p.dir.path().join("demo");
     let mut c = p.cmd();
-    c.args(["demo", "--json", "--out", out.to_str().unwrap()]).env_remove("RECETTE_NOW");
+    c.args(["demo", "--json", "--out", out.to_str().unwrap()])
+        .env_remove("RECETTE_NOW");
     let o = c.output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

@@ -23,7 +23,10 @@ impl Project {
     /// A folder with an initialised store.
     pub fn new() -> Project {
         let p = Project::empty();
-        p.cmd().args(["init", "--project", "Essai"]).assert().success();
+        p.cmd()
+            .args(["init", "--project", "Essai"])
+            .assert()
+            .success();
         p
     }
 
@@ -84,14 +87,102 @@ impl Project {
     /// A small project: 3 requirements, 3 tests with steps, a delivery, a campaign.
     pub fn small() -> Project {
         let p = Project::new();
-        p.ok(&["req", "add", "EXI-001", "--title", "Créer un dossier", "--criticality", "critique", "--category", "Dossiers"]);
-        p.ok(&["req", "add", "EXI-002", "--title", "Payer en ligne", "--criticality", "Majeure", "--category", "Paiement"]);
-        p.ok(&["req", "add", "EXI-003", "--title", "Exporter", "--criticality", "basse"]);
-        p.ok(&["test", "add", "CT-001", "--title", "Création", "--step", "Ouvrir => Formulaire affiché", "--step", "Valider => Dossier créé", "--covers", "EXI-001", "--tag", "smoke"]);
-        p.ok(&["test", "add", "CT-002", "--title", "Paiement", "--step", "Payer => Reçu émis", "--covers", "EXI-002"]);
-        p.ok(&["test", "add", "CT-003", "--title", "Parcours", "--step", "Tout faire => Tout marche", "--covers", "EXI-001", "--covers", "EXI-002", "--tag", "smoke"]);
-        p.ok(&["delivery", "add", "LIV-1", "--version", "1.0", "--vendor", "ACME", "--planned", "01/03/2026", "--delivered", "2026-03-02"]);
-        p.ok(&["campaign", "create", "C1", "--title", "VABF 1", "--delivery", "LIV-1", "--phase", "VABF"]);
+        p.ok(&[
+            "req",
+            "add",
+            "EXI-001",
+            "--title",
+            "Créer un dossier",
+            "--criticality",
+            "critique",
+            "--category",
+            "Dossiers",
+        ]);
+        p.ok(&[
+            "req",
+            "add",
+            "EXI-002",
+            "--title",
+            "Payer en ligne",
+            "--criticality",
+            "Majeure",
+            "--category",
+            "Paiement",
+        ]);
+        p.ok(&[
+            "req",
+            "add",
+            "EXI-003",
+            "--title",
+            "Exporter",
+            "--criticality",
+            "basse",
+        ]);
+        p.ok(&[
+            "test",
+            "add",
+            "CT-001",
+            "--title",
+            "Création",
+            "--step",
+            "Ouvrir => Formulaire affiché",
+            "--step",
+            "Valider => Dossier créé",
+            "--covers",
+            "EXI-001",
+            "--tag",
+            "smoke",
+        ]);
+        p.ok(&[
+            "test",
+            "add",
+            "CT-002",
+            "--title",
+            "Paiement",
+            "--step",
+            "Payer => Reçu émis",
+            "--covers",
+            "EXI-002",
+        ]);
+        p.ok(&[
+            "test",
+            "add",
+            "CT-003",
+            "--title",
+            "Parcours",
+            "--step",
+            "Tout faire => Tout marche",
+            "--covers",
+            "EXI-001",
+            "--covers",
+            "EXI-002",
+            "--tag",
+            "smoke",
+        ]);
+        p.ok(&[
+            "delivery",
+            "add",
+            "LIV-1",
+            "--version",
+            "1.0",
+            "--vendor",
+            "ACME",
+            "--planned",
+            "01/03/2026",
+            "--delivered",
+            "2026-03-02",
+        ]);
+        p.ok(&[
+            "campaign",
+            "create",
+            "C1",
+            "--title",
+            "VABF 1",
+            "--delivery",
+            "LIV-1",
+            "--phase",
+            "VABF",
+        ]);
         p
     }
 }
