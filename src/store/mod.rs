@@ -8,6 +8,7 @@
 mod anomalies;
 mod audit;
 mod campaigns;
+mod import;
 mod requirements;
 mod testcases;
 
@@ -15,6 +16,7 @@ pub use anomalies::AnomalyPatch;
 pub use audit::AuditFilter;
 pub use campaigns::evidence_path;
 pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
+pub use import::{ApplyOptions, Counts, ImportReport, SheetPlan};
 pub use requirements::{content_hash, hex, Change, RequirementPatch};
 pub use testcases::TestCasePatch;
 
