@@ -16,6 +16,9 @@ use crate::error::{Error, Result};
 use crate::import::records::{ImportBatch, ImportIssue, Origin, ResultRecord};
 use crate::model::{ExecStatus, Phase, Severity};
 
+/// The latest execution of a test: (attempt, status, tester, executed_at, comment).
+type LatestExecution = (i64, ExecStatus, String, String, String);
+
 /// How to apply a batch.
 #[derive(Debug, Clone, Default)]
 pub struct ApplyOptions {
@@ -444,11 +447,7 @@ impl Tx<'_> {
     }
 
     /// Latest execution of a test in a campaign: (attempt, status, tester, executed_at, comment).
-    fn latest_execution(
-        &self,
-        campaign: &str,
-        test: &str,
-    ) -> Result<Option<(i64, ExecStatus, String, String, String)>> {
+    fn latest_execution(&self, campaign: &str, test: &str) -> Result<Option<LatestExecution>> {
         let row = self
             .conn()
             .prepare_cached(
