@@ -14,5 +14,6 @@ pub mod import;
 pub mod indicators;
 pub mod model;
 pub mod store;
+pub mod vendor;
 
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 
 mod anomaly;
 mod campaign;
+mod delivery;
 mod output;
 mod req;
 mod status;
@@ -59,7 +60,7 @@ pub enum Command {
     Link(req::LinkCommand),
     /// Livraisons du prestataire : add, list
     #[command(subcommand)]
-    Delivery(campaign::DeliveryCommand),
+    Delivery(delivery::DeliveryCommand),
     /// Campagnes de recette : create, add, list, show
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
@@ -72,6 +73,10 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Journal d'audit
     Log(status::LogArgs),
+    /// Indicateurs qualité du prestataire, par livraison
+    Vendor(delivery::VendorArgs),
+    /// Réglages du projet (decision_days...)
+    Config(delivery::ConfigArgs),
     /// Construit un projet de démonstration complet (immatriculation de véhicules)
     Demo(DemoArgs),
 }
@@ -193,7 +198,9 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Req(c) => req::run(c, env),
         Command::Test(c) => test::run(c, env),
         Command::Link(c) => req::run_link(c, env),
-        Command::Delivery(c) => campaign::run_delivery(c, env),
+        Command::Delivery(c) => delivery::run(c, env),
+        Command::Vendor(a) => delivery::run_vendor(a, env),
+        Command::Config(a) => delivery::run_config(a, env),
         Command::Campaign(c) => campaign::run(c, env),
         Command::Run(a) => campaign::run_execution(a, env),
         Command::Anomaly(c) => anomaly::run(c, env),

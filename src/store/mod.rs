@@ -8,16 +8,22 @@
 mod anomalies;
 mod audit;
 mod campaigns;
+mod deliveries;
 mod import;
 mod requirements;
+mod retest;
 mod testcases;
 
 pub use anomalies::AnomalyPatch;
 pub use audit::AuditFilter;
 pub use campaigns::evidence_path;
 pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
+pub use deliveries::{
+    add_days, parse_document_state, DeliveryPatch, DEFAULT_DECISION_DAYS, DOCUMENT_STATES,
+};
 pub use import::{ApplyOptions, Counts, ImportReport, SheetPlan};
 pub use requirements::{content_hash, hex, Change, RequirementPatch};
+pub use retest::{PlannedTest, RegressionRule};
 pub use testcases::TestCasePatch;
 
 use std::path::{Path, PathBuf};
@@ -31,7 +37,10 @@ use crate::error::{Error, Result};
 pub const APPLICATION_ID: i64 = 0x5243_5454;
 
 /// Migrations, in order; the schema version is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_deliveries.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
