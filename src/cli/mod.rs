@@ -77,6 +77,10 @@ pub enum Command {
     Vendor(delivery::VendorArgs),
     /// Réglages du projet (decision_days...)
     Config(delivery::ConfigArgs),
+    /// Sauvegarde la base (sauvegarde en ligne SQLite, sûre pendant que d'autres écrivent) et ses preuves
+    Backup(BackupArgs),
+    /// Vérifie la base : intégrité, clés étrangères, preuves présentes et intactes
+    Check(CheckArgs),
     /// Construit un projet de démonstration complet (immatriculation de véhicules)
     Demo(DemoArgs),
 }
@@ -87,6 +91,21 @@ pub struct InitArgs {
     /// Nom du projet
     #[arg(long, default_value = "Projet")]
     pub project: String,
+}
+
+/// `recette backup`
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// Fichier de sauvegarde à créer
+    pub out: PathBuf,
+}
+
+/// `recette check`
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `recette demo`
@@ -206,6 +225,45 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Anomaly(c) => anomaly::run(c, env),
         Command::Status(a) => status::run(a, env),
         Command::Log(a) => status::run_log(a, env),
+        Command::Backup(a) => {
+            let store = env.open()?;
+            let s = store.backup(&a.out)?;
+            println!(
+                "{} {} ({} pages, {} {})",
+                env.t("Sauvegarde écrite :", "Backup written:"),
+                a.out.display(),
+                s.pages,
+                s.evidence_files,
+                env.t("fichier(s) de preuve", "evidence file(s)")
+            );
+            Ok(EXIT_OK)
+        }
+        Command::Check(a) => {
+            let store = env.open()?;
+            let problems = store.check()?;
+            if a.json {
+                output::json(
+                    &serde_json::json!({"ok": problems.is_empty(), "problems": problems}),
+                )?;
+            } else if problems.is_empty() {
+                println!(
+                    "{}",
+                    env.t(
+                        "Base saine : intégrité, clés étrangères et preuves vérifiées.",
+                        "Store is sound: integrity, foreign keys and evidence checked."
+                    )
+                );
+            } else {
+                for p in &problems {
+                    println!("{} : {}", p.kind, p.detail);
+                }
+            }
+            Ok(if problems.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_REJECTED
+            })
+        }
         Command::Demo(a) => {
             let store = crate::demo::build(&a.out, env.ctx.clone(), env.lang)?;
             if !a.json {

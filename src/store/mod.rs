@@ -10,6 +10,7 @@ mod audit;
 mod campaigns;
 mod deliveries;
 mod import;
+mod maintenance;
 mod requirements;
 mod retest;
 mod testcases;
@@ -22,6 +23,7 @@ pub use deliveries::{
     add_days, parse_document_state, DeliveryPatch, DEFAULT_DECISION_DAYS, DOCUMENT_STATES,
 };
 pub use import::{ApplyOptions, Counts, ImportReport, SheetPlan};
+pub use maintenance::{BackupSummary, CheckProblem};
 pub use requirements::{content_hash, hex, Change, RequirementPatch};
 pub use retest::{PlannedTest, RegressionRule};
 pub use testcases::TestCasePatch;
