@@ -271,7 +271,7 @@ pub fn run(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
                 x.delivered_date.as_deref().unwrap_or("—")
             );
             println!(
-                "  {} {} ({} {} {})",
+                "  {} {} ({} {})",
                 env.t("Décision à notifier avant le", "Decision to notify by"),
                 d.decision_deadline.as_deref().unwrap_or("—"),
                 d.decision_days,
@@ -279,7 +279,6 @@ pub fn run(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
                     "jours ; au-delà, admission tacite",
                     "days; after that, tacit acceptance"
                 ),
-                ""
             );
             if !d.known_issues.is_empty() {
                 println!(

@@ -15,6 +15,9 @@ use crate::model::{AnomalyStatus, ExecStatus, Severity};
 /// the project (`recette config decision_days N`) sets one.
 pub const DEFAULT_DECISION_DAYS: i64 = 30;
 
+/// An open reservation: (reservation ref, deadline, delivery ref of its campaign).
+pub type OpenReservation = (String, Option<String>, Option<String>);
+
 /// Changes to a delivery; `None` leaves a field unchanged.
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryPatch {
@@ -169,7 +172,7 @@ impl Store {
 
     /// Open reservations with a deadline, with the delivery of their campaign:
     /// (reservation ref, deadline, delivery ref).
-    pub fn open_reservations(&self) -> Result<Vec<(String, Option<String>, Option<String>)>> {
+    pub fn open_reservations(&self) -> Result<Vec<OpenReservation>> {
         let mut stmt = self.conn().prepare(
             "SELECT r.ref, r.deadline, d.ref FROM reservation r
              JOIN signoff s ON s.id = r.signoff_id JOIN campaign c ON c.id = s.campaign_id
