@@ -6,6 +6,7 @@
 //! The rest of the crate sees domain types only, so another backend can replace this module.
 
 mod anomalies;
+mod automated;
 mod audit;
 mod campaigns;
 mod deliveries;
@@ -16,6 +17,7 @@ mod retest;
 mod testcases;
 
 pub use anomalies::AnomalyPatch;
+pub use automated::AutomationIndex;
 pub use audit::AuditFilter;
 pub use campaigns::evidence_path;
 pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
@@ -42,6 +44,7 @@ pub const APPLICATION_ID: i64 = 0x5243_5454;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_deliveries.sql"),
+    include_str!("migrations/0003_result_imports.sql"),
 ];
 
 /// The schema version this build writes.
