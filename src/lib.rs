@@ -8,6 +8,7 @@
 pub mod error;
 pub mod i18n;
 pub mod import;
+pub mod interop;
 pub mod model;
 
 pub use error::{Error, Result};
