@@ -15,8 +15,28 @@ const DROPPED: &[&str] = &[
 
 /// Elements that start a new paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr", "section",
-    "article", "header", "footer", "dl", "dt", "dd", "address", "hr", "caption",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "dl",
+    "dt",
+    "dd",
+    "address",
+    "hr",
+    "caption",
 ];
 
 /// Builds plain text from a stream of open/close/text events.
@@ -175,7 +195,11 @@ pub fn neutralise_tags(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '<' && chars.peek().is_some_and(|n| n.is_ascii_alphabetic() || "/!?".contains(*n)) {
+        if c == '<'
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || "/!?".contains(*n))
+        {
             out.push('\\');
         }
         out.push(c);
@@ -186,9 +210,10 @@ pub fn neutralise_tags(text: &str) -> String {
 /// Whether a cell or CDATA block holds HTML rather than plain text.
 pub fn looks_like_html(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.windows(2).any(|w| {
-        w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!')
-    }) && text.contains('>')
+    bytes
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+        && text.contains('>')
         || text.contains("&nbsp;")
         || text.contains("&#")
 }
@@ -198,7 +223,15 @@ pub fn looks_like_html(text: &str) -> bool {
 pub fn html_to_text(input: &str) -> String {
     if !looks_like_html(input) {
         let lines: Vec<&str> = input.lines().map(str::trim_end).collect();
-        return lines.join("\n").trim().to_string();
+        let text = lines.join("\n").trim().to_string();
+        // Entities are decoded (editors write `&laquo;` even in plain text); what they decode to
+        // must not turn into markup.
+        let decoded = decode_entities(&text);
+        return if decoded == text {
+            text
+        } else {
+            neutralise_tags(&decoded)
+        };
     }
     let mut b = TextBuilder::new();
     let mut rest = input;
@@ -214,7 +247,8 @@ pub fn html_to_text(input: &str) -> String {
             continue;
         }
         let next = tail[1..].chars().next();
-        let is_tag = next.is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
+        let is_tag =
+            next.is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
         let Some(gt) = tail.find('>').filter(|_| is_tag) else {
             b.text("<");
             rest = &tail[1..];
@@ -244,7 +278,11 @@ pub fn html_to_text(input: &str) -> String {
             });
         } else {
             b.open(&name);
-            let void = inner.ends_with('/') || matches!(name.as_str(), "br" | "hr" | "img" | "input" | "meta" | "link");
+            let void = inner.ends_with('/')
+                || matches!(
+                    name.as_str(),
+                    "br" | "hr" | "img" | "input" | "meta" | "link"
+                );
             if void && name != "br" {
                 b.close(&name);
             }
@@ -290,18 +328,67 @@ fn entity(name: &str) -> Option<char> {
         return char::from_u32(code).filter(|c| *c != '\0');
     }
     const NAMED: &[(&str, char)] = &[
-        ("amp", '&'), ("lt", '<'), ("gt", '>'), ("quot", '"'), ("apos", '\''), ("nbsp", '\u{a0}'),
-        ("eacute", 'é'), ("egrave", 'è'), ("ecirc", 'ê'), ("euml", 'ë'), ("agrave", 'à'),
-        ("acirc", 'â'), ("auml", 'ä'), ("ccedil", 'ç'), ("icirc", 'î'), ("iuml", 'ï'),
-        ("ocirc", 'ô'), ("ouml", 'ö'), ("ugrave", 'ù'), ("ucirc", 'û'), ("uuml", 'ü'),
-        ("yuml", 'ÿ'), ("oelig", 'œ'), ("aelig", 'æ'), ("Eacute", 'É'), ("Egrave", 'È'),
-        ("Ecirc", 'Ê'), ("Agrave", 'À'), ("Acirc", 'Â'), ("Ccedil", 'Ç'), ("Icirc", 'Î'),
-        ("Ocirc", 'Ô'), ("Ugrave", 'Ù'), ("Ucirc", 'Û'), ("OElig", 'Œ'), ("laquo", '«'),
-        ("raquo", '»'), ("lsquo", '‘'), ("rsquo", '’'), ("ldquo", '“'), ("rdquo", '”'),
-        ("hellip", '…'), ("ndash", '–'), ("mdash", '—'), ("euro", '€'), ("deg", '°'),
-        ("copy", '©'), ("reg", '®'), ("trade", '™'), ("times", '×'), ("middot", '·'),
-        ("bull", '•'), ("sect", '§'), ("para", '¶'), ("shy", '\u{ad}'), ("ordm", 'º'),
-        ("ordf", 'ª'), ("le", '≤'), ("ge", '≥'), ("rarr", '→'), ("larr", '←'),
+        ("amp", '&'),
+        ("lt", '<'),
+        ("gt", '>'),
+        ("quot", '"'),
+        ("apos", '\''),
+        ("nbsp", '\u{a0}'),
+        ("eacute", 'é'),
+        ("egrave", 'è'),
+        ("ecirc", 'ê'),
+        ("euml", 'ë'),
+        ("agrave", 'à'),
+        ("acirc", 'â'),
+        ("auml", 'ä'),
+        ("ccedil", 'ç'),
+        ("icirc", 'î'),
+        ("iuml", 'ï'),
+        ("ocirc", 'ô'),
+        ("ouml", 'ö'),
+        ("ugrave", 'ù'),
+        ("ucirc", 'û'),
+        ("uuml", 'ü'),
+        ("yuml", 'ÿ'),
+        ("oelig", 'œ'),
+        ("aelig", 'æ'),
+        ("Eacute", 'É'),
+        ("Egrave", 'È'),
+        ("Ecirc", 'Ê'),
+        ("Agrave", 'À'),
+        ("Acirc", 'Â'),
+        ("Ccedil", 'Ç'),
+        ("Icirc", 'Î'),
+        ("Ocirc", 'Ô'),
+        ("Ugrave", 'Ù'),
+        ("Ucirc", 'Û'),
+        ("OElig", 'Œ'),
+        ("laquo", '«'),
+        ("raquo", '»'),
+        ("lsquo", '‘'),
+        ("rsquo", '’'),
+        ("ldquo", '“'),
+        ("rdquo", '”'),
+        ("hellip", '…'),
+        ("ndash", '–'),
+        ("mdash", '—'),
+        ("euro", '€'),
+        ("deg", '°'),
+        ("copy", '©'),
+        ("reg", '®'),
+        ("trade", '™'),
+        ("times", '×'),
+        ("middot", '·'),
+        ("bull", '•'),
+        ("sect", '§'),
+        ("para", '¶'),
+        ("shy", '\u{ad}'),
+        ("ordm", 'º'),
+        ("ordf", 'ª'),
+        ("le", '≤'),
+        ("ge", '≥'),
+        ("rarr", '→'),
+        ("larr", '←'),
     ];
     NAMED.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
 }
@@ -315,7 +402,10 @@ mod tests {
         let t = html_to_text(
             "<p>Le système <strong>doit</strong> vérifier :</p><ul><li>le numéro</li><li>la date</li></ul><p>Fin&nbsp;!</p>",
         );
-        assert_eq!(t, "Le système **doit** vérifier :\n\n- le numéro\n- la date\n\nFin !");
+        assert_eq!(
+            t,
+            "Le système **doit** vérifier :\n\n- le numéro\n- la date\n\nFin !"
+        );
     }
 
     #[test]
@@ -326,15 +416,23 @@ mod tests {
 
     #[test]
     fn script_dropped_and_tags_in_text_escaped() {
-        let t = html_to_text("<p>a<script>alert('x')</script> &lt;script&gt;b</p><style>p{}</style>");
+        let t =
+            html_to_text("<p>a<script>alert('x')</script> &lt;script&gt;b</p><style>p{}</style>");
         assert_eq!(t, "a \\<script>b");
         assert!(!t.replace("\\<", "").contains('<'));
     }
 
     #[test]
     fn plain_text_kept() {
-        assert_eq!(html_to_text("  ligne 1\r\nligne 2 < 3  "), "ligne 1\nligne 2 < 3");
+        assert_eq!(
+            html_to_text("  ligne 1\r\nligne 2 < 3  "),
+            "ligne 1\nligne 2 < 3"
+        );
         assert_eq!(html_to_text("a<br>b<br/>c"), "a\nb\nc");
-        assert_eq!(decode_entities("&eacute;t&eacute; &#233; &#x41; &bogus;"), "été é A &bogus;");
+        assert_eq!(html_to_text("&laquo; x &raquo; &lt;b&gt;"), "« x » \\<b>");
+        assert_eq!(
+            decode_entities("&eacute;t&eacute; &#233; &#x41; &bogus;"),
+            "été é A &bogus;"
+        );
     }
 }

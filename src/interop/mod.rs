@@ -58,26 +58,40 @@ pub fn detect(path: &Path) -> Option<InteropFormat> {
         "reqifz" => Some(InteropFormat::Reqifz),
         "xml" => {
             let mut head = Vec::new();
-            std::fs::File::open(path).ok()?.take(64 * 1024).read_to_end(&mut head).ok()?;
+            std::fs::File::open(path)
+                .ok()?
+                .take(64 * 1024)
+                .read_to_end(&mut head)
+                .ok()?;
             let text = xml::decode(&head, "").ok()?;
             match xml::root_name(&text)?.as_str() {
                 "REQ-IF" => Some(InteropFormat::Reqif),
-                "testsuite" | "testcases" | "testcase" | "requirement-specification" | "requirements" => {
-                    Some(InteropFormat::TestLink)
-                }
+                "testsuite"
+                | "testcases"
+                | "testcase"
+                | "requirement-specification"
+                | "requirements" => Some(InteropFormat::TestLink),
                 _ => None,
             }
         }
-        "xlsx" | "xlsm" | "xls" => squash::is_squash_workbook(path).then_some(InteropFormat::Squash),
+        "xlsx" | "xlsm" | "xls" => {
+            squash::is_squash_workbook(path).then_some(InteropFormat::Squash)
+        }
         _ => None,
     }
 }
 
 /// Reads a file in the given format. `mapping` only applies to ReqIF.
-pub fn read(path: &Path, format: InteropFormat, mapping: Option<&ReqifMapping>) -> Result<ImportBatch> {
+pub fn read(
+    path: &Path,
+    format: InteropFormat,
+    mapping: Option<&ReqifMapping>,
+) -> Result<ImportBatch> {
     match format {
         InteropFormat::Reqif | InteropFormat::Reqifz => reqif::read_reqif(path, mapping),
-        InteropFormat::TestLink => testlink::read_testlink(path, &testlink::TestlinkOptions::default()),
+        InteropFormat::TestLink => {
+            testlink::read_testlink(path, &testlink::TestlinkOptions::default())
+        }
         InteropFormat::Squash => squash::read_workbooks(&[path]),
     }
 }
@@ -91,7 +105,9 @@ pub(crate) fn display_name(path: &Path) -> String {
 pub(crate) fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > limit {
         let name = display_name(path);
         return Err(Error::input(

@@ -18,7 +18,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::import::records::{ImportBatch, ImportIssue, Origin, RequirementRecord, SheetSummary, TestCaseRecord};
+use crate::import::records::{
+    ImportBatch, ImportIssue, Origin, RequirementRecord, SheetSummary, TestCaseRecord,
+};
 use crate::interop::html::html_to_text;
 use crate::interop::xml::{self, Element, MAX_BYTES};
 use crate::interop::{display_name, read_bounded};
@@ -44,7 +46,12 @@ pub fn read_testlink(path: &Path, options: &TestlinkOptions) -> Result<ImportBat
 /// Reads a TestLink XML export given as text; `file` names it in origins.
 pub fn read_testlink_str(text: &str, file: &str, options: &TestlinkOptions) -> Result<ImportBatch> {
     let root = xml::parse(text, file)?;
-    let mut reader = Reading { file, options, batch: ImportBatch::default(), refs: HashSet::new() };
+    let mut reader = Reading {
+        file,
+        options,
+        batch: ImportBatch::default(),
+        refs: HashSet::new(),
+    };
     let (sheet, kind) = match root.name.as_str() {
         "testsuite" => {
             reader.suite(&root, &[]);
@@ -72,7 +79,11 @@ pub fn read_testlink_str(text: &str, file: &str, options: &TestlinkOptions) -> R
         }
     };
     let mut batch = reader.batch;
-    let rows = if kind == "test_cases" { batch.test_cases.len() } else { batch.requirements.len() };
+    let rows = if kind == "test_cases" {
+        batch.test_cases.len()
+    } else {
+        batch.requirements.len()
+    };
     batch.sheets.push(SheetSummary {
         file: file.to_string(),
         sheet: sheet.to_string(),
@@ -107,7 +118,10 @@ impl Reading<'_> {
     }
 
     fn issue(&mut self, origin: Origin, fr: String) {
-        self.batch.issues.push(ImportIssue { origin, message: fr });
+        self.batch.issues.push(ImportIssue {
+            origin,
+            message: fr,
+        });
     }
 
     /// Registers a reference; reports it when already seen in this file.
@@ -115,7 +129,10 @@ impl Reading<'_> {
         if self.refs.insert(reference.to_string()) {
             return true;
         }
-        self.issue(origin.clone(), format!("référence « {reference} » en double dans le fichier"));
+        self.issue(
+            origin.clone(),
+            format!("référence « {reference} » en double dans le fichier"),
+        );
         false
     }
 
@@ -136,7 +153,11 @@ impl Reading<'_> {
     fn test_case(&mut self, el: &Element, path: &[String]) {
         let origin = self.origin(el, path);
         let external = el.child_text("externalid");
-        let reference = match (el.child_text("fullexternalid"), external, &self.options.prefix) {
+        let reference = match (
+            el.child_text("fullexternalid"),
+            external,
+            &self.options.prefix,
+        ) {
             (Some(full), _, _) => full,
             (None, Some(id), Some(prefix)) => format!("{prefix}-{id}"),
             (None, Some(id), None) => id,
@@ -155,7 +176,10 @@ impl Reading<'_> {
             Some("2") => Some("moyenne".to_string()),
             Some("1") => Some("basse".to_string()),
             Some(other) => {
-                self.issue(origin.clone(), format!("{reference} : <importance> « {other} » inconnue (1, 2 ou 3 attendu)"));
+                self.issue(
+                    origin.clone(),
+                    format!("{reference} : <importance> « {other} » inconnue (1, 2 ou 3 attendu)"),
+                );
                 None
             }
         };
@@ -173,7 +197,10 @@ impl Reading<'_> {
                 .children_named("step")
                 .enumerate()
                 .map(|(i, st)| {
-                    let number = st.child_text("step_number").and_then(|n| n.parse().ok()).unwrap_or(i as u32 + 1);
+                    let number = st
+                        .child_text("step_number")
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(i as u32 + 1);
                     let action = rich(st, "actions").unwrap_or_default();
                     let expected = rich(st, "expectedresults").unwrap_or_default();
                     (number, Step { action, expected })
@@ -189,10 +216,18 @@ impl Reading<'_> {
             .filter(|n| !n.is_empty())
             .collect();
         let mut automation_key = None;
-        for cf in el.children_named("custom_fields").flat_map(|c| c.children_named("custom_field")) {
-            let (Some(name), Some(value)) = (cf.child_text("name"), cf.child_text("value")) else { continue };
+        for cf in el
+            .children_named("custom_fields")
+            .flat_map(|c| c.children_named("custom_field"))
+        {
+            let (Some(name), Some(value)) = (cf.child_text("name"), cf.child_text("value")) else {
+                continue;
+            };
             let folded = normalize_word(&name);
-            if folded.contains("automation") || folded.contains("automatisation") || folded == "script" {
+            if folded.contains("automation")
+                || folded.contains("automatisation")
+                || folded == "script"
+            {
                 automation_key = Some(value);
             } else {
                 tags.push(format!("{name} : {value}"));
@@ -206,7 +241,10 @@ impl Reading<'_> {
         self.batch.test_cases.push(TestCaseRecord {
             origin,
             reference,
-            title: el.attr("name").map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            title: el
+                .attr("name")
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty()),
             objective: rich(el, "summary"),
             prerequisites: rich(el, "preconditions"),
             steps,
@@ -238,7 +276,10 @@ impl Reading<'_> {
     fn requirement(&mut self, el: &Element, path: &[String]) {
         let origin = self.origin(el, path);
         let Some(reference) = el.child_text("docid").or_else(|| el.child_text("doc_id")) else {
-            self.issue(origin, "exigence sans <docid> : impossible de lui donner une référence".into());
+            self.issue(
+                origin,
+                "exigence sans <docid> : impossible de lui donner une référence".into(),
+            );
             return;
         };
         if !self.unique(&reference, &origin) {
@@ -254,7 +295,10 @@ impl Reading<'_> {
                 other => match ReqStatus::parse(other) {
                     Ok(s) => Some(s),
                     Err(e) => {
-                        self.issue(origin.clone(), format!("{reference} : {e} (ou code TestLink D, R, W, F, I, V, N, O)"));
+                        self.issue(
+                            origin.clone(),
+                            format!("{reference} : {e} (ou code TestLink D, R, W, F, I, V, N, O)"),
+                        );
                         None
                     }
                 },

@@ -50,7 +50,10 @@ pub enum Node {
 impl Element {
     /// The value of an attribute, by local name.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Child elements, in order.
@@ -109,7 +112,11 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String> {
     let label = head
         .split("encoding=")
         .nth(1)
-        .and_then(|rest| rest.trim_start_matches(['"', '\'']).split(['"', '\'']).next())
+        .and_then(|rest| {
+            rest.trim_start_matches(['"', '\''])
+                .split(['"', '\''])
+                .next()
+        })
         .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()));
     let enc = label.unwrap_or(encoding_rs::WINDOWS_1252);
     let (text, _, bad) = enc.decode(bytes);
@@ -369,7 +376,10 @@ mod tests {
 
     #[test]
     fn root_name_sniffs() {
-        assert_eq!(root_name("<?xml version=\"1.0\"?>\n<!-- c -->\n<testsuite name=\"x\">").as_deref(), Some("testsuite"));
+        assert_eq!(
+            root_name("<?xml version=\"1.0\"?>\n<!-- c -->\n<testsuite name=\"x\">").as_deref(),
+            Some("testsuite")
+        );
         assert_eq!(root_name("PK\u{3}\u{4}"), None);
     }
 }

@@ -5,8 +5,10 @@
 //! they like; the standard `ReqIF.*` names and a few common ones are understood by default, and
 //! a [`ReqifMapping`] (TOML) names the rest.
 
+mod objects;
 pub mod read;
 pub mod write;
+mod xml_out;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -103,7 +105,11 @@ impl ReqifMapping {
     /// The field and precedence (lower wins) of an attribute, by its LONG-NAME.
     pub fn field_for(&self, attribute: &str) -> Option<(ReqifField, u8)> {
         let folded = normalize_word(attribute);
-        if let Some((_, f)) = self.attributes.iter().find(|(k, _)| normalize_word(k) == folded) {
+        if let Some((_, f)) = self
+            .attributes
+            .iter()
+            .find(|(k, _)| normalize_word(k) == folded)
+        {
             return Some((*f, 0));
         }
         let field = match folded.as_str() {
@@ -119,7 +125,11 @@ impl ReqifMapping {
             "priority" | "priorite" => (ReqifField::Criticality, 2),
             "status" | "statut" => (ReqifField::Status, 1),
             // Written back by recette's own export; not requirement fields.
-            "reqif prefix" | "reqif chapternumber" | "coverage" | "couverture" | "result"
+            "reqif prefix"
+            | "reqif chapternumber"
+            | "coverage"
+            | "couverture"
+            | "result"
             | "resultat" => (ReqifField::Ignore, 9),
             _ => return None,
         };
@@ -140,7 +150,10 @@ impl ReqifMapping {
         if is_undefined(value) {
             return Ok(None);
         }
-        Ok(Some(Criticality::parse(Self::translate(&self.criticality, value))?))
+        Ok(Some(Criticality::parse(Self::translate(
+            &self.criticality,
+            value,
+        ))?))
     }
 
     /// The requirement status for a tool value; `Ok(None)` for an empty or "undefined" value.
@@ -148,7 +161,10 @@ impl ReqifMapping {
         if is_undefined(value) {
             return Ok(None);
         }
-        Ok(Some(ReqStatus::parse(Self::translate(&self.status, value))?))
+        Ok(Some(ReqStatus::parse(Self::translate(
+            &self.status,
+            value,
+        ))?))
     }
 
     /// Whether objects of this SPEC-OBJECT-TYPE are test cases.
@@ -193,8 +209,14 @@ mod tests {
             "m.toml",
         )
         .unwrap();
-        assert_eq!(m.field_for("PRIORITE METIER"), Some((ReqifField::Criticality, 0)));
-        assert_eq!(m.criticality_of("p0 - vital").unwrap(), Some(Criticality::Critique));
+        assert_eq!(
+            m.field_for("PRIORITE METIER"),
+            Some((ReqifField::Criticality, 0))
+        );
+        assert_eq!(
+            m.criticality_of("p0 - vital").unwrap(),
+            Some(Criticality::Critique)
+        );
         assert_eq!(m.criticality_of("Undefined").unwrap(), None);
         assert!(m.is_test_type("cas de test"));
         assert!(!m.is_test_type("Test Case"));
@@ -205,8 +227,14 @@ mod tests {
     #[test]
     fn default_names() {
         let m = ReqifMapping::default();
-        assert_eq!(m.field_for("ReqIF.ForeignID"), Some((ReqifField::Reference, 1)));
-        assert_eq!(m.field_for("Object Text"), Some((ReqifField::Description, 2)));
+        assert_eq!(
+            m.field_for("ReqIF.ForeignID"),
+            Some((ReqifField::Reference, 1))
+        );
+        assert_eq!(
+            m.field_for("Object Text"),
+            Some((ReqifField::Description, 2))
+        );
         assert!(m.is_test_type("Test Case"));
         assert!(m.is_chapter_type("Heading"));
         assert!(!m.is_chapter_type("Requirement"));

@@ -17,6 +17,9 @@ use std::collections::HashSet;
 
 use quick_xml::escape::escape;
 
+pub use super::xml_out::id_fragment;
+use super::xml_out::Out;
+
 use crate::i18n::Lang;
 use crate::model::{Criticality, ExecStatus, ReqStatus};
 use crate::{Error, Result};
@@ -60,20 +63,40 @@ pub struct ReqifWriteOptions {
 
 impl Default for ReqifWriteOptions {
     fn default() -> Self {
-        ReqifWriteOptions { title: "Exigences".into(), creation_time: None, lang: Lang::Fr }
+        ReqifWriteOptions {
+            title: "Exigences".into(),
+            creation_time: None,
+            lang: Lang::Fr,
+        }
     }
 }
 
-/// The enumerations written: (datatype id suffix, French name, English name, values as
-/// (code, French label, English label)).
-fn enumerations() -> Vec<(&'static str, &'static str, &'static str, Vec<(&'static str, &'static str, &'static str)>)> {
-    let crit = Criticality::ALL.iter().map(|c| (c.code(), c.label(Lang::Fr), c.label(Lang::En))).collect();
-    let status = ReqStatus::ALL.iter().map(|s| (s.code(), s.label(Lang::Fr), s.label(Lang::En))).collect();
-    let coverage = vec![("covered", "Couverte", "Covered"), ("uncovered", "Non couverte", "Uncovered")];
-    let mut result: Vec<_> = [ExecStatus::Passed, ExecStatus::Failed, ExecStatus::Blocked, ExecStatus::NotRun]
+/// One value of an enumeration written: (code, French label, English label).
+type EnumValue = (&'static str, &'static str, &'static str);
+
+/// The enumerations written: (datatype id suffix, French name, English name, values).
+fn enumerations() -> Vec<(&'static str, &'static str, &'static str, Vec<EnumValue>)> {
+    let crit = Criticality::ALL
+        .iter()
+        .map(|c| (c.code(), c.label(Lang::Fr), c.label(Lang::En)))
+        .collect();
+    let status = ReqStatus::ALL
         .iter()
         .map(|s| (s.code(), s.label(Lang::Fr), s.label(Lang::En)))
         .collect();
+    let coverage = vec![
+        ("covered", "Couverte", "Covered"),
+        ("uncovered", "Non couverte", "Uncovered"),
+    ];
+    let mut result: Vec<_> = [
+        ExecStatus::Passed,
+        ExecStatus::Failed,
+        ExecStatus::Blocked,
+        ExecStatus::NotRun,
+    ]
+    .iter()
+    .map(|s| (s.code(), s.label(Lang::Fr), s.label(Lang::En)))
+    .collect();
     result.push(("uncovered", "Non couverte", "Uncovered"));
     vec![
         ("CRITICALITY", "Criticité", "Criticality", crit),
@@ -81,93 +104,6 @@ fn enumerations() -> Vec<(&'static str, &'static str, &'static str, Vec<(&'stati
         ("COVERAGE", "Couverture", "Coverage", coverage),
         ("RESULT", "Résultat", "Result", result),
     ]
-}
-
-/// Turns any text into an `xsd:ID`-safe, injective identifier fragment: ASCII letters, digits,
-/// `-` and `.` are kept, everything else becomes `_xHHHH_`.
-pub fn id_fragment(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-            out.push(c);
-        } else {
-            out.push_str(&format!("_x{:04X}_", c as u32));
-        }
-    }
-    out
-}
-
-struct Out {
-    buf: String,
-    depth: usize,
-    time: String,
-}
-
-impl Out {
-    fn line(&mut self, s: &str) {
-        self.buf.push_str(&"  ".repeat(self.depth));
-        self.buf.push_str(s);
-        self.buf.push('\n');
-    }
-    fn open(&mut self, s: &str) {
-        self.line(s);
-        self.depth += 1;
-    }
-    fn close(&mut self, name: &str) {
-        self.depth -= 1;
-        self.line(&format!("</{name}>"));
-    }
-    /// Start tag of an identifiable element, with its identifier, name and date.
-    fn ident(&mut self, tag: &str, id: &str, long_name: Option<&str>, extra: &str, empty: bool) {
-        let name = long_name.map_or(String::new(), |n| format!(" LONG-NAME=\"{}\"", escape(n)));
-        let end = if empty { "/>" } else { ">" };
-        let s = format!("<{tag} IDENTIFIER=\"{id}\" LAST-CHANGE=\"{}\"{name}{extra}{end}", escape(&self.time));
-        if empty {
-            self.line(&s);
-        } else {
-            self.open(&s);
-        }
-    }
-    fn reference(&mut self, wrapper: &str, tag: &str, id: &str) {
-        self.line(&format!("<{wrapper}><{tag}>{id}</{tag}></{wrapper}>"));
-    }
-    fn string_value(&mut self, def: &str, value: &str) {
-        self.open(&format!("<ATTRIBUTE-VALUE-STRING THE-VALUE=\"{}\">", escape(value)));
-        self.reference("DEFINITION", "ATTRIBUTE-DEFINITION-STRING-REF", def);
-        self.close("ATTRIBUTE-VALUE-STRING");
-    }
-    fn enum_value(&mut self, def: &str, value_id: &str) {
-        self.open("<ATTRIBUTE-VALUE-ENUMERATION>");
-        self.reference("DEFINITION", "ATTRIBUTE-DEFINITION-ENUMERATION-REF", def);
-        self.reference("VALUES", "ENUM-VALUE-REF", value_id);
-        self.close("ATTRIBUTE-VALUE-ENUMERATION");
-    }
-    fn xhtml_value(&mut self, def: &str, text: &str) {
-        self.open("<ATTRIBUTE-VALUE-XHTML>");
-        self.reference("DEFINITION", "ATTRIBUTE-DEFINITION-XHTML-REF", def);
-        self.line(&format!("<THE-VALUE><xhtml:div>{}</xhtml:div></THE-VALUE>", to_xhtml(text)));
-        self.close("ATTRIBUTE-VALUE-XHTML");
-    }
-}
-
-/// Plain text to XHTML: blank-line separated paragraphs, `- ` lists, line breaks.
-fn to_xhtml(text: &str) -> String {
-    let mut out = String::new();
-    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-        let lines: Vec<&str> = para.lines().collect();
-        if lines.iter().all(|l| l.trim_start().starts_with("- ")) {
-            out.push_str("<xhtml:ul>");
-            for l in lines {
-                let item = l.trim_start().trim_start_matches("- ");
-                out.push_str(&format!("<xhtml:li>{}</xhtml:li>", escape(item)));
-            }
-            out.push_str("</xhtml:ul>");
-        } else {
-            let escaped: Vec<String> = lines.iter().map(|l| escape(*l).into_owned()).collect();
-            out.push_str(&format!("<xhtml:p>{}</xhtml:p>", escaped.join("<xhtml:br/>")));
-        }
-    }
-    out
 }
 
 /// Writes a ReqIF 1.2 document. Errors on a duplicate or empty reference and on an unknown
@@ -180,31 +116,66 @@ pub fn write_reqif(items: &[ReqifExportItem], options: &ReqifWriteOptions) -> Re
     for item in items {
         if item.reference.trim().is_empty() || !seen.insert(item.reference.as_str()) {
             return Err(Error::input(
-                format!("export ReqIF : référence vide ou en double « {} »", item.reference),
-                format!("ReqIF export: empty or duplicate reference \"{}\"", item.reference),
+                format!(
+                    "export ReqIF : référence vide ou en double « {} »",
+                    item.reference
+                ),
+                format!(
+                    "ReqIF export: empty or duplicate reference \"{}\"",
+                    item.reference
+                ),
             ));
         }
-        for (kind, value) in [("COVERAGE", &item.coverage), ("RESULT", &item.result_status)] {
-            let known = enums.iter().any(|(k, _, _, vals)| *k == kind && vals.iter().any(|(c, _, _)| c == value));
+        for (kind, value) in [
+            ("COVERAGE", &item.coverage),
+            ("RESULT", &item.result_status),
+        ] {
+            let known = enums
+                .iter()
+                .any(|(k, _, _, vals)| *k == kind && vals.iter().any(|(c, _, _)| c == value));
             if !known {
                 return Err(Error::input(
-                    format!("export ReqIF : {} : valeur « {value} » inconnue pour {kind}", item.reference),
-                    format!("ReqIF export: {}: unknown value \"{value}\" for {kind}", item.reference),
+                    format!(
+                        "export ReqIF : {} : valeur « {value} » inconnue pour {kind}",
+                        item.reference
+                    ),
+                    format!(
+                        "ReqIF export: {}: unknown value \"{value}\" for {kind}",
+                        item.reference
+                    ),
                 ));
             }
         }
     }
-    let time = options.creation_time.clone().unwrap_or_else(|| NEUTRAL_TIME.to_string());
-    let mut o = Out { buf: String::new(), depth: 0, time: time.clone() };
+    let time = options
+        .creation_time
+        .clone()
+        .unwrap_or_else(|| NEUTRAL_TIME.to_string());
+    let mut o = Out {
+        buf: String::new(),
+        depth: 0,
+        time: time.clone(),
+    };
     o.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-    o.open(&format!("<REQ-IF xmlns=\"{NS}\" xmlns:xhtml=\"{XHTML_NS}\">"));
+    o.open(&format!(
+        "<REQ-IF xmlns=\"{NS}\" xmlns:xhtml=\"{XHTML_NS}\">"
+    ));
     o.open("<THE-HEADER>");
-    o.open(&format!("<REQ-IF-HEADER IDENTIFIER=\"HDR-{}\">", id_fragment(&options.title)));
-    o.line(&format!("<COMMENT>{}</COMMENT>", pick("Exporté par recette", "Exported by recette")));
+    o.open(&format!(
+        "<REQ-IF-HEADER IDENTIFIER=\"HDR-{}\">",
+        id_fragment(&options.title)
+    ));
+    o.line(&format!(
+        "<COMMENT>{}</COMMENT>",
+        pick("Exporté par recette", "Exported by recette")
+    ));
     o.line(&format!("<CREATION-TIME>{}</CREATION-TIME>", escape(&time)));
     o.line("<REQ-IF-TOOL-ID>recette</REQ-IF-TOOL-ID>");
     o.line("<REQ-IF-VERSION>1.0</REQ-IF-VERSION>");
-    o.line(&format!("<SOURCE-TOOL-ID>recette {}</SOURCE-TOOL-ID>", env!("CARGO_PKG_VERSION")));
+    o.line(&format!(
+        "<SOURCE-TOOL-ID>recette {}</SOURCE-TOOL-ID>",
+        env!("CARGO_PKG_VERSION")
+    ));
     o.line(&format!("<TITLE>{}</TITLE>", escape(&options.title)));
     o.close("REQ-IF-HEADER");
     o.close("THE-HEADER");
@@ -212,14 +183,40 @@ pub fn write_reqif(items: &[ReqifExportItem], options: &ReqifWriteOptions) -> Re
     o.open("<REQ-IF-CONTENT>");
 
     o.open("<DATATYPES>");
-    o.ident("DATATYPE-DEFINITION-STRING", "DT-STRING", Some(pick("Texte", "Text")), " MAX-LENGTH=\"32000\"", true);
-    o.ident("DATATYPE-DEFINITION-XHTML", "DT-XHTML", Some(pick("Texte riche", "Rich text")), "", true);
+    o.ident(
+        "DATATYPE-DEFINITION-STRING",
+        "DT-STRING",
+        Some(pick("Texte", "Text")),
+        " MAX-LENGTH=\"32000\"",
+        true,
+    );
+    o.ident(
+        "DATATYPE-DEFINITION-XHTML",
+        "DT-XHTML",
+        Some(pick("Texte riche", "Rich text")),
+        "",
+        true,
+    );
     for (kind, fr, e, values) in &enums {
-        o.ident("DATATYPE-DEFINITION-ENUMERATION", &format!("DT-{kind}"), Some(pick(fr, e)), "", false);
+        o.ident(
+            "DATATYPE-DEFINITION-ENUMERATION",
+            &format!("DT-{kind}"),
+            Some(pick(fr, e)),
+            "",
+            false,
+        );
         o.open("<SPECIFIED-VALUES>");
         for (key, (code, vfr, ven)) in values.iter().enumerate() {
-            o.ident("ENUM-VALUE", &format!("EV-{kind}-{}", id_fragment(code)), Some(pick(vfr, ven)), "", false);
-            o.line(&format!("<PROPERTIES><EMBEDDED-VALUE KEY=\"{key}\" OTHER-CONTENT=\"{code}\"/></PROPERTIES>"));
+            o.ident(
+                "ENUM-VALUE",
+                &format!("EV-{kind}-{}", id_fragment(code)),
+                Some(pick(vfr, ven)),
+                "",
+                false,
+            );
+            o.line(&format!(
+                "<PROPERTIES><EMBEDDED-VALUE KEY=\"{key}\" OTHER-CONTENT=\"{code}\"/></PROPERTIES>"
+            ));
             o.close("ENUM-VALUE");
         }
         o.close("SPECIFIED-VALUES");
@@ -228,25 +225,64 @@ pub fn write_reqif(items: &[ReqifExportItem], options: &ReqifWriteOptions) -> Re
     o.close("DATATYPES");
 
     o.open("<SPEC-TYPES>");
-    o.ident("SPEC-OBJECT-TYPE", "SOT-REQUIREMENT", Some(pick("Exigence", "Requirement")), "", false);
+    o.ident(
+        "SPEC-OBJECT-TYPE",
+        "SOT-REQUIREMENT",
+        Some(pick("Exigence", "Requirement")),
+        "",
+        false,
+    );
     o.open("<SPEC-ATTRIBUTES>");
-    let strings = [("FOREIGNID", "ReqIF.ForeignID"), ("NAME", "ReqIF.Name"), ("CHAPTERNAME", "ReqIF.ChapterName"), ("CATEGORY", "ReqIF.Category")];
+    let strings = [
+        ("FOREIGNID", "ReqIF.ForeignID"),
+        ("NAME", "ReqIF.Name"),
+        ("CHAPTERNAME", "ReqIF.ChapterName"),
+        ("CATEGORY", "ReqIF.Category"),
+    ];
     for (id, name) in strings {
-        o.ident("ATTRIBUTE-DEFINITION-STRING", &format!("AD-{id}"), Some(name), "", false);
+        o.ident(
+            "ATTRIBUTE-DEFINITION-STRING",
+            &format!("AD-{id}"),
+            Some(name),
+            "",
+            false,
+        );
         o.reference("TYPE", "DATATYPE-DEFINITION-STRING-REF", "DT-STRING");
         o.close("ATTRIBUTE-DEFINITION-STRING");
     }
-    o.ident("ATTRIBUTE-DEFINITION-XHTML", "AD-TEXT", Some("ReqIF.Text"), "", false);
+    o.ident(
+        "ATTRIBUTE-DEFINITION-XHTML",
+        "AD-TEXT",
+        Some("ReqIF.Text"),
+        "",
+        false,
+    );
     o.reference("TYPE", "DATATYPE-DEFINITION-XHTML-REF", "DT-XHTML");
     o.close("ATTRIBUTE-DEFINITION-XHTML");
     for (kind, fr, e, _) in &enums {
-        o.ident("ATTRIBUTE-DEFINITION-ENUMERATION", &format!("AD-{kind}"), Some(pick(fr, e)), " MULTI-VALUED=\"false\"", false);
-        o.reference("TYPE", "DATATYPE-DEFINITION-ENUMERATION-REF", &format!("DT-{kind}"));
+        o.ident(
+            "ATTRIBUTE-DEFINITION-ENUMERATION",
+            &format!("AD-{kind}"),
+            Some(pick(fr, e)),
+            " MULTI-VALUED=\"false\"",
+            false,
+        );
+        o.reference(
+            "TYPE",
+            "DATATYPE-DEFINITION-ENUMERATION-REF",
+            &format!("DT-{kind}"),
+        );
         o.close("ATTRIBUTE-DEFINITION-ENUMERATION");
     }
     o.close("SPEC-ATTRIBUTES");
     o.close("SPEC-OBJECT-TYPE");
-    o.ident("SPECIFICATION-TYPE", "ST-SPECIFICATION", Some(pick("Spécification", "Specification")), "", true);
+    o.ident(
+        "SPECIFICATION-TYPE",
+        "ST-SPECIFICATION",
+        Some(pick("Spécification", "Specification")),
+        "",
+        true,
+    );
     o.close("SPEC-TYPES");
 
     // Categories in order of first appearance; requirements without one come last.
@@ -258,7 +294,13 @@ pub fn write_reqif(items: &[ReqifExportItem], options: &ReqifWriteOptions) -> Re
     }
     o.open("<SPEC-OBJECTS>");
     for c in &categories {
-        o.ident("SPEC-OBJECT", &format!("CHAP-{}", id_fragment(c)), None, "", false);
+        o.ident(
+            "SPEC-OBJECT",
+            &format!("CHAP-{}", id_fragment(c)),
+            None,
+            "",
+            false,
+        );
         o.open("<VALUES>");
         o.string_value("AD-CHAPTERNAME", c);
         o.close("VALUES");
@@ -266,7 +308,13 @@ pub fn write_reqif(items: &[ReqifExportItem], options: &ReqifWriteOptions) -> Re
         o.close("SPEC-OBJECT");
     }
     for item in items {
-        o.ident("SPEC-OBJECT", &format!("REQ-{}", id_fragment(&item.reference)), None, "", false);
+        o.ident(
+            "SPEC-OBJECT",
+            &format!("REQ-{}", id_fragment(&item.reference)),
+            None,
+            "",
+            false,
+        );
         o.open("<VALUES>");
         o.string_value("AD-FOREIGNID", &item.reference);
         if !item.title.is_empty() {
@@ -278,10 +326,22 @@ pub fn write_reqif(items: &[ReqifExportItem], options: &ReqifWriteOptions) -> Re
         if let Some(c) = &item.category {
             o.string_value("AD-CATEGORY", c);
         }
-        o.enum_value("AD-CRITICALITY", &format!("EV-CRITICALITY-{}", id_fragment(item.criticality.code())));
-        o.enum_value("AD-STATUS", &format!("EV-STATUS-{}", id_fragment(item.status.code())));
-        o.enum_value("AD-COVERAGE", &format!("EV-COVERAGE-{}", id_fragment(&item.coverage)));
-        o.enum_value("AD-RESULT", &format!("EV-RESULT-{}", id_fragment(&item.result_status)));
+        o.enum_value(
+            "AD-CRITICALITY",
+            &format!("EV-CRITICALITY-{}", id_fragment(item.criticality.code())),
+        );
+        o.enum_value(
+            "AD-STATUS",
+            &format!("EV-STATUS-{}", id_fragment(item.status.code())),
+        );
+        o.enum_value(
+            "AD-COVERAGE",
+            &format!("EV-COVERAGE-{}", id_fragment(&item.coverage)),
+        );
+        o.enum_value(
+            "AD-RESULT",
+            &format!("EV-RESULT-{}", id_fragment(&item.result_status)),
+        );
         o.close("VALUES");
         o.reference("TYPE", "SPEC-OBJECT-TYPE-REF", "SOT-REQUIREMENT");
         o.close("SPEC-OBJECT");
@@ -289,7 +349,13 @@ pub fn write_reqif(items: &[ReqifExportItem], options: &ReqifWriteOptions) -> Re
     o.close("SPEC-OBJECTS");
 
     o.open("<SPECIFICATIONS>");
-    o.ident("SPECIFICATION", &format!("SPEC-{}", id_fragment(&options.title)), Some(&options.title), "", false);
+    o.ident(
+        "SPECIFICATION",
+        &format!("SPEC-{}", id_fragment(&options.title)),
+        Some(&options.title),
+        "",
+        false,
+    );
     o.reference("TYPE", "SPECIFICATION-TYPE-REF", "ST-SPECIFICATION");
     if !items.is_empty() {
         o.open("<CHILDREN>");
