@@ -170,10 +170,7 @@ impl ExecStatus {
 
     /// Whether the status counts as executed (passed, failed or blocked).
     pub fn is_executed(self) -> bool {
-        matches!(
-            self,
-            ExecStatus::Passed | ExecStatus::Failed | ExecStatus::Blocked
-        )
+        matches!(self, ExecStatus::Passed | ExecStatus::Failed | ExecStatus::Blocked)
     }
 }
 
