@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod import;
 pub mod indicators;
+pub mod interop;
 pub mod model;
 pub mod store;
 pub mod vendor;

@@ -23,7 +23,8 @@ pub struct AutomationIndex {
 }
 
 /// SQL expression ranking a status column like `ExecStatus::severity_rank`.
-const RANK: &str = "CASE status WHEN 'failed' THEN 5 WHEN 'blocked' THEN 4 WHEN 'in_progress' THEN 3
+const RANK: &str =
+    "CASE status WHEN 'failed' THEN 5 WHEN 'blocked' THEN 4 WHEN 'in_progress' THEN 3
      WHEN 'not_run' THEN 2 WHEN 'passed' THEN 1 ELSE 0 END";
 
 impl Tx<'_> {
@@ -34,7 +35,11 @@ impl Tx<'_> {
             .conn()
             .prepare("SELECT id, ref, automation_key FROM test_case ORDER BY ref")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         for row in rows {
             let (id, r, k) = row?;
@@ -64,7 +69,13 @@ impl Tx<'_> {
     }
 
     /// Starts the import of one result file; returns its id.
-    pub fn begin_result_file(&mut self, campaign: &str, sha256: &str, file_name: &str, format: &str) -> Result<i64> {
+    pub fn begin_result_file(
+        &mut self,
+        campaign: &str,
+        sha256: &str,
+        file_name: &str,
+        format: &str,
+    ) -> Result<i64> {
         let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
         let now = self.now().to_string();
         self.conn().execute(
@@ -77,7 +88,13 @@ impl Tx<'_> {
 
     /// Writes one automated result of an import, attached to a test case (or none when it
     /// matched nothing: it is kept for the record but makes no execution).
-    pub fn add_automated_result(&mut self, import_id: i64, test_id: Option<i64>, r: &AutomatedResult, source_file: &str) -> Result<()> {
+    pub fn add_automated_result(
+        &mut self,
+        import_id: i64,
+        test_id: Option<i64>,
+        r: &AutomatedResult,
+        source_file: &str,
+    ) -> Result<()> {
         let properties = serde_json::to_string(&r.properties).unwrap_or_else(|_| "[]".into());
         self.conn()
             .prepare_cached(
@@ -122,9 +139,11 @@ impl Tx<'_> {
             params![import_id, results as i64],
         )?;
         let now = self.now().to_string();
-        let before: i64 = self
-            .conn()
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM execution", [], |r| r.get(0))?;
+        let before: i64 =
+            self.conn()
+                .query_row("SELECT COALESCE(MAX(id), 0) FROM execution", [], |r| {
+                    r.get(0)
+                })?;
         self.conn().execute(
             "INSERT OR IGNORE INTO campaign_test(campaign_id, test_id, position, reason)
              SELECT ?1, test_id, (SELECT COALESCE(MAX(position), 0) FROM campaign_test WHERE campaign_id = ?1)

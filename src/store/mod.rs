@@ -6,8 +6,8 @@
 //! The rest of the crate sees domain types only, so another backend can replace this module.
 
 mod anomalies;
-mod automated;
 mod audit;
+mod automated;
 mod campaigns;
 mod deliveries;
 mod import;
@@ -17,8 +17,8 @@ mod retest;
 mod testcases;
 
 pub use anomalies::AnomalyPatch;
-pub use automated::AutomationIndex;
 pub use audit::AuditFilter;
+pub use automated::AutomationIndex;
 pub use campaigns::evidence_path;
 pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
 pub use deliveries::{
