@@ -52,7 +52,10 @@ fn very_deep_nesting_fails_cleanly() {
     xml.push_str("</testsuites>");
     let (_d, p) = temp_file("deep.xml", xml.as_bytes());
     let e = error(&p, &ReadOptions::default());
-    assert!(e.contains("imbrication trop profonde") && e.contains("256"), "{e}");
+    assert!(
+        e.contains("imbrication trop profonde") && e.contains("256"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -61,7 +64,10 @@ fn one_huge_event_is_refused() {
     xml.push_str(&"x".repeat(300_000));
     xml.push_str("</system-out></testcase></testsuite>");
     let (_d, p) = temp_file("big.xml", xml.as_bytes());
-    let opts = ReadOptions { max_event_bytes: 100_000, ..ReadOptions::default() };
+    let opts = ReadOptions {
+        max_event_bytes: 100_000,
+        ..ReadOptions::default()
+    };
     assert!(error(&p, &opts).contains("plus de 100000 octets"));
     // Under the default limit it is read, and the output cut.
     let (_, rs) = read_all(&p, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -83,7 +89,10 @@ fn junit_variants_in_one_file() {
     let latin1: Vec<u8> = xml.chars().map(|c| c as u32 as u8).collect();
     let (_d, p) = temp_file("variants.xml", &latin1);
     let (s, rs) = read_all(&p, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((s.results, s.passed, s.failed, s.not_run, s.flaky), (4, 2, 1, 1, 1));
+    assert_eq!(
+        (s.results, s.passed, s.failed, s.not_run, s.flaky),
+        (4, 2, 1, 1, 1)
+    );
     let ids = recette::import::results::link::requirement_ids(
         &rs[0],
         &recette::import::results::link::IdPattern::default(),
@@ -93,12 +102,17 @@ fn junit_variants_in_one_file() {
     assert_eq!(rs[0].classname, None);
     assert_eq!(rs[0].start_time.as_deref(), Some("2026-01-02T03:04:05"));
     assert_eq!(rs[0].duration_ms, Some(1_234_500.0));
-    assert!(rs[0].properties.contains(&("note".into(), "texte libre é".into())));
+    assert!(rs[0]
+        .properties
+        .contains(&("note".into(), "texte libre é".into())));
     assert_eq!(rs[0].origin.row, Some(4));
     assert_eq!(rs[1].duration_ms, Some(160.0));
     assert_eq!(rs[2].status, ExecStatus::Passed);
     assert!((rs[2].duration_ms.unwrap_or(0.0) - 0.080803).abs() < 1e-12);
-    assert_eq!((rs[3].status, rs[3].retries, rs[3].flaky), (ExecStatus::Failed, 2, false));
+    assert_eq!(
+        (rs[3].status, rs[3].retries, rs[3].flaky),
+        (ExecStatus::Failed, 2, false)
+    );
     assert_eq!(rs[3].message.as_deref(), Some("boom"));
 }
 
@@ -126,7 +140,10 @@ fn trx_definitions_before_results_and_testng_config() {
 <Results><UnitTestResult testId="1" testName="A" outcome="Timeout" duration="00:01:00"/></Results></TestRun>"#;
     let (_d, p) = temp_file("r.trx", trx.as_bytes());
     let (_, rs) = read_all(&p, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((rs[0].classname.as_deref(), rs[0].status), (Some("Ns.C"), ExecStatus::Failed));
+    assert_eq!(
+        (rs[0].classname.as_deref(), rs[0].status),
+        (Some("Ns.C"), ExecStatus::Failed)
+    );
     assert_eq!(rs[0].duration_ms, Some(60_000.0));
     let ng = r#"<testng-results><suite name="s"><test name="t"><class name="C">
 <test-method name="setUp" is-config="true" status="PASS"/>
@@ -136,17 +153,28 @@ fn trx_definitions_before_results_and_testng_config() {
     let (_d2, p2) = temp_file("testng-results.xml", ng.as_bytes());
     let (_, rs) = read_all(&p2, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(rs.len(), 2);
-    assert_eq!((rs[0].name.as_str(), rs[0].status), ("init", ExecStatus::Failed));
-    assert!(rs[0].properties.contains(&("testng.config".into(), "true".into())));
+    assert_eq!(
+        (rs[0].name.as_str(), rs[0].status),
+        ("init", ExecStatus::Failed)
+    );
+    assert!(rs[0]
+        .properties
+        .contains(&("testng.config".into(), "true".into())));
     assert_eq!((rs[1].retries, rs[1].flaky), (1, true));
 }
 
 #[test]
 fn json_damage_and_unknown_roots() {
-    let (_d, p) = temp_file("c.json", br#"{"results":{"tests":[{"name":"a","status":"passed"},{"name":"#);
+    let (_d, p) = temp_file(
+        "c.json",
+        br#"{"results":{"tests":[{"name":"a","status":"passed"},{"name":"#,
+    );
     let e = error(&p, &ReadOptions::default());
     assert!(e.contains("JSON tronqué") && e.contains("ligne 1"), "{e}");
-    let (_d2, p2) = temp_file("c2.json", br#"{"results":{"tests":[{"name":"a","status":"weird"}]}}"#);
+    let (_d2, p2) = temp_file(
+        "c2.json",
+        br#"{"results":{"tests":[{"name":"a","status":"weird"}]}}"#,
+    );
     assert!(error(&p2, &ReadOptions::default()).contains("statut CTRF inconnu"));
     let (_d3, p3) = temp_file("x.json", br#"{"a":1}"#);
     assert!(error(&p3, &ReadOptions::default()).contains("pas au format CTRF"));
@@ -156,7 +184,10 @@ fn json_damage_and_unknown_roots() {
     assert!(error(&p5, &ReadOptions::default()).contains("ni XML ni JSON"));
     let (_d6, p6) = temp_file("x.xml", b"<testsuite><testcase name='a'></testsuite>");
     let e6 = error(&p6, &ReadOptions::default());
-    assert!(e6.contains("</testsuite> trouvé alors que </testcase> était attendu"), "{e6}");
+    assert!(
+        e6.contains("</testsuite> trouvé alors que </testcase> était attendu"),
+        "{e6}"
+    );
 }
 
 #[test]

@@ -95,14 +95,25 @@ fn pytest_properties_give_requirement_ids() {
     assert_eq!(points.status, ExecStatus::Failed);
     assert_eq!(points.classname.as_deref(), Some("test_permis"));
     assert_eq!(points.suite_path, ["pytest"]);
-    assert!(points.failure_text.as_deref().unwrap_or("").contains("assert points == 8"));
-    assert_eq!(requirement_ids(by_name(&rs, "test_cle_jira"), &p), ["PCN-17"]);
+    assert!(points
+        .failure_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("assert points == 8"));
+    assert_eq!(
+        requirement_ids(by_name(&rs, "test_cle_jira"), &p),
+        ["PCN-17"]
+    );
     // Parameters in names are not ids; the property is.
     let param = by_name(&rs, "test_age_minimal[D <bus> & \"car\"-24]");
     assert_eq!(requirement_ids(param, &p), ["PC-006"]);
     let setup = by_name(&rs, "test_echange_permis_etranger");
     assert_eq!(setup.status, ExecStatus::Failed);
-    assert!(setup.message.as_deref().unwrap_or("").contains("ConnectionError"));
+    assert!(setup
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .contains("ConnectionError"));
     let xfail = by_name(&rs, "test_duplicata_vol");
     assert_eq!(xfail.status, ExecStatus::NotRun);
     assert_eq!(xfail.message.as_deref(), Some("anomalie ANO-42 connue"));
@@ -112,9 +123,15 @@ fn pytest_properties_give_requirement_ids() {
 fn several_requirement_properties_on_one_test() {
     let rs = read("nunit/nunit3-permis.xml");
     let p = IdPattern::default();
-    assert_eq!(requirement_ids(by_name(&rs, "CalculPointsRestants"), &p), ["PC-002", "PC-003"]);
+    assert_eq!(
+        requirement_ids(by_name(&rs, "CalculPointsRestants"), &p),
+        ["PC-002", "PC-003"]
+    );
     // Categories on a ParameterizedMethod suite are inherited by its cases.
-    assert_eq!(requirement_ids(by_name(&rs, "AgeMinimal(\"B\",15)"), &p), ["PC-006"]);
+    assert_eq!(
+        requirement_ids(by_name(&rs, "AgeMinimal(\"B\",15)"), &p),
+        ["PC-006"]
+    );
     let xs = read("xunit/xunit2-permis.xml");
     let t = by_name(&xs, "Permis.Tests.DemandesTests.CalculPointsRestants");
     assert_eq!(requirement_ids(t, &p), ["PC-002", "PC-003"]);
@@ -148,19 +165,31 @@ fn strip_origin(rs: Vec<AutomatedResult>) -> Vec<AutomatedResult> {
 fn nextest_reruns_and_flaky() {
     let rs = read("junit/nextest-junit.xml");
     let flaky = by_name(&rs, "tests::pc_007_instable");
-    assert_eq!((flaky.status, flaky.flaky, flaky.retries), (ExecStatus::Passed, true, 1));
+    assert_eq!(
+        (flaky.status, flaky.flaky, flaky.retries),
+        (ExecStatus::Passed, true, 1)
+    );
     // The rerun's output is not the test's output.
     assert!(!flaky.stdout.as_deref().unwrap_or("").contains("FAILED"));
     let broken = by_name(&rs, "tests::pc_003_solde_nul");
-    assert_eq!((broken.status, broken.flaky, broken.retries), (ExecStatus::Failed, false, 1));
-    let out = by_name(&rs, "tests::pc_001_sortie").stdout.clone().unwrap_or_default();
+    assert_eq!(
+        (broken.status, broken.flaky, broken.retries),
+        (ExecStatus::Failed, false, 1)
+    );
+    let out = by_name(&rs, "tests::pc_001_sortie")
+        .stdout
+        .clone()
+        .unwrap_or_default();
     assert!(out.contains("sortie standard é à ü"));
 }
 
 #[test]
 fn gtest_attributes_and_disabled() {
     let rs = read("junit/gtest.xml");
-    assert_eq!(by_name(&rs, "DISABLED_Restitution").status, ExecStatus::NotRun);
+    assert_eq!(
+        by_name(&rs, "DISABLED_Restitution").status,
+        ExecStatus::NotRun
+    );
     assert_eq!(by_name(&rs, "ExamenPratique").status, ExecStatus::NotRun);
     let p = by_name(&rs, "Categorie/2");
     assert!(p.properties.contains(&("value_param".into(), "15".into())));
@@ -171,34 +200,61 @@ fn gtest_attributes_and_disabled() {
 fn robot_versions_agree() {
     let names = |rs: &[AutomatedResult]| rs.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
     let rf7 = read("robot/rf7-output.xml");
-    let (rf6, rf4, rf3) = (read("robot/rf6-output.xml"), read("robot/rf4-output.xml"), read("robot/rf3-output.xml"));
+    let (rf6, rf4, rf3) = (
+        read("robot/rf6-output.xml"),
+        read("robot/rf4-output.xml"),
+        read("robot/rf3-output.xml"),
+    );
     assert_eq!(names(&rf7), names(&rf6));
     assert_eq!(names(&rf7), names(&rf4));
     for r in &rf3 {
         let twin = by_name(&rf7, &r.name);
-        assert_eq!(r.tags.iter().filter(|t| t.starts_with("PC-")).collect::<Vec<_>>(),
-                   twin.tags.iter().filter(|t| t.starts_with("PC-")).collect::<Vec<_>>());
+        assert_eq!(
+            r.tags
+                .iter()
+                .filter(|t| t.starts_with("PC-"))
+                .collect::<Vec<_>>(),
+            twin.tags
+                .iter()
+                .filter(|t| t.starts_with("PC-"))
+                .collect::<Vec<_>>()
+        );
     }
     for (a, b) in rf7.iter().zip(&rf6) {
-        assert_eq!((a.status, &a.suite_path, &a.tags), (b.status, &b.suite_path, &b.tags));
+        assert_eq!(
+            (a.status, &a.suite_path, &a.tags),
+            (b.status, &b.suite_path, &b.tags)
+        );
     }
     let p = IdPattern::default();
     let points = by_name(&rf7, "Calcul des points restants");
     assert_eq!(points.suite_path, ["Permis", "01 Demandes"]);
     assert_eq!(requirement_ids(points, &p), ["PC-002", "PC-003"]);
-    assert_eq!(points.message.as_deref(), Some("Solde de points attendu 8: 9 != 8"));
-    assert_eq!(points.start_time.as_deref(), Some("2026-11-22T19:14:31.295069"));
+    assert_eq!(
+        points.message.as_deref(),
+        Some("Solde de points attendu 8: 9 != 8")
+    );
+    assert_eq!(
+        points.start_time.as_deref(),
+        Some("2026-11-22T19:14:31.295069")
+    );
     assert!((points.duration_ms.unwrap_or(0.0) - 1.598).abs() < 1e-9);
     let old = by_name(&rf4, "Calcul des points restants");
     assert_eq!(old.start_time.as_deref(), Some("2026-11-22T19:14:33.749"));
     assert_eq!(old.duration_ms, Some(2.0));
     let setup = by_name(&rf7, "Échange de permis étranger");
-    assert_eq!(setup.message.as_deref(), Some("Setup failed:\nBase ANTS injoignable"));
+    assert_eq!(
+        setup.message.as_deref(),
+        Some("Setup failed:\nBase ANTS injoignable")
+    );
     assert_eq!(by_name(&rf7, "Examen pratique").status, ExecStatus::NotRun);
     // RF 3 has no skip: the robot:skip test passed, as written.
     assert_eq!(by_name(&rf3, "Examen pratique").status, ExecStatus::Passed);
     // The statistics section (with its own <tag> and <suite>) does not add results or tags.
-    assert_eq!(by_name(&rf7, "Suspension administrative").tags, ["lot-2", "PC-007"]);
+    assert_eq!(
+        by_name(&rf7, "Suspension administrative").tags,
+        ["lot-2", "PC-007"]
+    );
 }
 
 #[test]
@@ -213,7 +269,9 @@ fn testng_groups_and_skip_reason() {
     assert!(skip.message.as_deref().unwrap_or("").contains("depends on"));
     let ages: Vec<_> = rs.iter().filter(|r| r.name == "ageMinimal").collect();
     assert_eq!(ages.len(), 3);
-    assert!(ages[2].properties.contains(&("parameters".into(), "C, 15".into())));
+    assert!(ages[2]
+        .properties
+        .contains(&("parameters".into(), "C, 15".into())));
 }
 
 #[test]
@@ -221,14 +279,27 @@ fn trx_joins_definitions() {
     let rs = read("trx/mstest-permis.trx");
     let p = IdPattern::default();
     let points = by_name(&rs, "CalculPointsRestants");
-    assert_eq!(points.classname.as_deref(), Some("Permis.Tests.DemandesTests"));
+    assert_eq!(
+        points.classname.as_deref(),
+        Some("Permis.Tests.DemandesTests")
+    );
     assert_eq!(requirement_ids(points, &p), ["PC-002", "PC-003"]);
     assert_eq!(points.duration_ms, Some(45.0));
     let b = by_name(&rs, "DemandePermisB");
-    assert!(b.properties.contains(&("owner".into(), "équipe titres".into())));
+    assert!(b
+        .properties
+        .contains(&("owner".into(), "équipe titres".into())));
     assert_eq!(requirement_ids(b, &p), ["PC-001"]);
-    assert_eq!(b.stdout.as_deref(), Some("demande déposée pour le dossier 2026-0001"));
-    assert_eq!(by_name(&rs, "AgeMinimal").status, ExecStatus::Failed);
+    assert_eq!(
+        b.stdout.as_deref(),
+        Some("demande déposée pour le dossier 2026-0001")
+    );
+    let data_driven = by_name(&rs, "AgeMinimal");
+    assert_eq!(data_driven.status, ExecStatus::Failed);
+    assert_eq!(
+        data_driven.message.as_deref(),
+        Some("Assert.IsTrue failed. B : âge 15 insuffisant")
+    );
 }
 
 #[test]
@@ -236,9 +307,16 @@ fn ctrf_fields() {
     let rs = read("ctrf/jest-ctrf.json");
     let r = &rs[2];
     assert_eq!(r.origin.sheet.as_deref(), Some("results.tests[2]"));
-    assert_eq!(r.suite_path, ["permis.test.js", "Demandes de permis", "échange"]);
+    assert_eq!(
+        r.suite_path,
+        ["permis.test.js", "Demandes de permis", "échange"]
+    );
     assert_eq!(r.status, ExecStatus::Failed);
-    assert!(r.failure_text.as_deref().unwrap_or("").contains("permis.test.js:5:67"));
+    assert!(r
+        .failure_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("permis.test.js:5:67"));
 }
 
 #[test]
@@ -248,32 +326,65 @@ fn broken_files_have_distinct_messages() {
     let binary = err_of(&fixture("broken/binary.xml"));
     assert!(binary.contains("contenu binaire"), "{binary}");
     let html = err_of(&fixture("broken/proxy-error-page.xml"));
-    assert!(html.contains("page HTML") && html.contains("502 Bad Gateway"), "{html}");
+    assert!(
+        html.contains("page HTML") && html.contains("502 Bad Gateway"),
+        "{html}"
+    );
     let cut = err_of(&fixture("broken/truncated-junit.xml"));
-    assert!(cut.contains("truncated-junit.xml › ligne 12, colonne"), "{cut}");
-    assert!(cut.contains("fichier XML tronqué (élément <error> non fermé)"), "{cut}");
-    let e = read_all(&fixture("broken/truncated-junit.xml"), None, &ReadOptions::default());
+    assert!(
+        cut.contains("truncated-junit.xml › ligne 12, colonne"),
+        "{cut}"
+    );
+    assert!(
+        cut.contains("fichier XML tronqué (élément <error> non fermé)"),
+        "{cut}"
+    );
+    let e = read_all(
+        &fixture("broken/truncated-junit.xml"),
+        None,
+        &ReadOptions::default(),
+    );
     let en = e.err().map(|e| e.message(Lang::En)).unwrap_or_default();
-    assert!(en.contains("line 12") && en.contains("truncated XML file"), "{en}");
+    assert!(
+        en.contains("line 12") && en.contains("truncated XML file"),
+        "{en}"
+    );
 }
 
 #[test]
 fn forced_wrong_format_is_refused() {
-    let e = read_all(&fixture("junit/gtest.xml"), Some(ResultFormat::Robot), &ReadOptions::default());
+    let e = read_all(
+        &fixture("junit/gtest.xml"),
+        Some(ResultFormat::Robot),
+        &ReadOptions::default(),
+    );
     let msg = e.err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(msg.contains("élément racine <testsuites>") && msg.contains("Robot"), "{msg}");
+    assert!(
+        msg.contains("élément racine <testsuites>") && msg.contains("Robot"),
+        "{msg}"
+    );
     assert_eq!(ResultFormat::parse("auto").ok(), Some(None));
-    assert_eq!(ResultFormat::parse("MSTest").ok(), Some(Some(ResultFormat::Trx)));
+    assert_eq!(
+        ResultFormat::parse("MSTest").ok(),
+        Some(Some(ResultFormat::Trx))
+    );
     assert!(ResultFormat::parse("excel").is_err());
 }
 
 #[test]
 fn small_output_limit_cuts_with_a_marker() {
-    let opts = ReadOptions { max_output_bytes: 200, ..ReadOptions::default() };
-    let (_, rs) = read_all(&fixture("junit/pytest8-xunit2.xml"), None, &opts).unwrap_or_default_panic();
+    let opts = ReadOptions {
+        max_output_bytes: 200,
+        ..ReadOptions::default()
+    };
+    let (_, rs) =
+        read_all(&fixture("junit/pytest8-xunit2.xml"), None, &opts).unwrap_or_default_panic();
     let r = by_name(&rs, "test_restitution");
     let text = r.failure_text.as_deref().unwrap_or("");
-    assert!(text.ends_with(CUT_MARKER) && text.len() <= 200 + CUT_MARKER.len(), "{text}");
+    assert!(
+        text.ends_with(CUT_MARKER) && text.len() <= 200 + CUT_MARKER.len(),
+        "{text}"
+    );
     assert!(r.message.as_deref().unwrap_or("").ends_with(CUT_MARKER));
 }
 
@@ -289,14 +400,19 @@ impl<T> OrPanic<T> for recette::Result<T> {
 #[test]
 fn sink_error_stops_reading() {
     let mut n = 0;
-    let r = read_results(&fixture("junit/vitest-junit.xml"), None, &ReadOptions::default(), &mut |_| {
-        n += 1;
-        if n == 2 {
-            Err(recette::Error::Other("stop".into()))
-        } else {
-            Ok(())
-        }
-    });
+    let r = read_results(
+        &fixture("junit/vitest-junit.xml"),
+        None,
+        &ReadOptions::default(),
+        &mut |_| {
+            n += 1;
+            if n == 2 {
+                Err(recette::Error::Other("stop".into()))
+            } else {
+                Ok(())
+            }
+        },
+    );
     assert_eq!(r.err().map(|e| e.to_string()), Some("stop".to_string()));
     assert_eq!(n, 2);
 }

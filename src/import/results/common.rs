@@ -89,7 +89,7 @@ pub fn non_empty(s: Option<&str>) -> Option<String> {
 
 /// Cuts a text at `limit` bytes (on a character boundary) with the cut marker.
 pub fn cap(text: &str, limit: usize) -> String {
-    let mut c = super::xml::Capped::new(limit);
+    let mut c = Capped::new(limit);
     c.push(text);
     c.finish().unwrap_or_default()
 }
@@ -148,6 +148,61 @@ pub fn join_output(out: Option<String>, err: Option<String>, limit: usize) -> Op
     }
 }
 
+/// A text accumulator that keeps at most `limit` bytes and marks the cut.
+#[derive(Debug, Default)]
+pub(crate) struct Capped {
+    text: String,
+    limit: usize,
+    cut: bool,
+    any: bool,
+}
+
+/// Appended to a text cut at the limit.
+pub const CUT_MARKER: &str = "\n[… texte tronqué par recette / text cut by recette …]";
+
+impl Capped {
+    pub(crate) fn new(limit: usize) -> Self {
+        Capped {
+            text: String::new(),
+            limit,
+            cut: false,
+            any: false,
+        }
+    }
+
+    /// Appends a chunk, cutting on a character boundary at the limit.
+    pub(crate) fn push(&mut self, s: &str) {
+        self.any = true;
+        if self.cut {
+            return;
+        }
+        let room = self.limit.saturating_sub(self.text.len());
+        if s.len() <= room {
+            self.text.push_str(s);
+        } else {
+            let mut end = room;
+            while end > 0 && !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.text.push_str(&s[..end]);
+            self.cut = true;
+        }
+    }
+
+    /// The text, trimmed; `None` when empty.
+    pub(crate) fn finish(self) -> Option<String> {
+        let mut t = self.text.trim().to_string();
+        if self.cut {
+            t.push_str(CUT_MARKER);
+        }
+        if t.is_empty() {
+            None
+        } else {
+            Some(t)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +237,6 @@ mod tests {
     fn capping() {
         let c = cap("ééééé", 5);
         assert!(c.starts_with("éé"));
-        assert!(c.ends_with(super::super::xml::CUT_MARKER));
+        assert!(c.ends_with(CUT_MARKER));
     }
 }

@@ -16,8 +16,8 @@
 
 use std::path::Path;
 
-use super::common::{cap, join_output, new_result, non_empty, parse_duration_ms};
-use super::xml::{attr, Capped, Ev, XmlStream};
+use super::common::{cap, join_output, new_result, non_empty, parse_duration_ms, Capped};
+use super::xml::{attr, Ev, XmlStream};
 use super::ReadOptions;
 use crate::error::Result;
 use crate::import::records::{AutomatedResult, Origin};

@@ -33,8 +33,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use common::parse_duration_ms;
+pub use common::CUT_MARKER;
 pub use detect::detect_format;
-pub use xml::CUT_MARKER;
 
 use crate::error::{Error, Result};
 use crate::import::records::AutomatedResult;
@@ -183,9 +183,12 @@ pub fn read_results(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(AutomatedResult) -> Result<()>,
 ) -> Result<ReadSummary> {
-    detect::precheck(path)?;
+    // Empty, binary and HTML files get their own message whatever the format asked for.
     let format = match format {
-        Some(f) => f,
+        Some(f) => {
+            detect::precheck(path)?;
+            f
+        }
         None => detect_format(path)?,
     };
     let mut summary = ReadSummary {

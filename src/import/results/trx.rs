@@ -10,13 +10,15 @@
 //! Outcomes: Passed, PassedButRunAborted, Warning, Completed → passed; Failed, Error, Timeout,
 //! Aborted → failed; InProgress → in progress; NotExecuted, Inconclusive, Pending, NotRunnable,
 //! Disconnected and anything else → not run. Data-driven results (`InnerResults`) are
-//! represented by their parent result, whose outcome already aggregates them.
+//! represented by their parent result, whose outcome already aggregates them; when the parent
+//! has no message of its own, the first failing row's message is used, and the rows' outputs
+//! are appended to the parent's.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::common::{add_category, cap, join_output, new_result, non_empty, parse_hms_ms};
-use super::xml::{attr, check_root, Capped, Ev, XmlStream};
+use super::common::{add_category, cap, join_output, new_result, non_empty, parse_hms_ms, Capped};
+use super::xml::{attr, check_root, Ev, XmlStream};
 use super::ReadOptions;
 use crate::error::Result;
 use crate::import::records::{AutomatedResult, Origin};
@@ -102,11 +104,9 @@ fn read_definitions(path: &Path, opts: &ReadOptions) -> Result<HashMap<String, D
                     _ => {}
                 }
             }
-            Ev::End { .. } => {
-                if current.as_ref().is_some_and(|c| xs.depth() < c.2) {
-                    if let Some((id, def, _)) = current.take() {
-                        defs.insert(id, def);
-                    }
+            Ev::End { .. } if current.as_ref().is_some_and(|c| xs.depth() < c.2) => {
+                if let Some((id, def, _)) = current.take() {
+                    defs.insert(id, def);
                 }
             }
             Ev::Eof => return Ok(defs),
@@ -146,7 +146,6 @@ fn read_result(
     loop {
         match xs.next()? {
             Ev::Start { name, .. } => match name.as_str() {
-                "InnerResults" => xs.skip()?,
                 "Message" if message.is_none() => {
                     message = non_empty(Some(&xs.read_text(limit)?)).map(|m| cap(&m, limit))
                 }

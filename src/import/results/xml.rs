@@ -11,6 +11,7 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::common::Capped;
 use super::source::{line_col_at, open_utf8, CountingReader};
 use super::ReadOptions;
 use crate::error::{Error, Result};
@@ -364,61 +365,6 @@ fn err_at(path: &Path, file: &str, offset: u64, fr: &str, en: &str) -> Error {
 /// Strips a namespace prefix.
 fn local(name: &str) -> &str {
     name.rsplit(':').next().unwrap_or(name)
-}
-
-/// A text accumulator that keeps at most `limit` bytes and marks the cut.
-#[derive(Debug, Default)]
-pub(crate) struct Capped {
-    text: String,
-    limit: usize,
-    cut: bool,
-    any: bool,
-}
-
-/// Appended to a text cut at the limit.
-pub const CUT_MARKER: &str = "\n[… texte tronqué par recette / text cut by recette …]";
-
-impl Capped {
-    pub(crate) fn new(limit: usize) -> Self {
-        Capped {
-            text: String::new(),
-            limit,
-            cut: false,
-            any: false,
-        }
-    }
-
-    /// Appends a chunk, cutting on a character boundary at the limit.
-    pub(crate) fn push(&mut self, s: &str) {
-        self.any = true;
-        if self.cut {
-            return;
-        }
-        let room = self.limit.saturating_sub(self.text.len());
-        if s.len() <= room {
-            self.text.push_str(s);
-        } else {
-            let mut end = room;
-            while end > 0 && !s.is_char_boundary(end) {
-                end -= 1;
-            }
-            self.text.push_str(&s[..end]);
-            self.cut = true;
-        }
-    }
-
-    /// The text, trimmed; `None` when empty.
-    pub(crate) fn finish(self) -> Option<String> {
-        let mut t = self.text.trim().to_string();
-        if self.cut {
-            t.push_str(CUT_MARKER);
-        }
-        if t.is_empty() {
-            None
-        } else {
-            Some(t)
-        }
-    }
 }
 
 /// Checks the root element of a file read with a forced format.

@@ -9,8 +9,8 @@
 
 use std::path::Path;
 
-use super::common::{add_category, cap, new_result, non_empty, parse_duration_ms};
-use super::xml::{attr, check_root, Capped, Ev, XmlStream};
+use super::common::{add_category, cap, new_result, non_empty, parse_duration_ms, Capped};
+use super::xml::{attr, check_root, Ev, XmlStream};
 use super::ReadOptions;
 use crate::error::Result;
 use crate::import::records::{AutomatedResult, Origin};
