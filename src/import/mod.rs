@@ -2,3 +2,4 @@
 //! the database.
 
 pub mod records;
+pub mod sheet;
