@@ -10,7 +10,7 @@ use super::grid::Row;
 use super::mapping::{column_letter, Field, SheetMapping};
 use crate::i18n::Lang;
 use crate::import::records::{ImportIssue, Origin};
-use crate::model::{normalize_word, UnknownWord};
+use crate::model::{normalize_word, AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, UnknownWord};
 
 /// French or English text, picked by language (both are formatted: messages are short).
 macro_rules! tr {
@@ -102,23 +102,20 @@ impl SheetCtx {
         self.text(row, f).map(split_list).unwrap_or_default()
     }
 
-    /// A vocabulary word (after the mapping's overrides); an unknown word is an issue.
-    pub fn word<T>(
-        &mut self,
-        row: &Row,
-        f: Field,
-        parse: fn(&str) -> Result<T, UnknownWord>,
-        kind_en: &str,
-    ) -> Option<T> {
+    /// A vocabulary word (after the mapping's overrides); an unknown word is an issue listing
+    /// the values in the user's language (the full synonym list is too long for a message).
+    pub fn word<T: Vocab>(&mut self, row: &Row, f: Field) -> Option<T> {
         let raw = self.text(row, f)?;
         let word = self.words.get(&normalize_word(raw)).map_or(raw, String::as_str);
-        match parse(word) {
+        match T::parse_word(word) {
             Ok(v) => Some(v),
             Err(e) => {
+                let labels: Vec<&str> = T::all().iter().map(|v| v.label_in(self.lang)).collect();
+                let labels = labels.join(", ");
                 let gender = if e.kind.starts_with("statut") { "inconnu" } else { "inconnue" };
                 let msg = match self.lang {
-                    Lang::Fr => format!("{} {gender} « {raw} » ; valeurs acceptées : {}", e.kind, e.accepted),
-                    Lang::En => format!("unknown {kind_en} \"{raw}\"; accepted values: {}", e.accepted),
+                    Lang::Fr => format!("{} {gender} « {raw} » ; valeurs acceptées : {labels} (ou un synonyme usuel)", e.kind),
+                    Lang::En => format!("unknown {} \"{raw}\"; accepted values: {labels} (or a usual synonym)", T::kind_en()),
                 };
                 self.issue(row.number, Some(f), msg);
                 None
@@ -174,6 +171,26 @@ impl SheetCtx {
         }
     }
 }
+
+/// A vocabulary of the model, read from cells.
+pub(crate) trait Vocab: Sized + Copy + 'static {
+    fn parse_word(word: &str) -> Result<Self, UnknownWord>;
+    fn kind_en() -> &'static str;
+    fn all() -> &'static [Self];
+    fn label_in(self, lang: Lang) -> &'static str;
+}
+
+macro_rules! vocab {
+    ($($t:ty),*) => {$(
+        impl Vocab for $t {
+            fn parse_word(word: &str) -> Result<Self, UnknownWord> { <$t>::parse(word) }
+            fn kind_en() -> &'static str { <$t>::kind_en() }
+            fn all() -> &'static [Self] { <$t>::ALL }
+            fn label_in(self, lang: Lang) -> &'static str { self.label(lang) }
+        }
+    )*};
+}
+vocab!(ExecStatus, Criticality, ReqStatus, Severity, AnomalyStatus);
 
 /// Splits a multi-valued cell, dropping blanks and repeats.
 pub(crate) fn split_list(text: &str) -> Vec<String> {

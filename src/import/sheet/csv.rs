@@ -20,9 +20,18 @@ pub(crate) struct CsvText {
 
 impl CsvText {
     /// Decodes bytes and sniffs the separator; `tsv` says the extension asked for tabs.
+    #[cfg(test)]
     pub fn new(bytes: &[u8], tsv: bool) -> CsvText {
-        let (text, encoding) = decode(bytes);
-        let delimiter = if tsv { b'\t' } else { sniff_delimiter(&text) };
+        CsvText::with(bytes, tsv, None, None)
+    }
+
+    /// Like [`CsvText::new`], with the encoding and separator given by a mapping when known.
+    pub fn with(bytes: &[u8], tsv: bool, encoding: Option<&'static Encoding>, delimiter: Option<u8>) -> CsvText {
+        let (text, encoding) = match encoding {
+            Some(enc) => (enc.decode(bytes).0.into_owned(), enc.name()),
+            None => decode(bytes),
+        };
+        let delimiter = delimiter.unwrap_or_else(|| if tsv { b'\t' } else { sniff_delimiter(&text) });
         CsvText {
             text,
             delimiter,

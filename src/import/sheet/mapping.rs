@@ -122,6 +122,12 @@ pub struct SheetMapping {
     /// 1-based row of the headers; found by detection when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_row: Option<u64>,
+    /// CSV only: the separator (`;`, `,` or `\t`); sniffed when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// CSV only: the encoding (`UTF-8`, `windows-1252`, `UTF-16LE`...); detected when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     /// Column letter -> field; detected from the headers when empty.
     #[serde(default)]
     pub columns: BTreeMap<String, Field>,
@@ -144,6 +150,8 @@ impl SheetMapping {
             name: name.to_string(),
             kind,
             header_row: None,
+            delimiter: None,
+            encoding: None,
             columns: BTreeMap::new(),
             status_words: BTreeMap::new(),
             headers: BTreeMap::new(),
@@ -185,6 +193,12 @@ impl Mapping {
             }
             if let Some(r) = s.header_row {
                 let _ = writeln!(out, "header_row = {r}");
+            }
+            if let Some(d) = &s.delimiter {
+                let _ = writeln!(out, "delimiter = {}", quote(d));
+            }
+            if let Some(e) = &s.encoding {
+                let _ = writeln!(out, "encoding = {}", quote(e));
             }
             if !s.columns.is_empty() {
                 out.push_str("\n[sheet.columns]\n");

@@ -70,9 +70,20 @@ pub fn read_spreadsheet_with_progress(
     let ext = extension(path);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = csv::CsvText::new(&bytes, ext == "tsv");
         let name = path.file_stem().map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
+        let given = opts.mapping.as_ref().and_then(|m| m.sheet(&name));
+        let encoding = given.and_then(|g| g.encoding.as_deref()).and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes()));
+        let delimiter = given.and_then(|g| g.delimiter.as_deref()).and_then(|d| match d {
+            "\\t" | "tab" | "tabulation" => Some(b'\t'),
+            d if d.len() == 1 => d.bytes().next(),
+            _ => None,
+        });
+        let text = csv::CsvText::with(&bytes, ext == "tsv", encoding, delimiter);
         reader.sheet(&name, &mut text.rows());
+        if let Some(m) = reader.mapping.sheets.last_mut() {
+            m.encoding = Some(text.encoding.to_string());
+            m.delimiter = Some(char::from(text.delimiter).to_string());
+        }
     } else {
         let mut wb = open_workbook_auto(path).map_err(|e| {
             Error::input(format!("{file} : classeur illisible ({e})"), format!("{file}: unreadable workbook ({e})"))

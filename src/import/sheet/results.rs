@@ -100,9 +100,9 @@ pub(crate) fn read_results(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = Ro
 fn add_row(ctx: &mut SheetCtx, g: &mut Group, row: &Row, per_step: bool, separate_step_status: bool) {
     let step_no = ctx.number(row, Field::StepNumber);
     let is_step_row = per_step && (step_no.is_some() || (separate_step_status && ctx.text(row, Field::StepStatus).is_some()));
-    let status = ctx.word(row, Field::Status, ExecStatus::parse, ExecStatus::kind_en());
+    let status = ctx.word::<ExecStatus>(row, Field::Status);
     let step_status = if separate_step_status {
-        ctx.word(row, Field::StepStatus, ExecStatus::parse, ExecStatus::kind_en())
+        ctx.word::<ExecStatus>(row, Field::StepStatus)
     } else if is_step_row {
         status
     } else {

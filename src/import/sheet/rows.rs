@@ -39,9 +39,9 @@ pub(crate) fn read_requirements(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item
         batch.requirements.push(RequirementRecord {
             title: ctx.string(&row, Field::Title),
             description: ctx.string(&row, Field::Description),
-            criticality: ctx.word(&row, Field::Criticality, Criticality::parse, Criticality::kind_en()),
+            criticality: ctx.word::<Criticality>(&row, Field::Criticality),
             category: ctx.string(&row, Field::Category),
-            status: ctx.word(&row, Field::Status, ReqStatus::parse, ReqStatus::kind_en()),
+            status: ctx.word::<ReqStatus>(&row, Field::Status),
             source: ctx.string(&row, Field::Source),
             origin,
             reference,
@@ -213,8 +213,8 @@ pub(crate) fn read_anomalies(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = 
         batch.anomalies.push(AnomalyRecord {
             origin: ctx.at(row.number, None),
             title: ctx.string(&row, Field::Title),
-            severity: ctx.word(&row, Field::Severity, Severity::parse, Severity::kind_en()),
-            status: ctx.word(&row, Field::Status, AnomalyStatus::parse, AnomalyStatus::kind_en()),
+            severity: ctx.word::<Severity>(&row, Field::Severity),
+            status: ctx.word::<AnomalyStatus>(&row, Field::Status),
             reference,
         });
     }
