@@ -10,7 +10,9 @@ use super::grid::Row;
 use super::mapping::{column_letter, Field, SheetMapping};
 use crate::i18n::Lang;
 use crate::import::records::{ImportIssue, Origin};
-use crate::model::{normalize_word, AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, UnknownWord};
+use crate::model::{
+    normalize_word, AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, UnknownWord,
+};
 
 /// French or English text, picked by language (both are formatted: messages are short).
 macro_rules! tr {
@@ -45,7 +47,11 @@ impl SheetCtx {
         SheetCtx {
             origin,
             lang,
-            cols: m.ordered_columns().into_iter().map(|(i, _, f)| (i, f)).collect(),
+            cols: m
+                .ordered_columns()
+                .into_iter()
+                .map(|(i, _, f)| (i, f))
+                .collect(),
             headers: headers.iter().cloned().collect(),
             words: m
                 .status_words
@@ -106,13 +112,20 @@ impl SheetCtx {
     /// the values in the user's language (the full synonym list is too long for a message).
     pub fn word<T: Vocab>(&mut self, row: &Row, f: Field) -> Option<T> {
         let raw = self.text(row, f)?;
-        let word = self.words.get(&normalize_word(raw)).map_or(raw, String::as_str);
+        let word = self
+            .words
+            .get(&normalize_word(raw))
+            .map_or(raw, String::as_str);
         match T::parse_word(word) {
             Ok(v) => Some(v),
             Err(e) => {
                 let labels: Vec<&str> = T::all().iter().map(|v| v.label_in(self.lang)).collect();
                 let labels = labels.join(", ");
-                let gender = if e.kind.starts_with("statut") { "inconnu" } else { "inconnue" };
+                let gender = if e.kind.starts_with("statut") {
+                    "inconnu"
+                } else {
+                    "inconnue"
+                };
                 let msg = match self.lang {
                     Lang::Fr => format!("{} {gender} « {raw} » ; valeurs acceptées : {labels} (ou un synonyme usuel)", e.kind),
                     Lang::En => format!("unknown {} \"{raw}\"; accepted values: {labels} (or a usual synonym)", T::kind_en()),
@@ -144,7 +157,12 @@ impl SheetCtx {
         match digits.parse::<u32>() {
             Ok(n) => Some(n),
             Err(_) => {
-                let msg = tr!(self.lang, "nombre entier attendu, lu « {} »", "whole number expected, found \"{}\"", raw);
+                let msg = tr!(
+                    self.lang,
+                    "nombre entier attendu, lu « {} »",
+                    "whole number expected, found \"{}\"",
+                    raw
+                );
                 self.issue(row.number, Some(f), msg);
                 None
             }
@@ -152,14 +170,33 @@ impl SheetCtx {
     }
 
     /// Flags a reference already seen in this file; returns whether it was new.
-    pub fn first_time(&mut self, seen: &mut Seen, kind: &'static str, reference: &str, row: u64) -> bool {
+    pub fn first_time(
+        &mut self,
+        seen: &mut Seen,
+        kind: &'static str,
+        reference: &str,
+        row: u64,
+    ) -> bool {
         let sheet = self.origin.sheet.clone().unwrap_or_default();
         match seen.get(&(kind, reference.to_string())) {
             Some((s, r)) => {
                 let msg = if *s == sheet {
-                    tr!(self.lang, "référence « {} » en double (déjà ligne {})", "duplicate reference \"{}\" (already row {})", reference, r)
+                    tr!(
+                        self.lang,
+                        "référence « {} » en double (déjà ligne {})",
+                        "duplicate reference \"{}\" (already row {})",
+                        reference,
+                        r
+                    )
                 } else {
-                    tr!(self.lang, "référence « {} » en double (déjà {} › ligne {})", "duplicate reference \"{}\" (already {} › row {})", reference, s, r)
+                    tr!(
+                        self.lang,
+                        "référence « {} » en double (déjà {} › ligne {})",
+                        "duplicate reference \"{}\" (already {} › row {})",
+                        reference,
+                        s,
+                        r
+                    )
                 };
                 self.issue(row, Some(Field::Reference), msg);
                 false
@@ -213,7 +250,11 @@ pub(crate) fn parse_date(text: &str) -> Option<String> {
         None => (t, ""),
     };
     let parts: Vec<&str> = date.split(['/', '-', '.']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let n = |s: &str| s.parse::<u32>().ok();
@@ -259,11 +300,23 @@ mod tests {
     fn dates() {
         assert_eq!(parse_date("14/03/2026").as_deref(), Some("2026-03-14"));
         assert_eq!(parse_date("14/03/26").as_deref(), Some("2026-03-14"));
-        assert_eq!(parse_date("14-03-2026 10:30").as_deref(), Some("2026-03-14T10:30:00"));
+        assert_eq!(
+            parse_date("14-03-2026 10:30").as_deref(),
+            Some("2026-03-14T10:30:00")
+        );
         assert_eq!(parse_date("2026-03-14").as_deref(), Some("2026-03-14"));
-        assert_eq!(parse_date("2026-03-14T10:30:15").as_deref(), Some("2026-03-14T10:30:15"));
-        assert_eq!(parse_date("14.03.2026 à 9h05").as_deref(), Some("2026-03-14T09:05:00"));
-        assert_eq!(parse_date("14/03/2026 00:00").as_deref(), Some("2026-03-14"));
+        assert_eq!(
+            parse_date("2026-03-14T10:30:15").as_deref(),
+            Some("2026-03-14T10:30:15")
+        );
+        assert_eq!(
+            parse_date("14.03.2026 à 9h05").as_deref(),
+            Some("2026-03-14T09:05:00")
+        );
+        assert_eq!(
+            parse_date("14/03/2026 00:00").as_deref(),
+            Some("2026-03-14")
+        );
         assert_eq!(parse_date("31/02/2026"), None);
         assert_eq!(parse_date("hier"), None);
         assert_eq!(parse_date("14/03/2026 25:00"), None);
@@ -271,6 +324,9 @@ mod tests {
 
     #[test]
     fn lists() {
-        assert_eq!(split_list("EXI-1, EXI-2;EXI-3\nEXI-1\r\n ; "), vec!["EXI-1", "EXI-2", "EXI-3"]);
+        assert_eq!(
+            split_list("EXI-1, EXI-2;EXI-3\nEXI-1\r\n ; "),
+            vec!["EXI-1", "EXI-2", "EXI-3"]
+        );
     }
 }

@@ -26,12 +26,18 @@ impl CsvText {
     }
 
     /// Like [`CsvText::new`], with the encoding and separator given by a mapping when known.
-    pub fn with(bytes: &[u8], tsv: bool, encoding: Option<&'static Encoding>, delimiter: Option<u8>) -> CsvText {
+    pub fn with(
+        bytes: &[u8],
+        tsv: bool,
+        encoding: Option<&'static Encoding>,
+        delimiter: Option<u8>,
+    ) -> CsvText {
         let (text, encoding) = match encoding {
             Some(enc) => (enc.decode(bytes).0.into_owned(), enc.name()),
             None => decode(bytes),
         };
-        let delimiter = delimiter.unwrap_or_else(|| if tsv { b'\t' } else { sniff_delimiter(&text) });
+        let delimiter =
+            delimiter.unwrap_or_else(|| if tsv { b'\t' } else { sniff_delimiter(&text) });
         CsvText {
             text,
             delimiter,
@@ -74,7 +80,10 @@ impl CsvText {
 /// before the record, so these are counted here.
 fn line_of(text: &str, p: &::csv::Position) -> u64 {
     let mut line = p.line();
-    let rest = text.as_bytes().get(usize::try_from(p.byte()).unwrap_or(usize::MAX)..).unwrap_or_default();
+    let rest = text
+        .as_bytes()
+        .get(usize::try_from(p.byte()).unwrap_or(usize::MAX)..)
+        .unwrap_or_default();
     let mut it = rest.iter().peekable();
     while let Some(b) = it.next() {
         match b {
@@ -185,10 +194,19 @@ mod tests {
 
     #[test]
     fn encodings() {
-        assert_eq!(decode(b"\xEF\xBB\xBFR\xC3\xA9f"), ("Réf".to_string(), "UTF-8"));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFR\xC3\xA9f"),
+            ("Réf".to_string(), "UTF-8")
+        );
         assert_eq!(decode(b"R\xE9f\x80"), ("Réf€".to_string(), "windows-1252"));
-        assert_eq!(decode(b"\xFF\xFER\x00\xE9\x00"), ("Ré".to_string(), "UTF-16LE"));
-        assert_eq!(decode(b"\xFE\xFF\x00R\x00\xE9"), ("Ré".to_string(), "UTF-16BE"));
+        assert_eq!(
+            decode(b"\xFF\xFER\x00\xE9\x00"),
+            ("Ré".to_string(), "UTF-16LE")
+        );
+        assert_eq!(
+            decode(b"\xFE\xFF\x00R\x00\xE9"),
+            ("Ré".to_string(), "UTF-16BE")
+        );
         // A lone surrogate half does not panic.
         assert_eq!(decode(b"\xFF\xFE\x00\xD8").1, "UTF-16LE");
     }
@@ -196,7 +214,12 @@ mod tests {
     #[test]
     fn delimiters() {
         assert_eq!(sniff_delimiter("a;b;c\n1;\"x;y\";3\n"), b';');
-        assert_eq!(sniff_delimiter("Réf;Libellé\nE1;Saisir le nom, le prénom, l'adresse\nE2;Valider, puis fermer\n"), b';');
+        assert_eq!(
+            sniff_delimiter(
+                "Réf;Libellé\nE1;Saisir le nom, le prénom, l'adresse\nE2;Valider, puis fermer\n"
+            ),
+            b';'
+        );
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
         assert_eq!(sniff_delimiter("a\tb\n1\t2\n"), b'\t');
         assert_eq!(sniff_delimiter(""), b',');
@@ -204,7 +227,10 @@ mod tests {
 
     #[test]
     fn rows_numbered_by_line() {
-        let t = CsvText::new("Réf;Texte\nE1;\"deux\nlignes\"\n\nE2; x \n".as_bytes(), false);
+        let t = CsvText::new(
+            "Réf;Texte\nE1;\"deux\nlignes\"\n\nE2; x \n".as_bytes(),
+            false,
+        );
         let rows: Vec<Row> = t.rows().collect();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[2].number, 5);

@@ -128,7 +128,10 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(1.5)), "1.5");
         assert_eq!(cell_text(&Data::Float(-3.0)), "-3");
         assert_eq!(cell_text(&Data::Int(7)), "7");
-        assert_eq!(cell_text(&Data::String("\u{a0} EXI-1\u{202f}".into())), "EXI-1");
+        assert_eq!(
+            cell_text(&Data::String("\u{a0} EXI-1\u{202f}".into())),
+            "EXI-1"
+        );
         assert_eq!(cell_text(&Data::String("a\r\nb".into())), "a\nb");
         assert_eq!(cell_text(&Data::Float(f64::NAN)), "NaN");
     }
@@ -139,7 +142,13 @@ mod tests {
         assert_eq!(cell_text(&d(46095.0)), "2026-03-14");
         assert_eq!(cell_text(&d(46095.4375)), "2026-03-14T10:30:00");
         assert_eq!(cell_text(&d(46095.437_499_99)), "2026-03-14T10:30:00");
-        assert_eq!(cell_text(&Data::DateTimeIso("2026-03-14T00:00:00".into())), "2026-03-14");
-        assert_eq!(cell_text(&Data::DateTimeIso("2026-03-14T10:30:00.000".into())), "2026-03-14T10:30:00");
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2026-03-14T00:00:00".into())),
+            "2026-03-14"
+        );
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2026-03-14T10:30:00.000".into())),
+            "2026-03-14T10:30:00"
+        );
     }
 }

@@ -8,6 +8,10 @@
 use std::collections::BTreeMap;
 
 use super::mapping::{column_letter, Field, SheetKind, SheetMapping};
+use super::synonyms::{
+    ANOMALY_EVIDENCE, FRONT_MATTER_SHEETS, REQUIREMENT_EVIDENCE, RESULT_EVIDENCE, SHEET_NAME_HINTS,
+    SYNONYMS, TEST_CASE_EVIDENCE,
+};
 use crate::model::normalize_word;
 
 /// What a header says, before the sheet kind is known.
@@ -44,52 +48,6 @@ pub(crate) enum Role {
     Campaign,
     BaseAttempt,
 }
-
-/// Folded header words (see [`normalize_word`]) per role.
-const SYNONYMS: &[(Role, &[&str])] = &[
-    (Role::Id, &["id", "ref", "reference", "identifiant", "code", "cle", "key", "ref id", "reference id"]),
-    (Role::ReqId, &[
-        "ref exigence", "reference exigence", "id exigence", "identifiant exigence", "exigence",
-        "exigences", "exigence s", "exigences couvertes", "exigence couverte", "exigences associees",
-        "exigences liees", "ref exigences", "covers", "requirement", "requirements", "requirement id",
-        "requirement ref", "covered requirements", "code exigence", "n exigence",
-    ]),
-    (Role::TestId, &[
-        "cas de test", "ref test", "reference test", "ref cas de test", "reference cas de test",
-        "id test", "id cas de test", "identifiant test", "test", "tests", "test case", "test id",
-        "test ref", "fiche de test", "ref fiche", "cas de tests", "tests associes", "cas de test associes",
-        "test cases", "scenario", "n test", "n cas de test",
-    ]),
-    (Role::Title, &["libelle", "intitule", "titre", "title", "nom", "name", "summary", "resume", "objet"]),
-    (Role::Description, &["description", "enonce", "texte", "detail", "details", "text", "enonce de l exigence", "description de l exigence"]),
-    (Role::Criticality, &["criticite", "criticality", "niveau de criticite", "importance"]),
-    (Role::Priority, &["priorite", "priority", "moscow"]),
-    (Role::Category, &["categorie", "category", "lot", "domaine", "module", "theme", "fonctionnalite", "perimetre", "sous lot", "rubrique"]),
-    (Role::Status, &["statut", "status", "etat", "state"]),
-    (Role::ExecStatus, &[
-        "resultat", "statut d execution", "statut execution", "verdict", "result", "execution status",
-        "resultat d execution", "resultat du test", "statut du test", "test status", "outcome",
-    ]),
-    (Role::StepStatus, &["statut etape", "statut de l etape", "resultat etape", "resultat de l etape", "step status", "step result"]),
-    (Role::Source, &["source", "origine", "document source", "reference cctp", "chapitre cctp", "ref cctp", "cctp"]),
-    (Role::Step, &["etape", "step"]),
-    (Role::StepNo, &["n etape", "nº etape", "no etape", "numero d etape", "numero etape", "etape n", "step number", "step no", "step n", "n step", "ordre"]),
-    (Role::Action, &["action", "actions", "description de l etape", "action a realiser", "step description", "actions a realiser", "deroulement", "mode operatoire"]),
-    (Role::Expected, &["resultat attendu", "resultats attendus", "expected result", "expected", "attendu", "comportement attendu", "expected results"]),
-    (Role::Objective, &["objectif", "objective", "but", "objectif du test"]),
-    (Role::Prerequisites, &["preconditions", "precondition", "prerequis", "pre requis", "prerequisites", "preconditions", "pre conditions"]),
-    (Role::Data, &["jeu de donnees", "jeux de donnees", "donnees", "donnees de test", "test data", "jdd"]),
-    (Role::Mode, &["type", "mode", "type de test", "mode d execution", "manuel automatique"]),
-    (Role::AutomationKey, &["cle d automatisation", "cle automatisation", "automation key", "script", "cle auto", "script automatise"]),
-    (Role::Tags, &["tags", "tag", "mots cles", "mot cle", "etiquettes", "labels", "keywords"]),
-    (Role::ExecutedAt, &["date d execution", "date", "executed at", "execute le", "date de passage", "date execution", "execution date", "date du test"]),
-    (Role::Tester, &["testeur", "execute par", "tester", "executed by", "recetteur", "testeuse", "passe par"]),
-    (Role::Comment, &["commentaire", "commentaires", "observations", "observation", "remarques", "remarque", "comment", "comments", "notes", "resultat obtenu", "actual result"]),
-    (Role::Anomalies, &["anomalie", "anomalies", "anomalie s", "fa", "n fa", "fiche d anomalie", "ticket", "tickets", "bug", "bugs", "defaut", "defauts", "defect", "defects", "ref anomalie", "id anomalie"]),
-    (Role::Severity, &["severite", "severity", "gravite"]),
-    (Role::Campaign, &["campagne", "campaign", "ref campagne"]),
-    (Role::BaseAttempt, &["tentative de base", "base attempt", "tentative"]),
-];
 
 /// The role of one header text, if any: an exact synonym, else the longest synonym that starts
 /// the header at a word boundary (so "Résultat attendu (écran)" is still the expected result).
@@ -145,27 +103,15 @@ pub(crate) fn header_score(cells: &[(usize, String)]) -> usize {
 /// The sheet kind suggested by its name, used to break ties.
 fn name_hint(sheet: &str) -> Option<SheetKind> {
     let n = normalize_word(sheet);
-    let has = |words: &[&str]| words.iter().any(|w| n.split(' ').any(|t| t.starts_with(w)));
-    if has(&["anomalie", "fa", "defaut", "bug", "incident"]) {
-        Some(SheetKind::Anomalies)
-    } else if has(&["resultat", "execution", "campagne", "results", "run"]) {
-        Some(SheetKind::Results)
-    } else if has(&["tracabilite", "matrice", "couverture", "lien", "traceability", "links"]) {
-        Some(SheetKind::Links)
-    } else if has(&["exigence", "requirement", "besoin"]) {
-        Some(SheetKind::Requirements)
-    } else if has(&["cas", "test", "fiche", "scenario", "cahier"]) {
-        Some(SheetKind::TestCases)
-    } else {
-        None
-    }
+    SHEET_NAME_HINTS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| n.split(' ').any(|t| t.starts_with(w))))
+        .map(|(k, _)| *k)
 }
 
 /// Whether a sheet name says it is not data (summary, history...): reported as ignored.
 pub(crate) fn is_ignorable_name(sheet: &str) -> bool {
-    let n = normalize_word(sheet);
-    ["sommaire", "historique", "lisez moi", "readme", "mode d emploi", "legende", "parametres", "listes", "instructions", "suivi des versions", "version", "garde", "page de garde", "synthese", "summary", "history"]
-        .contains(&n.as_str())
+    FRONT_MATTER_SHEETS.contains(&normalize_word(sheet).as_str())
 }
 
 /// Guesses the kind of a sheet from the roles of its header row and its name. Each kind needs
@@ -180,28 +126,31 @@ pub(crate) fn detect_kind(found: &[(usize, Role)], sheet: &str) -> Option<SheetK
     let exec = has(ExecStatus) || has(StepStatus);
     let mut scores: Vec<(SheetKind, usize)> = Vec::new();
     if (has(Id) || has(ReqId)) && (text || has(Criticality)) && !steps && !exec {
-        scores.push((SheetKind::Requirements, count(&[Title, Description, Criticality, Priority, Category, Status, Source]) + 1));
+        scores.push((SheetKind::Requirements, count(REQUIREMENT_EVIDENCE) + 1));
     }
     if (has(Id) || has(TestId)) && (text || steps || has(Objective) || has(Prerequisites)) {
-        scores.push((SheetKind::TestCases, count(&[Title, Objective, Prerequisites, Data, Action, Expected, StepNo, Step, Mode, AutomationKey, Tags, ReqId, Priority, Category])));
+        scores.push((SheetKind::TestCases, count(TEST_CASE_EVIDENCE)));
     }
     if (has(Id) || has(TestId)) && (exec || has(Status)) {
-        scores.push((SheetKind::Results, count(&[ExecStatus, StepStatus, Status, Tester, ExecutedAt, Campaign, BaseAttempt, Anomalies, Comment])));
+        scores.push((SheetKind::Results, count(RESULT_EVIDENCE)));
     }
     if has(ReqId) && has(TestId) && !text && !steps && !exec && !has(Criticality) {
         scores.push((SheetKind::Links, 3));
     }
     if (has(Id) || has(Anomalies)) && has(Severity) && !steps && !has(TestId) {
-        scores.push((SheetKind::Anomalies, count(&[Severity, Title, Description, Status, Anomalies]) + 1));
+        scores.push((SheetKind::Anomalies, count(ANOMALY_EVIDENCE) + 1));
     }
     let hint = name_hint(sheet);
     scores
         .iter()
         .map(|(k, s)| (*k, s * 2 + if Some(*k) == hint { 3 } else { 0 }))
-        .fold(None, |best: Option<(SheetKind, usize)>, (k, s)| match best {
-            Some((_, b)) if b >= s => best,
-            _ => Some((k, s)),
-        })
+        .fold(
+            None,
+            |best: Option<(SheetKind, usize)>, (k, s)| match best {
+                Some((_, b)) if b >= s => best,
+                _ => Some((k, s)),
+            },
+        )
         .map(|(k, _)| k)
 }
 
@@ -300,7 +249,10 @@ mod tests {
     use super::*;
 
     fn cells(hs: &[&str]) -> Vec<(usize, String)> {
-        hs.iter().enumerate().map(|(i, h)| (i, h.to_string())).collect()
+        hs.iter()
+            .enumerate()
+            .map(|(i, h)| (i, h.to_string()))
+            .collect()
     }
 
     #[test]
@@ -319,25 +271,77 @@ mod tests {
     #[test]
     fn kinds() {
         let k = |hs: &[&str], n: &str| detect_kind(&roles(&cells(hs)), n);
-        assert_eq!(k(&["Réf. exigence", "Libellé", "Criticité", "Lot"], "Feuil1"), Some(SheetKind::Requirements));
-        assert_eq!(k(&["Réf.", "Intitulé", "Exigences couvertes", "Étape", "Action", "Résultat attendu"], "X"), Some(SheetKind::TestCases));
-        assert_eq!(k(&["Exigence", "Cas de test"], "X"), Some(SheetKind::Links));
-        assert_eq!(k(&["Cas de test", "Résultat", "Testeur", "Date d'exécution"], "X"), Some(SheetKind::Results));
-        assert_eq!(k(&["N° FA", "Titre", "Sévérité", "Statut"], "X"), Some(SheetKind::Anomalies));
         assert_eq!(
-            k(&["Campagne", "Cas de test", "N° étape", "Action", "Résultat attendu", "Statut", "Commentaire", "Anomalie", "Testeur", "Date", "Tentative de base"], "X"),
+            k(&["Réf. exigence", "Libellé", "Criticité", "Lot"], "Feuil1"),
+            Some(SheetKind::Requirements)
+        );
+        assert_eq!(
+            k(
+                &[
+                    "Réf.",
+                    "Intitulé",
+                    "Exigences couvertes",
+                    "Étape",
+                    "Action",
+                    "Résultat attendu"
+                ],
+                "X"
+            ),
+            Some(SheetKind::TestCases)
+        );
+        assert_eq!(k(&["Exigence", "Cas de test"], "X"), Some(SheetKind::Links));
+        assert_eq!(
+            k(
+                &["Cas de test", "Résultat", "Testeur", "Date d'exécution"],
+                "X"
+            ),
             Some(SheetKind::Results)
         );
-        assert_eq!(k(&["ID", "Titre", "Priorité"], "Exigences"), Some(SheetKind::Requirements));
-        assert_eq!(k(&["ID", "Titre", "Priorité"], "Cas de test"), Some(SheetKind::TestCases));
+        assert_eq!(
+            k(&["N° FA", "Titre", "Sévérité", "Statut"], "X"),
+            Some(SheetKind::Anomalies)
+        );
+        assert_eq!(
+            k(
+                &[
+                    "Campagne",
+                    "Cas de test",
+                    "N° étape",
+                    "Action",
+                    "Résultat attendu",
+                    "Statut",
+                    "Commentaire",
+                    "Anomalie",
+                    "Testeur",
+                    "Date",
+                    "Tentative de base"
+                ],
+                "X"
+            ),
+            Some(SheetKind::Results)
+        );
+        assert_eq!(
+            k(&["ID", "Titre", "Priorité"], "Exigences"),
+            Some(SheetKind::Requirements)
+        );
+        assert_eq!(
+            k(&["ID", "Titre", "Priorité"], "Cas de test"),
+            Some(SheetKind::TestCases)
+        );
         assert_eq!(k(&["Date", "Auteur", "Version"], "Historique"), None);
     }
 
     #[test]
     fn step_column_is_number_or_action() {
-        let with = fields_for(SheetKind::TestCases, &roles(&cells(&["Réf", "Étape", "Action"])));
+        let with = fields_for(
+            SheetKind::TestCases,
+            &roles(&cells(&["Réf", "Étape", "Action"])),
+        );
         assert_eq!(with.get(&1), Some(&Field::StepNumber));
-        let without = fields_for(SheetKind::TestCases, &roles(&cells(&["Réf", "Étape", "Attendu"])));
+        let without = fields_for(
+            SheetKind::TestCases,
+            &roles(&cells(&["Réf", "Étape", "Attendu"])),
+        );
         assert_eq!(without.get(&1), Some(&Field::Action));
     }
 }

@@ -42,16 +42,43 @@ impl SheetKind {
         use Field::*;
         match self {
             SheetKind::Requirements => &[
-                Reference, Title, Description, Criticality, Category, Status, Source, TestRef,
+                Reference,
+                Title,
+                Description,
+                Criticality,
+                Category,
+                Status,
+                Source,
+                TestRef,
             ],
             SheetKind::TestCases => &[
-                Reference, Title, Objective, Prerequisites, TestData, StepNumber, Action,
-                Expected, TestKind, AutomationKey, Tags, Priority, Category, RequirementRef,
+                Reference,
+                Title,
+                Objective,
+                Prerequisites,
+                TestData,
+                StepNumber,
+                Action,
+                Expected,
+                TestKind,
+                AutomationKey,
+                Tags,
+                Priority,
+                Category,
+                RequirementRef,
             ],
             SheetKind::Links => &[RequirementRef, TestRef],
             SheetKind::Results => &[
-                TestRef, Campaign, StepNumber, Status, StepStatus, Tester, ExecutedAt, Comment,
-                AnomalyRefs, BaseAttempt,
+                TestRef,
+                Campaign,
+                StepNumber,
+                Status,
+                StepStatus,
+                Tester,
+                ExecutedAt,
+                Comment,
+                AnomalyRefs,
+                BaseAttempt,
             ],
             SheetKind::Anomalies => &[Reference, Title, Severity, Status],
             SheetKind::Ignored => &[],
@@ -181,7 +208,9 @@ impl Mapping {
     /// with its header as a comment.
     pub fn to_toml(&self) -> String {
         let mut out = String::new();
-        out.push_str("# Correspondance des colonnes (recette). Corrigez-la puis relancez l'import\n");
+        out.push_str(
+            "# Correspondance des colonnes (recette). Corrigez-la puis relancez l'import\n",
+        );
         out.push_str("# avec --mapping <ce fichier>.\n");
         out.push_str("# kind : requirements, test_cases, links, results, anomalies, ignored\n");
         for s in &self.sheets {
@@ -240,8 +269,14 @@ impl Mapping {
                 let upper = letter.trim().to_ascii_uppercase();
                 if column_index(&upper).is_none() {
                     return Err(Error::input(
-                        format!("{file} › {} : colonne « {letter} » invalide (attendu : A, B, …, AA…)", s.name),
-                        format!("{file} › {}: invalid column \"{letter}\" (expected A, B, …, AA…)", s.name),
+                        format!(
+                            "{file} › {} : colonne « {letter} » invalide (attendu : A, B, …, AA…)",
+                            s.name
+                        ),
+                        format!(
+                            "{file} › {}: invalid column \"{letter}\" (expected A, B, …, AA…)",
+                            s.name
+                        ),
                     ));
                 }
                 if !s.kind.fields().contains(field) {
@@ -304,7 +339,14 @@ mod tests {
 
     #[test]
     fn letters_round_trip() {
-        for (i, l) in [(0, "A"), (25, "Z"), (26, "AA"), (51, "AZ"), (52, "BA"), (701, "ZZ")] {
+        for (i, l) in [
+            (0, "A"),
+            (25, "Z"),
+            (26, "AA"),
+            (51, "AZ"),
+            (52, "BA"),
+            (701, "ZZ"),
+        ] {
             assert_eq!(column_letter(i), l);
             assert_eq!(column_index(l), Some(i));
         }
@@ -318,11 +360,15 @@ mod tests {
         s.columns.insert("AA".into(), Field::Comment);
         s.columns.insert("B".into(), Field::TestRef);
         s.columns.insert("C".into(), Field::Status);
-        s.status_words.insert("Validé client".into(), "passed".into());
+        s.status_words
+            .insert("Validé client".into(), "passed".into());
         s.headers.insert("B".into(), "Cas\nde test".into());
         let m = Mapping { sheets: vec![s] };
         let text = m.to_toml();
-        assert!(text.find("B = ").unwrap() < text.find("AA = ").unwrap(), "{text}");
+        assert!(
+            text.find("B = ").unwrap() < text.find("AA = ").unwrap(),
+            "{text}"
+        );
         let back = Mapping::from_toml(&text, "m.toml").unwrap();
         assert_eq!(back.sheets[0].columns, m.sheets[0].columns);
         assert_eq!(back.sheets[0].status_words, m.sheets[0].status_words);
@@ -330,9 +376,15 @@ mod tests {
 
         let bad = "[[sheet]]\nname = \"X\"\nkind = \"links\"\n[sheet.columns]\nA = \"severity\"\n";
         let err = Mapping::from_toml(bad, "m.toml").unwrap_err().to_string();
-        assert!(err.contains("champ « severity » impossible pour links"), "{err}");
+        assert!(
+            err.contains("champ « severity » impossible pour links"),
+            "{err}"
+        );
         let bad = "[[sheet]]\nname = \"X\"\nkind = \"tests\"\n";
         let err = Mapping::from_toml(bad, "m.toml").unwrap_err().to_string();
-        assert!(err.starts_with("m.toml (ligne 3) : correspondance illisible"), "{err}");
+        assert!(
+            err.starts_with("m.toml (ligne 3) : correspondance illisible"),
+            "{err}"
+        );
     }
 }

@@ -14,6 +14,7 @@ mod header;
 pub mod mapping;
 mod results;
 mod rows;
+mod synonyms;
 
 use std::path::Path;
 
@@ -41,7 +42,10 @@ const HEADER_SCAN_ROWS: usize = 30;
 /// Whether the file looks like a workbook or delimited text, by extension.
 pub fn is_spreadsheet(path: &Path) -> bool {
     let ext = extension(path);
-    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "csv" | "tsv" | "txt")
+    matches!(
+        ext.as_str(),
+        "xlsx" | "xlsm" | "xls" | "ods" | "csv" | "tsv" | "txt"
+    )
 }
 
 /// Reads every visible sheet of a workbook (or a CSV/TSV file) into records, with the issues
@@ -70,14 +74,20 @@ pub fn read_spreadsheet_with_progress(
     let ext = extension(path);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let name = path.file_stem().map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
+        let name = path
+            .file_stem()
+            .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
         let given = opts.mapping.as_ref().and_then(|m| m.sheet(&name));
-        let encoding = given.and_then(|g| g.encoding.as_deref()).and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes()));
-        let delimiter = given.and_then(|g| g.delimiter.as_deref()).and_then(|d| match d {
-            "\\t" | "tab" | "tabulation" => Some(b'\t'),
-            d if d.len() == 1 => d.bytes().next(),
-            _ => None,
-        });
+        let encoding = given
+            .and_then(|g| g.encoding.as_deref())
+            .and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes()));
+        let delimiter = given
+            .and_then(|g| g.delimiter.as_deref())
+            .and_then(|d| match d {
+                "\\t" | "tab" | "tabulation" => Some(b'\t'),
+                d if d.len() == 1 => d.bytes().next(),
+                _ => None,
+            });
         let text = csv::CsvText::with(&bytes, ext == "tsv", encoding, delimiter);
         reader.sheet(&name, &mut text.rows());
         if let Some(m) = reader.mapping.sheets.last_mut() {
@@ -86,18 +96,29 @@ pub fn read_spreadsheet_with_progress(
         }
     } else {
         let mut wb = open_workbook_auto(path).map_err(|e| {
-            Error::input(format!("{file} : classeur illisible ({e})"), format!("{file}: unreadable workbook ({e})"))
+            Error::input(
+                format!("{file} : classeur illisible ({e})"),
+                format!("{file}: unreadable workbook ({e})"),
+            )
         })?;
         for meta in wb.sheets_metadata().to_vec() {
             let given = opts.mapping.as_ref().and_then(|m| m.sheet(&meta.name));
             let lang = opts.lang;
             let skip = match given {
-                Some(g) if g.kind == SheetKind::Ignored => Some(tr!(lang, "ignorée par la correspondance", "ignored by the mapping")),
+                Some(g) if g.kind == SheetKind::Ignored => Some(tr!(
+                    lang,
+                    "ignorée par la correspondance",
+                    "ignored by the mapping"
+                )),
                 Some(_) => None,
-                None if meta.visible != SheetVisible::Visible => Some(tr!(lang, "feuille masquée", "hidden sheet")),
-                None if header::is_ignorable_name(&meta.name) => {
-                    Some(tr!(lang, "feuille de présentation (sommaire, historique…)", "front matter sheet (summary, history…)"))
+                None if meta.visible != SheetVisible::Visible => {
+                    Some(tr!(lang, "feuille masquée", "hidden sheet"))
                 }
+                None if header::is_ignorable_name(&meta.name) => Some(tr!(
+                    lang,
+                    "feuille de présentation (sommaire, historique…)",
+                    "front matter sheet (summary, history…)"
+                )),
                 None => None,
             };
             if let Some(reason) = skip {
@@ -109,7 +130,10 @@ pub fn read_spreadsheet_with_progress(
                 Err(e) => {
                     let reason = tr!(lang, "feuille illisible ({})", "unreadable sheet ({})", e);
                     let origin = reader.origin.with_sheet(&meta.name);
-                    reader.batch.issues.push(ImportIssue { origin, message: reason.clone() });
+                    reader.batch.issues.push(ImportIssue {
+                        origin,
+                        message: reason.clone(),
+                    });
                     reader.ignore(&meta.name, reason, 0);
                 }
             }
@@ -122,7 +146,9 @@ pub fn read_spreadsheet_with_progress(
 
 /// Lower-case extension of a path.
 fn extension(path: &Path) -> String {
-    path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
 }
 
 /// The state of reading one file.
@@ -154,9 +180,22 @@ impl FileReader<'_> {
     /// Finds the header row, the kind and the columns of a sheet, then reads its rows.
     fn sheet(&mut self, name: &str, source: &mut dyn Iterator<Item = Row>) {
         let lang = self.opts.lang;
-        let given = self.opts.mapping.as_ref().and_then(|m| m.sheet(name)).cloned();
+        let given = self
+            .opts
+            .mapping
+            .as_ref()
+            .and_then(|m| m.sheet(name))
+            .cloned();
         if given.as_ref().is_some_and(|g| g.kind == SheetKind::Ignored) {
-            return self.ignore(name, tr!(lang, "ignorée par la correspondance", "ignored by the mapping"), 0);
+            return self.ignore(
+                name,
+                tr!(
+                    lang,
+                    "ignorée par la correspondance",
+                    "ignored by the mapping"
+                ),
+                0,
+            );
         }
         let (total, progress) = (&mut self.total, &mut *self.progress);
         let mut counted = source.inspect(|_| {
@@ -169,7 +208,10 @@ impl FileReader<'_> {
         let (header, pending) = match given.as_ref().and_then(|g| g.header_row) {
             Some(h) => {
                 let mut pending = Vec::new();
-                let mut header = Row { number: h, cells: Vec::new() };
+                let mut header = Row {
+                    number: h,
+                    cells: Vec::new(),
+                };
                 for r in rows.by_ref() {
                     if r.number >= h {
                         if r.number == h {
@@ -203,13 +245,22 @@ impl FileReader<'_> {
             }
         };
         let Some(header) = header else {
-            let reason = tr!(lang, "aucune ligne d'en-têtes reconnue dans les {} premières lignes", "no header row found in the first {} rows", HEADER_SCAN_ROWS);
+            let reason = tr!(
+                lang,
+                "aucune ligne d'en-têtes reconnue dans les {} premières lignes",
+                "no header row found in the first {} rows",
+                HEADER_SCAN_ROWS
+            );
             drop(rows);
             let n = counted.count() as u64;
             return self.ignore(name, reason, n);
         };
         let found = header::roles(&header.cells);
-        let kind = match given.as_ref().map(|g| g.kind).or_else(|| header::detect_kind(&found, name)) {
+        let kind = match given
+            .as_ref()
+            .map(|g| g.kind)
+            .or_else(|| header::detect_kind(&found, name))
+        {
             Some(k) => k,
             None => {
                 let reason = tr!(lang, "en-têtes non reconnus comme exigences, cas de test, liens, résultats ou anomalies",
@@ -230,7 +281,8 @@ impl FileReader<'_> {
             }
             _ => {
                 let fields = header::fields_for(kind, &found);
-                let mut m = header::build_mapping(name, kind, header.number, &header.cells, &fields);
+                let mut m =
+                    header::build_mapping(name, kind, header.number, &header.cells, &fields);
                 if let Some(g) = &given {
                     m.status_words = g.status_words.clone();
                 }
@@ -238,21 +290,39 @@ impl FileReader<'_> {
             }
         };
         sm.name = name.to_string();
-        let key = if matches!(kind, SheetKind::Results | SheetKind::Links) { Field::TestRef } else { Field::Reference };
+        let key = if matches!(kind, SheetKind::Results | SheetKind::Links) {
+            Field::TestRef
+        } else {
+            Field::Reference
+        };
         if !sm.columns.values().any(|f| *f == key) {
-            let reason = tr!(lang, "pas de colonne « {} »", "no \"{}\" column", key.code());
-            self.batch.issues.push(ImportIssue { origin: self.origin.with_sheet(name), message: reason.clone() });
+            let reason = tr!(
+                lang,
+                "pas de colonne « {} »",
+                "no \"{}\" column",
+                key.code()
+            );
+            self.batch.issues.push(ImportIssue {
+                origin: self.origin.with_sheet(name),
+                message: reason.clone(),
+            });
             return self.ignore(name, reason, 0);
         }
         let mut ctx = SheetCtx::new(self.origin.with_sheet(name), lang, &sm, &header.cells);
         let mut data = pending.into_iter().chain(rows);
         let batch = &mut self.batch;
         let n = match kind {
-            SheetKind::Requirements => rows::read_requirements(&mut ctx, &mut data, &mut self.seen, batch),
-            SheetKind::TestCases => rows::read_test_cases(&mut ctx, &mut data, &mut self.seen, batch),
+            SheetKind::Requirements => {
+                rows::read_requirements(&mut ctx, &mut data, &mut self.seen, batch)
+            }
+            SheetKind::TestCases => {
+                rows::read_test_cases(&mut ctx, &mut data, &mut self.seen, batch)
+            }
             SheetKind::Links => rows::read_links(&mut ctx, &mut data, batch),
             SheetKind::Results => results::read_results(&mut ctx, &mut data, batch),
-            SheetKind::Anomalies => rows::read_anomalies(&mut ctx, &mut data, &mut self.seen, batch),
+            SheetKind::Anomalies => {
+                rows::read_anomalies(&mut ctx, &mut data, &mut self.seen, batch)
+            }
             SheetKind::Ignored => 0,
         };
         batch.issues.append(&mut ctx.issues);

@@ -29,7 +29,9 @@ struct Group {
 
 impl Group {
     fn finish(self) -> Option<ResultRecord> {
-        let status = self.status.or_else(|| ExecStatus::worst(self.steps.iter().map(|(_, s)| *s)))?;
+        let status = self
+            .status
+            .or_else(|| ExecStatus::worst(self.steps.iter().map(|(_, s)| *s)))?;
         Some(ResultRecord {
             origin: self.origin,
             test_ref: self.test_ref,
@@ -46,7 +48,11 @@ impl Group {
 }
 
 /// Reads a results sheet.
-pub(crate) fn read_results(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = Row>, batch: &mut ImportBatch) -> u64 {
+pub(crate) fn read_results(
+    ctx: &mut SheetCtx,
+    rows: &mut dyn Iterator<Item = Row>,
+    batch: &mut ImportBatch,
+) -> u64 {
     let separate_step_status = ctx.has(Field::StepStatus);
     let per_step = ctx.has(Field::StepNumber) || separate_step_status;
     let mut current: Option<Group> = None;
@@ -60,15 +66,25 @@ pub(crate) fn read_results(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = Ro
         let campaign = ctx.string(&row, Field::Campaign);
         let same = match (&test_ref, &current) {
             (None, Some(_)) => per_step,
-            (Some(t), Some(g)) => per_step && *t == g.test_ref && (campaign.is_none() || campaign == g.campaign),
+            (Some(t), Some(g)) => {
+                per_step && *t == g.test_ref && (campaign.is_none() || campaign == g.campaign)
+            }
             _ => false,
         };
         if !same {
             let Some(test_ref) = test_ref else {
                 let msg = if per_step && current.is_none() {
-                    tr!(ctx.lang, "étape sans cas de test au-dessus", "step without a test case above")
+                    tr!(
+                        ctx.lang,
+                        "étape sans cas de test au-dessus",
+                        "step without a test case above"
+                    )
                 } else {
-                    tr!(ctx.lang, "ligne sans référence de cas de test", "row without a test case reference")
+                    tr!(
+                        ctx.lang,
+                        "ligne sans référence de cas de test",
+                        "row without a test case reference"
+                    )
                 };
                 ctx.issue(row.number, Some(Field::TestRef), msg);
                 continue;
@@ -97,9 +113,17 @@ pub(crate) fn read_results(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = Ro
 }
 
 /// Adds one row's statuses, comment, anomalies and execution details to its test.
-fn add_row(ctx: &mut SheetCtx, g: &mut Group, row: &Row, per_step: bool, separate_step_status: bool) {
+fn add_row(
+    ctx: &mut SheetCtx,
+    g: &mut Group,
+    row: &Row,
+    per_step: bool,
+    separate_step_status: bool,
+) {
     let step_no = ctx.number(row, Field::StepNumber);
-    let is_step_row = per_step && (step_no.is_some() || (separate_step_status && ctx.text(row, Field::StepStatus).is_some()));
+    let is_step_row = per_step
+        && (step_no.is_some()
+            || (separate_step_status && ctx.text(row, Field::StepStatus).is_some()));
     let status = ctx.word::<ExecStatus>(row, Field::Status);
     let step_status = if separate_step_status {
         ctx.word::<ExecStatus>(row, Field::StepStatus)

@@ -8,7 +8,9 @@
 use super::cells::{tr, Seen, SheetCtx};
 use super::grid::Row;
 use super::mapping::Field;
-use crate::import::records::{AnomalyRecord, ImportBatch, LinkRecord, RequirementRecord, TestCaseRecord};
+use crate::import::records::{
+    AnomalyRecord, ImportBatch, LinkRecord, RequirementRecord, TestCaseRecord,
+};
 use crate::model::{AnomalyStatus, Criticality, ReqStatus, Severity, Step, TestKind};
 
 /// Reports a row holding data but no reference.
@@ -18,7 +20,12 @@ fn no_reference(ctx: &mut SheetCtx, row: u64) {
 }
 
 /// One requirement per row; a test reference column adds links.
-pub(crate) fn read_requirements(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = Row>, seen: &mut Seen, batch: &mut ImportBatch) -> u64 {
+pub(crate) fn read_requirements(
+    ctx: &mut SheetCtx,
+    rows: &mut dyn Iterator<Item = Row>,
+    seen: &mut Seen,
+    batch: &mut ImportBatch,
+) -> u64 {
     let mut n = 0;
     for row in rows {
         n += 1;
@@ -34,7 +41,11 @@ pub(crate) fn read_requirements(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item
         }
         let origin = ctx.at(row.number, None);
         for test_ref in ctx.list(&row, Field::TestRef) {
-            batch.links.push(LinkRecord { origin: origin.clone(), requirement_ref: reference.clone(), test_ref });
+            batch.links.push(LinkRecord {
+                origin: origin.clone(),
+                requirement_ref: reference.clone(),
+                test_ref,
+            });
         }
         batch.requirements.push(RequirementRecord {
             title: ctx.string(&row, Field::Title),
@@ -53,7 +64,12 @@ pub(crate) fn read_requirements(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item
 /// Test cases with their steps. A row whose reference is blank, or repeats the reference of the
 /// test above, continues that test: its action and expected result become the next step and
 /// its requirement references and tags are added.
-pub(crate) fn read_test_cases(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = Row>, seen: &mut Seen, batch: &mut ImportBatch) -> u64 {
+pub(crate) fn read_test_cases(
+    ctx: &mut SheetCtx,
+    rows: &mut dyn Iterator<Item = Row>,
+    seen: &mut Seen,
+    batch: &mut ImportBatch,
+) -> u64 {
     let with_steps = ctx.has(Field::Action) || ctx.has(Field::Expected);
     let mut current: Option<TestCaseRecord> = None;
     // A duplicated test's own rows are skipped silently after the first issue.
@@ -74,8 +90,11 @@ pub(crate) fn read_test_cases(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item =
             if id.is_none() && skipping.is_some() {
                 continue;
             }
-            let has_step = [Field::StepNumber, Field::Action, Field::Expected].iter().any(|f| ctx.text(&row, *f).is_some());
-            let has_refs = ctx.text(&row, Field::RequirementRef).is_some() || ctx.text(&row, Field::Tags).is_some();
+            let has_step = [Field::StepNumber, Field::Action, Field::Expected]
+                .iter()
+                .any(|f| ctx.text(&row, *f).is_some());
+            let has_refs = ctx.text(&row, Field::RequirementRef).is_some()
+                || ctx.text(&row, Field::Tags).is_some();
             match current.as_mut() {
                 Some(rec) if has_step || has_refs || id.is_some() => {
                     add_step(ctx, rec, &row);
@@ -83,7 +102,11 @@ pub(crate) fn read_test_cases(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item =
                 }
                 Some(_) => no_reference(ctx, row.number),
                 None if has_step => {
-                    let msg = tr!(ctx.lang, "étape sans cas de test au-dessus", "step without a test case above");
+                    let msg = tr!(
+                        ctx.lang,
+                        "étape sans cas de test au-dessus",
+                        "step without a test case above"
+                    );
                     ctx.issue(row.number, Some(Field::Reference), msg);
                 }
                 None => no_reference(ctx, row.number),
@@ -114,16 +137,29 @@ pub(crate) fn read_test_cases(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item =
 
 /// The test case fields read from its first row.
 fn new_test_case(ctx: &mut SheetCtx, row: &Row, reference: String) -> TestCaseRecord {
-    let data = ctx.text(row, Field::TestData).map(|d| tr!(ctx.lang, "Jeu de données : {}", "Test data: {}", d));
-    let pre: Vec<String> = ctx.string(row, Field::Prerequisites).into_iter().chain(data).collect();
-    let kind = ctx.text(row, Field::TestKind).and_then(|w| match TestKind::parse(w) {
-        Some(k) => Some(k),
-        None => {
-            let msg = tr!(ctx.lang, "type inconnu « {} » ; valeurs acceptées : manuel, automatique", "unknown test type \"{}\"; accepted values: manual, automated", w);
-            ctx.issue(row.number, Some(Field::TestKind), msg);
-            None
-        }
-    });
+    let data = ctx
+        .text(row, Field::TestData)
+        .map(|d| tr!(ctx.lang, "Jeu de données : {}", "Test data: {}", d));
+    let pre: Vec<String> = ctx
+        .string(row, Field::Prerequisites)
+        .into_iter()
+        .chain(data)
+        .collect();
+    let kind = ctx
+        .text(row, Field::TestKind)
+        .and_then(|w| match TestKind::parse(w) {
+            Some(k) => Some(k),
+            None => {
+                let msg = tr!(
+                    ctx.lang,
+                    "type inconnu « {} » ; valeurs acceptées : manuel, automatique",
+                    "unknown test type \"{}\"; accepted values: manual, automated",
+                    w
+                );
+                ctx.issue(row.number, Some(Field::TestKind), msg);
+                None
+            }
+        });
     TestCaseRecord {
         origin: ctx.at(row.number, None),
         reference,
@@ -149,7 +185,9 @@ fn add_step(ctx: &mut SheetCtx, rec: &mut TestCaseRecord, row: &Row) {
     if action.is_empty() && expected.is_empty() {
         return;
     }
-    rec.steps.get_or_insert_with(Vec::new).push(Step { action, expected });
+    rec.steps
+        .get_or_insert_with(Vec::new)
+        .push(Step { action, expected });
 }
 
 /// Adds the row's requirement references and tags to the test case.
@@ -171,24 +209,43 @@ fn merge_lists(ctx: &SheetCtx, rec: &mut TestCaseRecord, row: &Row) {
 }
 
 /// Requirement <-> test links; either cell may hold several references.
-pub(crate) fn read_links(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = Row>, batch: &mut ImportBatch) -> u64 {
+pub(crate) fn read_links(
+    ctx: &mut SheetCtx,
+    rows: &mut dyn Iterator<Item = Row>,
+    batch: &mut ImportBatch,
+) -> u64 {
     let mut n = 0;
     for row in rows {
         n += 1;
         if !ctx.has_data(&row) {
             continue;
         }
-        let (reqs, tests) = (ctx.list(&row, Field::RequirementRef), ctx.list(&row, Field::TestRef));
+        let (reqs, tests) = (
+            ctx.list(&row, Field::RequirementRef),
+            ctx.list(&row, Field::TestRef),
+        );
         if reqs.is_empty() || tests.is_empty() {
-            let missing = if reqs.is_empty() { Field::RequirementRef } else { Field::TestRef };
-            let msg = tr!(ctx.lang, "lien incomplet : une exigence et un cas de test sont attendus", "incomplete link: a requirement and a test case are expected");
+            let missing = if reqs.is_empty() {
+                Field::RequirementRef
+            } else {
+                Field::TestRef
+            };
+            let msg = tr!(
+                ctx.lang,
+                "lien incomplet : une exigence et un cas de test sont attendus",
+                "incomplete link: a requirement and a test case are expected"
+            );
             ctx.issue(row.number, Some(missing), msg);
             continue;
         }
         let origin = ctx.at(row.number, None);
         for r in &reqs {
             for t in &tests {
-                batch.links.push(LinkRecord { origin: origin.clone(), requirement_ref: r.clone(), test_ref: t.clone() });
+                batch.links.push(LinkRecord {
+                    origin: origin.clone(),
+                    requirement_ref: r.clone(),
+                    test_ref: t.clone(),
+                });
             }
         }
     }
@@ -196,7 +253,12 @@ pub(crate) fn read_links(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = Row>
 }
 
 /// One anomaly per row.
-pub(crate) fn read_anomalies(ctx: &mut SheetCtx, rows: &mut dyn Iterator<Item = Row>, seen: &mut Seen, batch: &mut ImportBatch) -> u64 {
+pub(crate) fn read_anomalies(
+    ctx: &mut SheetCtx,
+    rows: &mut dyn Iterator<Item = Row>,
+    seen: &mut Seen,
+    batch: &mut ImportBatch,
+) -> u64 {
     let mut n = 0;
     for row in rows {
         n += 1;
