@@ -108,8 +108,7 @@ macro_rules! vocabulary {
 
             /// The accepted words, for error messages and documentation.
             pub fn accepted_words() -> String {
-                let mut words: Vec<&str> = Vec::new();
-                $( words.push($code); words.push($fr); words.push($en); $(words.push($syn);)* )+
+                let mut words: Vec<&str> = vec![$($code, $fr, $en, $($syn,)*)+];
                 let mut seen = std::collections::BTreeSet::new();
                 words.retain(|w| seen.insert(normalize_word(w)));
                 words.join(", ")
@@ -171,7 +170,10 @@ impl ExecStatus {
 
     /// Whether the status counts as executed (passed, failed or blocked).
     pub fn is_executed(self) -> bool {
-        matches!(self, ExecStatus::Passed | ExecStatus::Failed | ExecStatus::Blocked)
+        matches!(
+            self,
+            ExecStatus::Passed | ExecStatus::Failed | ExecStatus::Blocked
+        )
     }
 }
 

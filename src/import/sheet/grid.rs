@@ -141,7 +141,7 @@ mod tests {
         let d = |v: f64| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
         assert_eq!(cell_text(&d(46095.0)), "2026-03-14");
         assert_eq!(cell_text(&d(46095.4375)), "2026-03-14T10:30:00");
-        assert_eq!(cell_text(&d(46095.437_499_99)), "2026-03-14T10:30:00");
+        assert_eq!(cell_text(&d(46_095.437_499_99)), "2026-03-14T10:30:00");
         assert_eq!(
             cell_text(&Data::DateTimeIso("2026-03-14T00:00:00".into())),
             "2026-03-14"
