@@ -17,7 +17,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(m) => Some(Mapping::from_toml(&std::fs::read_to_string(m)?, m)?),
         None => None,
     };
-    let opts = SheetOptions { mapping, ..SheetOptions::default() };
+    let opts = SheetOptions {
+        mapping,
+        ..SheetOptions::default()
+    };
     let (batch, mapping) = read_spreadsheet(Path::new(file), &opts)?;
     println!("{}", serde_json::to_string_pretty(&batch)?);
     for issue in &batch.issues {
