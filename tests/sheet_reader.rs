@@ -313,3 +313,35 @@ fn spreadsheet_extensions() {
         assert!(!is_spreadsheet(Path::new(f)), "{f}");
     }
 }
+
+#[test]
+fn results_per_step_with_an_explicit_test_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "Cas de test;N° étape;Statut étape;Statut du test;Exécuté par;Date\n\
+                CT-1;1;OK;;Léa;14/03/2026 10:30\n\
+                ;2;KO;Conforme;;\n\
+                CT-2;1;OK;;Léa;2026-03-14\n\
+                CT-2;2;Bloqué;;;\n";
+    let p = write_temp(&dir, "pas.csv", text.as_bytes());
+    let (b, m) = read_spreadsheet(&p, &SheetOptions::default()).expect("read");
+    assert!(b.issues.is_empty(), "{:#?}", b.issues);
+    assert_eq!(m.sheets[0].kind, recette::import::sheet::SheetKind::Results);
+    let r: Vec<(&str, ExecStatus, usize)> = b
+        .results
+        .iter()
+        .map(|r| (r.test_ref.as_str(), r.status, r.step_results.len()))
+        .collect();
+    assert_eq!(
+        r,
+        [
+            ("CT-1", ExecStatus::Passed, 2),
+            ("CT-2", ExecStatus::Blocked, 2)
+        ],
+        "explicit test status wins, else the worst step"
+    );
+    assert_eq!(
+        b.results[0].executed_at.as_deref(),
+        Some("2026-03-14T10:30:00")
+    );
+    assert_eq!(b.results[0].tester.as_deref(), Some("Léa"));
+}

@@ -86,23 +86,13 @@ pub(crate) fn number_text(f: f64) -> String {
 /// duration as `10:30:00`.
 fn excel_datetime(dt: &ExcelDateTime) -> String {
     let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
-    // Round to the second: serial values carry float noise (10:29:59.999).
-    let (mut h, mut mi, mut s) = (u32::from(h), u32::from(mi), u32::from(s));
-    if ms >= 500 {
-        s += 1;
-        if s == 60 {
-            s = 0;
-            mi += 1;
-        }
-        if mi == 60 {
-            mi = 0;
-            h += 1;
-        }
-    }
+    // Round to the second (serial values carry float noise: 10:29:59.999), within the day.
+    let secs = u32::from(h) * 3600 + u32::from(mi) * 60 + u32::from(s) + u32::from(ms >= 500);
+    let secs = secs.min(86_399);
+    let (h, mi, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     if dt.is_duration() || dt.as_f64() < 1.0 {
         return format!("{h:02}:{mi:02}:{s:02}");
     }
-    let h = h.min(23);
     if h == 0 && mi == 0 && s == 0 {
         format!("{y:04}-{mo:02}-{d:02}")
     } else {

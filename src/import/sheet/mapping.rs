@@ -255,7 +255,12 @@ impl Mapping {
             let m = one_line(e.message());
             let at = e
                 .span()
-                .map(|sp| text[..sp.start.min(text.len())].lines().count().max(1))
+                .map(|sp| {
+                    1 + text.as_bytes()[..sp.start.min(text.len())]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count()
+                })
                 .map(|l| format!(" (ligne {l})"))
                 .unwrap_or_default();
             Error::input(
