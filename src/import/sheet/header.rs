@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::grid::Row;
 use super::mapping::{column_letter, Field, SheetKind, SheetMapping};
 use super::synonyms::{
     ANOMALY_EVIDENCE, FRONT_MATTER_SHEETS, REQUIREMENT_EVIDENCE, RESULT_EVIDENCE, SHEET_NAME_HINTS,
@@ -97,6 +98,57 @@ pub(crate) fn header_score(cells: &[(usize, String)]) -> usize {
         found.len()
     } else {
         0
+    }
+}
+
+/// Rows scanned for the header row: vendors put titles, logos and notes above their tables.
+pub(crate) const HEADER_SCAN_ROWS: usize = 30;
+
+/// Finds the header row among the first non-blank rows (the best [`header_score`], the first
+/// on a tie), or takes row `at` when a mapping gives it. Returns it with the rows already
+/// read below it, which are data.
+pub(crate) fn find_header(
+    rows: &mut dyn Iterator<Item = Row>,
+    at: Option<u64>,
+) -> (Option<Row>, Vec<Row>) {
+    if let Some(h) = at {
+        for r in &mut *rows {
+            if r.number == h {
+                return (Some(r), Vec::new());
+            }
+            if r.number > h {
+                // The given header row is blank: no header texts, data starts here.
+                return (
+                    Some(Row {
+                        number: h,
+                        cells: Vec::new(),
+                    }),
+                    vec![r],
+                );
+            }
+        }
+        return (
+            Some(Row {
+                number: h,
+                cells: Vec::new(),
+            }),
+            Vec::new(),
+        );
+    }
+    let mut scanned: Vec<Row> = rows.take(HEADER_SCAN_ROWS).collect();
+    let mut best: Option<(usize, usize)> = None;
+    for (i, r) in scanned.iter().enumerate() {
+        let score = header_score(&r.cells);
+        if score > 0 && best.is_none_or(|(_, b)| score > b) {
+            best = Some((i, score));
+        }
+    }
+    match best {
+        Some((i, _)) => {
+            let pending = scanned.split_off(i + 1);
+            (scanned.pop(), pending)
+        }
+        None => (None, Vec::new()),
     }
 }
 

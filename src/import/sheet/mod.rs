@@ -36,9 +36,6 @@ pub struct SheetOptions {
     pub lang: Lang,
 }
 
-/// Rows scanned for the header row: vendors put titles, logos and notes above their tables.
-const HEADER_SCAN_ROWS: usize = 30;
-
 /// Whether the file looks like a workbook or delimited text, by extension.
 pub fn is_spreadsheet(path: &Path) -> bool {
     let ext = extension(path);
@@ -205,51 +202,14 @@ impl FileReader<'_> {
             }
         });
         let mut rows = (&mut counted).filter(|r| !r.is_blank());
-        let (header, pending) = match given.as_ref().and_then(|g| g.header_row) {
-            Some(h) => {
-                let mut pending = Vec::new();
-                let mut header = Row {
-                    number: h,
-                    cells: Vec::new(),
-                };
-                for r in rows.by_ref() {
-                    if r.number >= h {
-                        if r.number == h {
-                            header = r;
-                        } else {
-                            pending.push(r);
-                        }
-                        break;
-                    }
-                }
-                (Some(header), pending)
-            }
-            None => {
-                let mut scanned: Vec<Row> = rows.by_ref().take(HEADER_SCAN_ROWS).collect();
-                let best = scanned
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (i, header::header_score(&r.cells)))
-                    .filter(|(_, s)| *s > 0)
-                    .fold(None, |b: Option<(usize, usize)>, (i, s)| match b {
-                        Some((_, bs)) if bs >= s => b,
-                        _ => Some((i, s)),
-                    });
-                match best {
-                    Some((i, _)) => {
-                        let pending = scanned.split_off(i + 1);
-                        (scanned.pop(), pending)
-                    }
-                    None => (None, Vec::new()),
-                }
-            }
-        };
+        let (header, pending) =
+            header::find_header(&mut rows, given.as_ref().and_then(|g| g.header_row));
         let Some(header) = header else {
             let reason = tr!(
                 lang,
                 "aucune ligne d'en-têtes reconnue dans les {} premières lignes",
                 "no header row found in the first {} rows",
-                HEADER_SCAN_ROWS
+                header::HEADER_SCAN_ROWS
             );
             drop(rows);
             let n = counted.count() as u64;
