@@ -4,6 +4,7 @@
 mod anomaly;
 mod campaign;
 mod delivery;
+mod import;
 mod output;
 mod req;
 mod status;
@@ -64,6 +65,9 @@ pub enum Command {
     /// Campagnes de recette : create, add, list, show
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
+    /// Importe des fichiers : classeurs du prestataire (xlsx, ods, csv), résultats automatisés
+    /// (JUnit, Robot Framework, NUnit, TRX, xUnit, TestNG, CTRF), ReqIF, TestLink, Squash TM
+    Import(Box<import::ImportArgs>),
     /// Enregistre le résultat d'un cas de test dans une campagne
     Run(campaign::RunArgs),
     /// Anomalies : add, list, set
@@ -222,6 +226,7 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Config(a) => delivery::run_config(a, env),
         Command::Campaign(c) => campaign::run(c, env),
         Command::Run(a) => campaign::run_execution(a, env),
+        Command::Import(a) => import::run(*a, env),
         Command::Anomaly(c) => anomaly::run(c, env),
         Command::Status(a) => status::run(a, env),
         Command::Log(a) => status::run_log(a, env),

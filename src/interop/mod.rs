@@ -66,11 +66,11 @@ pub fn detect(path: &Path) -> Option<InteropFormat> {
             let text = xml::decode(&head, "").ok()?;
             match xml::root_name(&text)?.as_str() {
                 "REQ-IF" => Some(InteropFormat::Reqif),
-                "testsuite"
-                | "testcases"
-                | "testcase"
-                | "requirement-specification"
-                | "requirements" => Some(InteropFormat::TestLink),
+                // JUnit also uses <testsuite>/<testcase>: only TestLink's own elements decide.
+                "testsuite" | "testcases" | "testcase" => {
+                    looks_like_testlink(&text).then_some(InteropFormat::TestLink)
+                }
+                "requirement-specification" | "requirements" => Some(InteropFormat::TestLink),
                 _ => None,
             }
         }
@@ -79,6 +79,22 @@ pub fn detect(path: &Path) -> Option<InteropFormat> {
         }
         _ => None,
     }
+}
+
+/// Whether the start of an XML file has elements only TestLink writes (JUnit shares the
+/// `testsuite`/`testcase` names).
+fn looks_like_testlink(head: &str) -> bool {
+    [
+        "<externalid",
+        "<node_order",
+        "<summary",
+        "<preconditions",
+        "<execution_type",
+        "<importance",
+        "<details",
+    ]
+    .iter()
+    .any(|tag| head.contains(tag))
 }
 
 /// Reads a file in the given format. `mapping` only applies to ReqIF.

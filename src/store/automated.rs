@@ -28,6 +28,16 @@ const RANK: &str =
      WHEN 'not_run' THEN 2 WHEN 'passed' THEN 1 ELSE 0 END";
 
 impl Tx<'_> {
+    /// Id of a campaign (an unknown campaign is an error).
+    pub fn campaign_id(&self, campaign: &str) -> Result<i64> {
+        id_of(self.conn(), "campaign", "campagne", campaign)
+    }
+
+    /// Id of a test case.
+    pub fn test_case_id(&self, reference: &str) -> Result<i64> {
+        id_of(self.conn(), "test_case", "cas de test", reference)
+    }
+
     /// Loads the automation index.
     pub fn automation_index(&self) -> Result<AutomationIndex> {
         let mut idx = AutomationIndex::default();

@@ -303,7 +303,11 @@ impl Tx<'_> {
 
     /// The campaign that receives imported results: the one given, the one named in the file,
     /// or one created for the delivery (`IMPORT-<delivery>`).
-    fn results_campaign(&mut self, opts: &ApplyOptions, named: Option<&str>) -> Result<String> {
+    pub fn campaign_for_results(
+        &mut self,
+        opts: &ApplyOptions,
+        named: Option<&str>,
+    ) -> Result<String> {
         if let Some(c) = opts.campaign.as_deref().or(named) {
             if !self.exists("campaign", c)? {
                 return Err(Error::NotFound {
@@ -357,7 +361,7 @@ impl Tx<'_> {
             let campaign = match campaigns.get(&r.campaign_ref) {
                 Some(c) => c.clone(),
                 None => {
-                    let c = self.results_campaign(opts, r.campaign_ref.as_deref())?;
+                    let c = self.campaign_for_results(opts, r.campaign_ref.as_deref())?;
                     campaigns.insert(r.campaign_ref.clone(), c.clone());
                     c
                 }
