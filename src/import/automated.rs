@@ -212,7 +212,7 @@ pub fn import_results(
             let linker = &mut linker;
             let mut sink = |r: AutomatedResult| -> Result<()> {
                 seen += 1;
-                if seen % 1000 == 0 {
+                if seen.is_multiple_of(1000) {
                     progress(seen);
                 }
                 let test_id = match linker.resolve(&r) {
