@@ -50,6 +50,9 @@ pub struct ImportArgs {
     /// Motif (expression régulière) des identifiants d'exigence et de cas de test dans les résultats
     #[arg(long, value_name = "REGEX")]
     pub id_pattern: Option<String>,
+    /// Préfixe des références de cas de test TestLink (ex. SIV donne SIV-10 pour l'identifiant externe 10)
+    #[arg(long, value_name = "PRÉFIXE")]
+    pub testlink_prefix: Option<String>,
     /// Correspondance des attributs ReqIF (TOML)
     #[arg(long, value_name = "FICHIER")]
     pub reqif_mapping: Option<PathBuf>,
@@ -196,6 +199,12 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
                 batch.extend(b);
             }
             Input::Interop(p, InteropFormat::Squash) => squash.push(p),
+            Input::Interop(p, InteropFormat::TestLink) => {
+                let opts = interop::testlink::TestlinkOptions {
+                    prefix: a.testlink_prefix.clone(),
+                };
+                batch.extend(interop::testlink::read_testlink(&p, &opts)?)
+            }
             Input::Interop(p, f) => batch.extend(interop::read(&p, f, reqif_mapping.as_ref())?),
             Input::Results(p) => results.push(p),
         }

@@ -193,3 +193,8 @@ pub fn file_hash(path: &Path) -> String {
     let bytes = std::fs::read(path).expect("read");
     recette::store::hex(&Sha256::digest(bytes))
 }
+
+/// Absolute path of a file under `fixtures/` (commands run in a temp folder).
+pub fn fixture(rel: &str) -> String {
+    format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}

@@ -15,8 +15,8 @@ use std::io::Read;
 use std::path::Path;
 
 use super::objects::{read_object, read_types, ref_in, walk_hierarchy, Ctx, Object};
-use super::ReqifMapping;
-use crate::import::records::{ImportBatch, LinkRecord, Origin, SheetSummary};
+use super::{ReqifField, ReqifMapping};
+use crate::import::records::{ImportBatch, LinkRecord, Origin, SheetSummary, TestCaseRecord};
 use crate::interop::xml::{self, Element, MAX_BYTES};
 use crate::interop::{display_name, read_bounded};
 use crate::{Error, Result};
@@ -221,6 +221,9 @@ fn summary(
 fn read_relations(content: &Element, ctx: &Ctx, batch: &mut ImportBatch) {
     let mut links = 0;
     let mut ignored = 0;
+    // Test objects that requirements are linked to become test cases, so the links can be made
+    // (a requirements tool exports them with their name and text only).
+    let mut tests_seen: HashSet<String> = HashSet::new();
     for rel in content
         .children_named("SPEC-RELATIONS")
         .flat_map(|r| r.children_named("SPEC-RELATION"))
@@ -245,6 +248,19 @@ fn read_relations(content: &Element, ctx: &Ctx, batch: &mut ImportBatch) {
             continue;
         }
         links += 1;
+        let test_ref = test.reference();
+        if tests_seen.insert(test_ref.clone()) {
+            let text = |f: ReqifField| test.get(f).map(|v| v.trim().to_string());
+            batch.test_cases.push(TestCaseRecord {
+                origin: Origin::file(ctx.file)
+                    .with_sheet("SPEC-OBJECTS")
+                    .with_row(test.el.line),
+                reference: test_ref.clone(),
+                title: text(ReqifField::Title).or_else(|| Some(test_ref.clone())),
+                objective: text(ReqifField::Description),
+                ..TestCaseRecord::default()
+            });
+        }
         batch.links.push(LinkRecord {
             origin: Origin::file(ctx.file)
                 .with_sheet("SPEC-RELATIONS")
