@@ -213,6 +213,38 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
         let refs: Vec<&Path> = squash.iter().map(PathBuf::as_path).collect();
         batch.extend(interop::squash::read_workbooks(&refs)?);
     }
+    let nothing = batch.requirements.is_empty()
+        && batch.test_cases.is_empty()
+        && batch.links.is_empty()
+        && batch.results.is_empty()
+        && batch.anomalies.is_empty()
+        && batch.issues.is_empty()
+        && results.is_empty();
+    if nothing && !a.print_mapping {
+        pb.finish_and_clear();
+        let reasons: Vec<String> = batch
+            .sheets
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} › {} : {}",
+                    s.file,
+                    s.sheet,
+                    s.reason.clone().unwrap_or_default()
+                )
+            })
+            .collect();
+        return Err(Error::input(
+            format!(
+                "aucune donnée reconnue, rien n'a été importé ; feuilles lues : {}",
+                reasons.join(" ; ")
+            ),
+            format!(
+                "no data recognised, nothing was imported; sheets read: {}",
+                reasons.join("; ")
+            ),
+        ));
+    }
     if a.print_mapping {
         pb.finish_and_clear();
         print!("{}", printed.to_toml());

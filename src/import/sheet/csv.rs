@@ -101,6 +101,18 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, &'static str) {
     let enc: &'static Encoding = match Encoding::for_bom(bytes) {
         Some((enc, _)) => enc,
         None if std::str::from_utf8(bytes).is_ok() => UTF_8,
+        None if has_utf8_multibyte(bytes) => {
+            // Mixed encodings (lines pasted from two tools): each line is read as UTF-8 when it
+            // is valid UTF-8, else as Windows-1252, so no line is garbled by the other's choice.
+            let mut text = String::with_capacity(bytes.len());
+            for line in bytes.split_inclusive(|b| *b == b'\n') {
+                match std::str::from_utf8(line) {
+                    Ok(l) => text.push_str(l),
+                    Err(_) => text.push_str(&WINDOWS_1252.decode_without_bom_handling(line).0),
+                }
+            }
+            return (text, WINDOWS_1252.name());
+        }
         None => WINDOWS_1252,
     };
     // `decode` strips the BOM of the encoding it was given and replaces malformed sequences.
@@ -111,6 +123,14 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, &'static str) {
         WINDOWS_1252.name()
     };
     (text.into_owned(), name)
+}
+
+/// Whether some line is valid UTF-8 with non-ASCII characters (so the file is at least partly
+/// UTF-8).
+fn has_utf8_multibyte(bytes: &[u8]) -> bool {
+    bytes
+        .split(|b| *b == b'\n')
+        .any(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok())
 }
 
 /// Picks `;`, `,` or tab: the one whose count per line (outside quotes) is the same on most of

@@ -27,6 +27,48 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::import::records::{ImportBatch, ImportIssue, Origin, SheetSummary};
 
+/// Largest cell accepted, in bytes (Excel itself stops at 32,767 characters per cell).
+pub const MAX_CELL_BYTES: usize = 256 * 1024;
+
+/// Largest CSV/TSV file read, in bytes.
+pub const MAX_TEXT_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Largest total uncompressed size of a workbook archive (xlsx/ods), in bytes: a few hundred
+/// thousand rows stay far below; a zip bomb does not.
+pub const MAX_UNCOMPRESSED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Largest compression ratio accepted for a big member of a workbook archive.
+const MAX_RATIO: u64 = 100;
+
+/// Refuses a workbook whose archive would expand beyond reason (zip bomb), from the sizes the
+/// archive declares, before calamine inflates anything.
+fn check_archive(path: &Path, file: &str) -> Result<()> {
+    let Ok(f) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(f) else {
+        // Not a zip (.xls) or a broken one: calamine reports it.
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if (size > 64 * 1024 * 1024 && size / packed > MAX_RATIO) || total > MAX_UNCOMPRESSED_BYTES
+        {
+            let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+            return Err(Error::input(
+                format!("{file} : classeur refusé — « {} » se décompresse en {} Mo (taux {}:1), au-delà de ce qu'un classeur réel contient (bombe de décompression ?)", name, size / (1024 * 1024), size / packed),
+                format!("{file}: workbook refused — \"{}\" expands to {} MB (ratio {}:1), beyond any real workbook (zip bomb?)", name, size / (1024 * 1024), size / packed),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// How to read a workbook.
 #[derive(Debug, Clone, Default)]
 pub struct SheetOptions {
@@ -70,6 +112,23 @@ pub fn read_spreadsheet_with_progress(
     };
     let ext = extension(path);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        let len = std::fs::metadata(path)
+            .map_err(|e| Error::io(path, e))?
+            .len();
+        if len > MAX_TEXT_FILE_BYTES {
+            return Err(Error::input(
+                format!(
+                    "{file} : fichier de {} Mo, au plus {} Mo acceptés",
+                    len >> 20,
+                    MAX_TEXT_FILE_BYTES >> 20
+                ),
+                format!(
+                    "{file}: file of {} MB, at most {} MB accepted",
+                    len >> 20,
+                    MAX_TEXT_FILE_BYTES >> 20
+                ),
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let name = path
             .file_stem()
@@ -92,6 +151,7 @@ pub fn read_spreadsheet_with_progress(
             m.delimiter = Some(char::from(text.delimiter).to_string());
         }
     } else {
+        check_archive(path, &file)?;
         let mut wb = open_workbook_auto(path).map_err(|e| {
             Error::input(
                 format!("{file} : classeur illisible ({e})"),
@@ -269,7 +329,35 @@ impl FileReader<'_> {
             return self.ignore(name, reason, 0);
         }
         let mut ctx = SheetCtx::new(self.origin.with_sheet(name), lang, &sm, &header.cells);
-        let mut data = pending.into_iter().chain(rows);
+        // A cell larger than any real workbook holds (Excel stops at 32,767 characters) is
+        // refused with its row, so a hostile file cannot push megabytes into every report.
+        let mut oversized: Vec<ImportIssue> = Vec::new();
+        let sheet_origin = self.origin.with_sheet(name);
+        let mut data = pending.into_iter().chain(rows).filter(|row| {
+            match row.cells.iter().find(|(_, t)| t.len() > MAX_CELL_BYTES) {
+                None => true,
+                Some((c, t)) => {
+                    let header = header
+                        .cells
+                        .iter()
+                        .find(|(hc, _)| hc == c)
+                        .map(|(_, h)| h.as_str());
+                    oversized.push(ImportIssue {
+                        origin: sheet_origin
+                            .with_row(row.number)
+                            .with_column(mapping::column_letter(*c), header),
+                        message: tr!(
+                            lang,
+                            "cellule de {} octets : au plus {} acceptés (ligne ignorée)",
+                            "cell of {} bytes: at most {} accepted (row skipped)",
+                            t.len(),
+                            MAX_CELL_BYTES
+                        ),
+                    });
+                    false
+                }
+            }
+        });
         let batch = &mut self.batch;
         let n = match kind {
             SheetKind::Requirements => {
@@ -285,6 +373,8 @@ impl FileReader<'_> {
             }
             SheetKind::Ignored => 0,
         };
+        drop(data);
+        batch.issues.append(&mut oversized);
         batch.issues.append(&mut ctx.issues);
         batch.sheets.push(SheetSummary {
             file: self.origin.file.clone(),
