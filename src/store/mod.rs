@@ -233,24 +233,23 @@ impl Store {
         _label: &str,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
-        let root = self.root();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut t = Tx {
-            tx,
-            now: self.ctx.now(),
-            ctx: &self.ctx,
-            root: &root,
-        };
-        let out = f(&mut t)?;
-        t.tx.commit()?;
-        Ok(out)
+        self.transaction(true, f)
     }
 
-    /// Runs `f` in a write transaction that is always rolled back: for `--dry-run`.
+    /// Runs `f` in a write transaction that is always rolled back: for `--dry-run`, so the
+    /// plan it shows is computed by exactly the code that would apply it.
     pub fn dry_run<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.transaction(false, f)
+    }
+
+    fn transaction<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let root = self.root();
+        // IMMEDIATE takes the write lock first, so concurrent writers wait (busy timeout)
+        // instead of failing on a lock upgrade.
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -261,7 +260,10 @@ impl Store {
             root: &root,
         };
         let out = f(&mut t);
-        t.tx.rollback()?;
+        match (&out, commit) {
+            (Ok(_), true) => t.tx.commit()?,
+            _ => t.tx.rollback()?,
+        }
         out
     }
 
