@@ -13,6 +13,10 @@ pub mod i18n;
 pub mod import;
 pub mod indicators;
 pub mod model;
+pub mod report;
+pub mod signoff;
 pub mod store;
+pub mod trace;
+pub mod verdict;
 
 pub use error::{Error, Result};

@@ -9,7 +9,10 @@ mod anomalies;
 mod audit;
 mod campaigns;
 mod requirements;
+mod signoff;
+mod strategy;
 mod testcases;
+mod trace;
 
 pub use anomalies::AnomalyPatch;
 pub use audit::AuditFilter;
