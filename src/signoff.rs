@@ -11,7 +11,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 use crate::model::Decision;
+use crate::report::view::PvReservation;
+use crate::report::{self, Format, Options, PvSignOff};
+use crate::store::Store;
+use crate::verdict::{add_days, Evaluation};
 
 /// A report file recorded in a sign-off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -141,4 +146,161 @@ pub fn hash_dir(dir: &Path) -> Result<Vec<SignedFile>> {
         ));
     }
     Ok(files)
+}
+
+/// What to sign.
+#[derive(Debug, Clone)]
+pub struct SignRequest {
+    pub campaign: String,
+    pub decision: Decision,
+    /// Explicit reservation texts (added to the proposed ones when the decision is `reserves`).
+    pub reserves: Vec<String>,
+    /// "Name, role" of each signatory (at least one).
+    pub signatories: Vec<String>,
+    /// Already produced reports to seal; `None` produces the full set into
+    /// `<store folder>/signoffs/<campaign>-<n>/` first.
+    pub reports: Option<PathBuf>,
+    pub comment: String,
+    /// Language of the generated reports and of the proposed reservation texts.
+    pub lang: Lang,
+}
+
+/// What a signature recorded.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub id: i64,
+    pub number: i64,
+    /// The folder whose files were sealed.
+    pub dir: PathBuf,
+    pub record: NewSignOff,
+    /// The decision the tool proposed.
+    pub proposed: Decision,
+}
+
+/// Signs a campaign: builds the reservations (`RES-<n>`, due `reserve_days` after the campaign
+/// end date or today), produces the report set (unless `reports` is given), hashes every file
+/// and records the sign-off in one transaction.
+pub fn sign(store: &mut Store, req: &SignRequest) -> Result<Signed> {
+    let signatories: Vec<String> = req
+        .signatories
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if signatories.is_empty() {
+        return Err(Error::input(
+            "au moins un signataire est requis (--signatory \"Nom, fonction\")",
+            "at least one signatory is required (--signatory \"Name, role\")",
+        ));
+    }
+    let eval = Evaluation::load(store, &req.campaign)?;
+    let number = store.next_signoff_number(&req.campaign)?;
+    let mut next = store.next_reservation_number()?;
+    let now = store.context().now();
+    let reference_date = eval
+        .campaign
+        .end_date
+        .clone()
+        .unwrap_or_else(|| now.get(..10).unwrap_or(&now).to_string());
+    let deadline = add_days(&reference_date, eval.strategy.reserve_days);
+    let mut reservations = Vec::new();
+    if req.decision == Decision::Reserves {
+        for r in &eval.verdict.reservations {
+            reservations.push(NewReservation {
+                reference: format!("RES-{next}"),
+                description: r.description.get(req.lang).to_string(),
+                severity: r.severity.clone(),
+                anomaly: r.anomaly.clone(),
+                deadline: Some(r.deadline.clone()),
+            });
+            next += 1;
+        }
+    }
+    for text in req
+        .reserves
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        reservations.push(NewReservation {
+            reference: format!("RES-{next}"),
+            description: text.to_string(),
+            severity: String::new(),
+            anomaly: None,
+            deadline: Some(deadline.clone()),
+        });
+        next += 1;
+    }
+    if req.decision == Decision::Reserves && reservations.is_empty() {
+        return Err(Error::input(
+            "une admission avec réserves demande au moins une réserve : aucune n'est proposée, donnez-les avec --reserve",
+            "acceptance with reservations needs at least one reservation: none is proposed, give them with --reserve",
+        ));
+    }
+    let dir = match &req.reports {
+        Some(d) => d.clone(),
+        None => {
+            let d = store.root().join("signoffs").join(format!(
+                "{}-{number}",
+                report::safe_file_part(&req.campaign)
+            ));
+            let occupied = std::fs::read_dir(&d)
+                .map(|mut it| it.next().is_some())
+                .unwrap_or(false);
+            if occupied {
+                return Err(Error::input(
+                    format!(
+                        "{} existe déjà et n'est pas vide : rien n'a été signé",
+                        d.display()
+                    ),
+                    format!(
+                        "{} already exists and is not empty: nothing was signed",
+                        d.display()
+                    ),
+                ));
+            }
+            let draft = PvSignOff {
+                number,
+                decision: req.decision,
+                signed_at: now.clone(),
+                signatories: signatories.clone(),
+                reservations: reservations
+                    .iter()
+                    .map(|r| PvReservation {
+                        reference: r.reference.clone(),
+                        description: r.description.clone(),
+                        severity: r.severity.clone(),
+                        deadline: r.deadline.clone().unwrap_or_default(),
+                        lifted_at: None,
+                    })
+                    .collect(),
+            };
+            let opts = Options {
+                lang: req.lang,
+                formats: Format::ALL.to_vec(),
+                templates: None,
+                issued_on: Some(now.clone()),
+            };
+            report::write_reports(&eval, &opts, &d, Some(&draft))?;
+            d
+        }
+    };
+    let files = hash_dir(&dir)?;
+    let record = NewSignOff {
+        campaign: req.campaign.clone(),
+        decision: req.decision,
+        signatories,
+        snapshot: eval.snapshot(),
+        comment: req.comment.clone(),
+        files,
+        reservations,
+    };
+    let id = store.write("signoff", |tx| tx.record_signoff(&record))?;
+    Ok(Signed {
+        id,
+        number,
+        dir,
+        record,
+        proposed: eval.verdict.decision,
+    })
 }

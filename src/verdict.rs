@@ -405,6 +405,92 @@ impl Strategy {
     }
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrategyFile {
+    #[serde(rename = "ref")]
+    reference: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default = "default_phase")]
+    phase: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default = "default_max")]
+    max_ajournements: i64,
+    #[serde(default = "default_days")]
+    reserve_days: i64,
+    #[serde(default)]
+    criteria: Vec<CriterionFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CriterionFile {
+    rule: String,
+    #[serde(default = "yes")]
+    blocking: bool,
+    #[serde(default)]
+    label: String,
+}
+
+fn default_phase() -> String {
+    "vabf".into()
+}
+fn default_max() -> i64 {
+    2
+}
+fn default_days() -> i64 {
+    30
+}
+fn yes() -> bool {
+    true
+}
+
+impl Strategy {
+    /// Reads a strategy from TOML text (`origin` names the file in messages):
+    ///
+    /// ```toml
+    /// ref = "STRAT-VABF"
+    /// title = "Stratégie de recette VABF"
+    /// phase = "vabf"
+    /// max_ajournements = 2
+    /// reserve_days = 30
+    /// [[criteria]]
+    /// rule = "open_bloquante = 0"
+    /// label = "Aucune anomalie bloquante ouverte"
+    /// blocking = true   # default
+    /// ```
+    pub fn from_toml(text: &str, origin: &str) -> Result<Strategy> {
+        let f: StrategyFile = toml::from_str(text).map_err(|e| {
+            Error::input(
+                format!("{origin} : TOML invalide : {e}"),
+                format!("{origin}: invalid TOML: {e}"),
+            )
+        })?;
+        let mut criteria = Vec::new();
+        for (i, c) in f.criteria.iter().enumerate() {
+            criteria.push(
+                Criterion::parse(&c.rule, c.blocking, &c.label).map_err(|e| {
+                    Error::input(
+                        format!("{origin} : critère {} : {}", i + 1, e.message(Lang::Fr)),
+                        format!("{origin}: criterion {}: {}", i + 1, e.message(Lang::En)),
+                    )
+                })?,
+            );
+        }
+        Ok(Strategy {
+            reference: f.reference,
+            title: f.title,
+            phase: Phase::parse(&f.phase)?,
+            scope: f.scope,
+            max_ajournements: f.max_ajournements,
+            reserve_days: f.reserve_days,
+            criteria,
+        })
+    }
+}
+
 /// The indicators of a campaign, by canonical name; `None` when not measurable.
 pub fn measure(
     ind: &CampaignIndicators,

@@ -230,7 +230,8 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Verify(a) => signoff::run_verify(a, env),
         Command::Reserve(c) => signoff::run_reserve(c, env),
         Command::Demo(a) => {
-            let store = crate::demo::build(&a.out, env.ctx.clone(), env.lang)?;
+            let mut store = crate::demo::build(&a.out, env.ctx.clone(), env.lang)?;
+            let decisions = crate::demo::write_reports(&mut store, &a.out, env.lang)?;
             if !a.json {
                 println!(
                     "{} {}\n",
@@ -242,6 +243,21 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
                 );
             }
             status::print_dashboard(&store, env.lang, a.json, None)?;
+            if !a.json {
+                println!();
+                println!(
+                    "{} {}",
+                    env.t("Rapports écrits dans", "Reports written in"),
+                    a.out.join("rapports").display()
+                );
+                for (c, d) in decisions {
+                    println!(
+                        "  {c} : {} {}",
+                        env.t("décision proposée", "proposed decision"),
+                        d.label(env.lang)
+                    );
+                }
+            }
             Ok(EXIT_OK)
         }
     }

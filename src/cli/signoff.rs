@@ -6,12 +6,10 @@ use clap::{Args, Subcommand};
 
 use super::output::{json, Table};
 use super::{Env, EXIT_OK, EXIT_REJECTED};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Decision, Severity};
-use crate::report::view::{fmt_date, PvReservation};
-use crate::report::{self, Format, Options, PvSignOff};
-use crate::signoff::{hash_dir, sha256_file, NewReservation, NewSignOff};
-use crate::verdict::{add_days, Evaluation};
+use crate::report::view::fmt_date;
+use crate::signoff::{sha256_file, sign, SignRequest};
 
 /// `recette signoff`
 #[derive(Debug, Args)]
@@ -80,149 +78,48 @@ pub struct ReserveLiftArgs {
 pub fn run_signoff(a: SignoffArgs, env: &Env) -> Result<i32> {
     let lang = env.lang;
     let decision = Decision::parse(&a.decision)?;
-    let signatories: Vec<String> = a
-        .signatories
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if signatories.is_empty() {
-        return Err(Error::input(
-            "au moins un signataire est requis (--signatory \"Nom, fonction\")",
-            "at least one signatory is required (--signatory \"Name, role\")",
-        ));
-    }
     let mut store = env.open()?;
-    let eval = Evaluation::load(&store, &a.campaign)?;
-    let number = store.next_signoff_number(&a.campaign)?;
-    let mut next = store.next_reservation_number()?;
-    let now = store.context().now();
-    let reference_date = eval
-        .campaign
-        .end_date
-        .clone()
-        .unwrap_or_else(|| now.get(..10).unwrap_or(&now).to_string());
-    let deadline = add_days(&reference_date, eval.strategy.reserve_days);
-    let mut reservations = Vec::new();
-    if decision == Decision::Reserves {
-        for r in &eval.verdict.reservations {
-            reservations.push(NewReservation {
-                reference: format!("RES-{next}"),
-                description: r.description.get(lang).to_string(),
-                severity: r.severity.clone(),
-                anomaly: r.anomaly.clone(),
-                deadline: Some(r.deadline.clone()),
-            });
-            next += 1;
-        }
-    }
-    for text in a
-        .reserves
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
-        reservations.push(NewReservation {
-            reference: format!("RES-{next}"),
-            description: text.to_string(),
-            severity: String::new(),
-            anomaly: None,
-            deadline: Some(deadline.clone()),
-        });
-        next += 1;
-    }
-    if decision == Decision::Reserves && reservations.is_empty() {
-        return Err(Error::input(
-            "une admission avec réserves demande au moins une réserve : aucune n'est proposée, donnez-les avec --reserve",
-            "acceptance with reservations needs at least one reservation: none is proposed, give them with --reserve",
-        ));
-    }
-    let dir = match &a.reports {
-        Some(d) => d.clone(),
-        None => {
-            let d = store
-                .root()
-                .join("signoffs")
-                .join(format!("{}-{number}", report::safe_file_part(&a.campaign)));
-            let occupied = std::fs::read_dir(&d)
-                .map(|mut it| it.next().is_some())
-                .unwrap_or(false);
-            if occupied {
-                return Err(Error::input(
-                    format!(
-                        "{} existe déjà et n'est pas vide : rien n'a été signé",
-                        d.display()
-                    ),
-                    format!(
-                        "{} already exists and is not empty: nothing was signed",
-                        d.display()
-                    ),
-                ));
-            }
-            let draft = PvSignOff {
-                number,
-                decision,
-                signed_at: now.clone(),
-                signatories: signatories.clone(),
-                reservations: reservations
-                    .iter()
-                    .map(|r| PvReservation {
-                        reference: r.reference.clone(),
-                        description: r.description.clone(),
-                        severity: r.severity.clone(),
-                        deadline: r.deadline.clone().unwrap_or_default(),
-                        lifted_at: None,
-                    })
-                    .collect(),
-            };
-            let opts = Options {
-                lang,
-                formats: Format::ALL.to_vec(),
-                templates: None,
-                issued_on: Some(now.clone()),
-            };
-            report::write_reports(&eval, &opts, &d, Some(&draft))?;
-            d
-        }
-    };
-    let files = hash_dir(&dir)?;
-    let new = NewSignOff {
-        campaign: a.campaign.clone(),
-        decision,
-        signatories,
-        snapshot: eval.snapshot(),
-        comment: a.comment.clone(),
-        files,
-        reservations,
-    };
-    let id = store.write("signoff", |tx| tx.record_signoff(&new))?;
+    let s = sign(
+        &mut store,
+        &SignRequest {
+            campaign: a.campaign.clone(),
+            decision,
+            reserves: a.reserves,
+            signatories: a.signatories,
+            reports: a.reports,
+            comment: a.comment,
+            lang,
+        },
+    )?;
     println!(
-        "{} {} — {} {number} ({} {id}) : {}",
+        "{} {} — {} {} ({} {}) : {}",
         env.t("PV signé :", "Signed off:"),
         a.campaign,
         env.t("signature n°", "sign-off no."),
+        s.number,
         env.t("enregistrement", "record"),
+        s.id,
         decision.label(lang)
     );
-    if decision != eval.verdict.decision {
+    if decision != s.proposed {
         println!(
             "  {} {}",
             env.t(
                 "Note : la décision proposée par l'outil était",
                 "Note: the tool proposed"
             ),
-            eval.verdict.decision.label(lang)
+            s.proposed.label(lang)
         );
     }
     println!(
         "  {} {}",
         env.t("Rapports scellés :", "Sealed reports:"),
-        dir.display()
+        s.dir.display()
     );
-    for f in &new.files {
+    for f in &s.record.files {
         println!("    {}  {}", f.sha256, f.file_name);
     }
-    for r in &new.reservations {
+    for r in &s.record.reservations {
         println!(
             "  {} — {} ({} {})",
             r.reference,

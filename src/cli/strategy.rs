@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde::Deserialize;
 
 use super::output::{json, Table};
 use super::{Env, EXIT_OK};
@@ -111,87 +110,10 @@ pub struct AttachArgs {
     pub campaign: String,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StrategyFile {
-    #[serde(rename = "ref")]
-    reference: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default = "default_phase")]
-    phase: String,
-    #[serde(default)]
-    scope: String,
-    #[serde(default = "default_max")]
-    max_ajournements: i64,
-    #[serde(default = "default_days")]
-    reserve_days: i64,
-    #[serde(default)]
-    criteria: Vec<CriterionFile>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CriterionFile {
-    rule: String,
-    #[serde(default = "yes")]
-    blocking: bool,
-    #[serde(default)]
-    label: String,
-}
-
-fn default_phase() -> String {
-    "vabf".into()
-}
-fn default_max() -> i64 {
-    2
-}
-fn default_days() -> i64 {
-    30
-}
-fn yes() -> bool {
-    true
-}
-
 /// Reads a strategy TOML file.
 pub fn read_strategy_file(path: &std::path::Path) -> Result<Strategy> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let f: StrategyFile = toml::from_str(&text).map_err(|e| {
-        Error::input(
-            format!("{} : TOML invalide : {e}", path.display()),
-            format!("{}: invalid TOML: {e}", path.display()),
-        )
-    })?;
-    let mut criteria = Vec::new();
-    for (i, c) in f.criteria.iter().enumerate() {
-        criteria.push(
-            Criterion::parse(&c.rule, c.blocking, &c.label).map_err(|e| {
-                Error::input(
-                    format!(
-                        "{} : critère {} : {}",
-                        path.display(),
-                        i + 1,
-                        e.message(crate::i18n::Lang::Fr)
-                    ),
-                    format!(
-                        "{}: criterion {}: {}",
-                        path.display(),
-                        i + 1,
-                        e.message(crate::i18n::Lang::En)
-                    ),
-                )
-            })?,
-        );
-    }
-    Ok(Strategy {
-        reference: f.reference,
-        title: f.title,
-        phase: Phase::parse(&f.phase)?,
-        scope: f.scope,
-        max_ajournements: f.max_ajournements,
-        reserve_days: f.reserve_days,
-        criteria,
-    })
+    Strategy::from_toml(&text, &path.display().to_string())
 }
 
 /// Prints a strategy.

@@ -10,8 +10,7 @@ use super::{Env, EXIT_OK, EXIT_REJECTED};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::model::Decision;
-use crate::report::{self, Format, Options, PvSignOff};
-use crate::store::Store;
+use crate::report::{self, Format, Options};
 use crate::verdict::{criterion_name, format_measure, format_threshold, Evaluation, Verdict};
 
 /// `recette verdict`
@@ -175,32 +174,11 @@ pub fn run_gate(a: GateArgs, env: &Env) -> Result<i32> {
     Ok(if pass { EXIT_OK } else { EXIT_REJECTED })
 }
 
-/// The latest sign-off of a campaign, as the PV shows it.
-pub fn latest_pv_signoff(store: &Store, campaign: &str) -> Result<Option<PvSignOff>> {
-    Ok(store.signoffs(Some(campaign))?.pop().map(|s| PvSignOff {
-        number: s.number,
-        decision: s.decision,
-        signed_at: s.signed_at,
-        signatories: s.signatories,
-        reservations: s
-            .reservations
-            .into_iter()
-            .map(|r| report::view::PvReservation {
-                reference: r.reference,
-                description: r.description,
-                severity: r.severity,
-                deadline: r.deadline.unwrap_or_default(),
-                lifted_at: r.lifted_at,
-            })
-            .collect(),
-    }))
-}
-
 /// Runs `recette report`.
 pub fn run_report(a: ReportArgs, env: &Env) -> Result<i32> {
     let store = env.open()?;
     let e = Evaluation::load(&store, &a.campaign)?;
-    let signed = latest_pv_signoff(&store, &a.campaign)?;
+    let signed = report::latest_signoff(&store, &a.campaign)?;
     let opts = Options {
         lang: env.lang,
         formats: Format::parse_list(&a.format)?,

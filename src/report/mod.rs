@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::store::Store;
 use crate::verdict::Evaluation;
 
 pub use view::{PvSignOff, View};
@@ -137,6 +138,27 @@ pub fn write_reports(
         written.push(path);
     }
     Ok(written)
+}
+
+/// The latest sign-off of a campaign, as the PV shows it.
+pub fn latest_signoff(store: &Store, campaign: &str) -> Result<Option<PvSignOff>> {
+    Ok(store.signoffs(Some(campaign))?.pop().map(|s| PvSignOff {
+        number: s.number,
+        decision: s.decision,
+        signed_at: s.signed_at,
+        signatories: s.signatories,
+        reservations: s
+            .reservations
+            .into_iter()
+            .map(|r| view::PvReservation {
+                reference: r.reference,
+                description: r.description,
+                severity: r.severity,
+                deadline: r.deadline.unwrap_or_default(),
+                lifted_at: r.lifted_at,
+            })
+            .collect(),
+    }))
 }
 
 fn write_text(path: &Path, text: &str) -> Result<()> {

@@ -732,7 +732,12 @@ impl View {
             Some(s) => DecisionView {
                 code: s.decision.code(),
                 label: s.decision.label(lang).to_string(),
-                reasons: Vec::new(),
+                // The tool's reasons still hold when the signatories followed its proposal.
+                reasons: if s.decision == eval.verdict.decision {
+                    decision.reasons.clone()
+                } else {
+                    Vec::new()
+                },
                 previous_ajournements: eval.verdict.previous_ajournements,
                 max_ajournements: eval.verdict.max_ajournements,
             },
