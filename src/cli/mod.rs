@@ -2,6 +2,7 @@
 //! library, output as terminal tables or stable JSON.
 
 mod anomaly;
+mod bench;
 mod campaign;
 mod output;
 mod req;
@@ -96,6 +97,9 @@ pub enum Command {
     Reserve(signoff::ReserveCommand),
     /// Construit un projet de démonstration complet (immatriculation de véhicules)
     Demo(DemoArgs),
+    /// Génère une grande base synthétique pour les mesures de performance
+    #[command(hide = true)]
+    BenchGen(bench::BenchGenArgs),
 }
 
 /// `recette init`
@@ -229,6 +233,7 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Signoff(a) => signoff::run_signoff(a, env),
         Command::Verify(a) => signoff::run_verify(a, env),
         Command::Reserve(c) => signoff::run_reserve(c, env),
+        Command::BenchGen(a) => bench::run(a, env),
         Command::Demo(a) => {
             let mut store = crate::demo::build(&a.out, env.ctx.clone(), env.lang)?;
             let decisions = crate::demo::write_reports(&mut store, &a.out, env.lang)?;

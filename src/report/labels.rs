@@ -6,6 +6,7 @@ use crate::i18n::Lang;
 
 /// (key, French, English).
 const LABELS: &[(&str, &str, &str)] = &[
+    ("colon", "\u{a0}:", ":"),
     ("bilan_title", "Bilan de recette", "Test completion report"),
     ("bilan_subtitle", "Rapport de qualification", "Qualification report"),
     ("pv_title", "Procès-verbal de recette", "Acceptance certificate"),

@@ -7,6 +7,7 @@
 
 mod anomalies;
 mod audit;
+mod bench;
 mod campaigns;
 mod requirements;
 mod signoff;
@@ -16,6 +17,7 @@ mod trace;
 
 pub use anomalies::AnomalyPatch;
 pub use audit::AuditFilter;
+pub use bench::BenchSizes;
 pub use campaigns::evidence_path;
 pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
 pub use requirements::{content_hash, hex, Change, RequirementPatch};
@@ -255,6 +257,11 @@ impl Store {
     /// Read access for store-internal query helpers.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Write access for store-internal bulk helpers.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 }
 

@@ -176,8 +176,8 @@ impl Tx<'_> {
                 "at least one signatory is required (--signatory \"Name, role\")",
             ));
         }
-        let mut next = next_reservation_number(self.conn())?;
-        for r in &s.reservations {
+        let first = next_reservation_number(self.conn())?;
+        for (next, r) in (first..).zip(s.reservations.iter()) {
             if r.reference != format!("RES-{next}") {
                 return Err(Error::input(
                     format!(
@@ -187,7 +187,6 @@ impl Tx<'_> {
                     format!("reservation {} is no longer free: sign again", r.reference),
                 ));
             }
-            next += 1;
         }
         let now = self.now().to_string();
         self.conn().execute(
