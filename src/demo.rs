@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::model::{AnomalyStatus, Criticality, ExecStatus, Phase, Severity, Step, TestKind};
 use crate::store::{
-    AnomalyPatch, Context, NewCampaign, NewDelivery, RequirementPatch, RunInput, Selection, Store,
-    TestCasePatch, Tx,
+    AnomalyPatch, Context, DeliveryPatch, NewCampaign, NewDelivery, RegressionRule,
+    RequirementPatch, RunInput, Selection, Store, TestCasePatch, Tx,
 };
 
 /// Requirements: (ref, criticality, category, title, description).
@@ -369,17 +369,26 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
         run.comment = "Toujours aucun verrouillage après correction de paramétrage".into();
         run.anomalies = vec!["FA-003".into()];
         tx.record_execution("VABF-1", "CT-SEC-002", &run)?;
-        // The vendor fixes four anomalies in delivery 1.1.
+        // The vendor delivers 1.1: it claims four fixes and one changed requirement, and comes
+        // with its documents.
         for a in ["FA-001", "FA-002", "FA-003", "FA-005"] {
-            tx.update_anomaly(
-                a,
-                &AnomalyPatch {
-                    status: Some(AnomalyStatus::ARetester),
-                    fixed_in: Some("LIV-1.1".into()),
-                    ..AnomalyPatch::default()
-                },
-            )?;
+            tx.claim_fix("LIV-1.1", a)?;
         }
+        tx.claim_requirement("LIV-1.1", "EXI-IMM-004", "changed")?;
+        for (doc, state) in [
+            ("Notes de version", "accepted"),
+            ("Guide d'installation", "received"),
+            ("Rapport de tests du prestataire", "expected"),
+        ] {
+            tx.set_document("LIV-1.1", doc, state, "")?;
+        }
+        tx.update_delivery(
+            "LIV-1.1",
+            &DeliveryPatch {
+                known_issues: Some("FA-004 (traduction) reportée en 1.2".into()),
+                ..DeliveryPatch::default()
+            },
+        )?;
         tx.update_anomaly(
             "FA-006",
             &AnomalyPatch {
@@ -387,7 +396,11 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
                 ..AnomalyPatch::default()
             },
         )?;
-        // Campaign 2: retests and non-regression on delivery 1.1.
+        Ok(())
+    })?;
+    // Campaign 2: the retest and non-regression selection the tool proposes for delivery 1.1.
+    let plan = store.retest_plan("LIV-1.1", &RegressionRule::default())?;
+    store.write("demo", |tx| {
         tx.add_campaign(
             "VABF-2",
             &NewCampaign {
@@ -399,41 +412,36 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
                 end_date: Some("2026-04-02".into()),
             },
         )?;
-        let retests: Vec<String> = ["CT-IMM-006", "CT-IMM-009", "CT-CES-004", "CT-SEC-002"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        tx.select_tests(
-            "VABF-2",
-            &Selection {
-                tests: retests,
-                reason: "retest d'anomalie corrigée".into(),
-                ..Selection::default()
-            },
-        )?;
-        tx.select_tests(
-            "VABF-2",
-            &Selection {
-                tags: vec!["non-regression".into(), "smoke".into()],
-                reason: "non-régression".into(),
-                ..Selection::default()
-            },
-        )?;
-        let outcomes: &[(&str, &str, &str)] = &[
-            ("CT-IMM-006", "OK", "PDF/A validé par veraPDF"),
-            ("CT-IMM-009", "OK", "Exonération appliquée"),
-            ("CT-CES-004", "OK", "Cession bloquée, motif affiché"),
+        for t in &plan {
+            tx.select_tests(
+                "VABF-2",
+                &Selection {
+                    tests: vec![t.reference.clone()],
+                    reason: t.reasons.join(" ; "),
+                    ..Selection::default()
+                },
+            )?;
+        }
+        // Everything passes but these; a passed retest closes its anomaly, a failed one reopens it.
+        let exceptions: &[(&str, &str, &str)] = &[
             ("CT-SEC-002", "KO", "Verrouillage au 6e échec au lieu du 5e"),
-            ("CT-PAI-001", "OK", ""),
-            ("CT-NR-001", "OK", ""),
-            ("CT-NR-002", "OK", ""),
-            ("CT-NR-003", "OK", ""),
-            ("CT-IMM-001", "OK", ""),
-            ("CT-IMM-003", "OK", ""),
-            ("CT-CES-001", "OK", ""),
-            ("CT-SEC-001", "OK", ""),
+            (
+                "CT-INT-001",
+                "Bloqué",
+                "Fichier des permis toujours inaccessible",
+            ),
+            (
+                "CT-PERF-002",
+                "Non passé",
+                "Jeu de 50 000 PV attendu pour la livraison 1.2",
+            ),
         ];
-        for (i, (t, st, comment)) in outcomes.iter().enumerate() {
+        for (i, t) in plan.iter().enumerate() {
+            let (st, comment) = exceptions
+                .iter()
+                .find(|x| x.0 == t.reference)
+                .map(|x| (x.1, x.2))
+                .unwrap_or(("OK", ""));
             let mut run = RunInput::status(ExecStatus::parse(st)?);
             run.tester = Some(TESTERS[i % TESTERS.len()].into());
             run.executed_at = Some(format!(
@@ -441,28 +449,16 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
                 25 + (i % 6),
                 8 + (i % 8)
             ));
-            run.comment = (*comment).into();
-            if *t == "CT-SEC-002" {
-                run.anomalies = vec!["FA-003".into()];
+            run.comment = comment.into();
+            match t.reference.as_str() {
+                "CT-INT-001" => run.anomalies = vec!["FA-006".into()],
+                "CT-ACC-002" => run.anomalies = vec!["FA-004".into()],
+                _ => {}
             }
-            tx.record_execution("VABF-2", t, &run)?;
+            if run.status != ExecStatus::NotRun {
+                tx.record_execution("VABF-2", &t.reference, &run)?;
+            }
         }
-        for a in ["FA-001", "FA-002", "FA-005"] {
-            tx.update_anomaly(
-                a,
-                &AnomalyPatch {
-                    status: Some(AnomalyStatus::Close),
-                    ..AnomalyPatch::default()
-                },
-            )?;
-        }
-        tx.update_anomaly(
-            "FA-003",
-            &AnomalyPatch {
-                status: Some(AnomalyStatus::Rouverte),
-                ..AnomalyPatch::default()
-            },
-        )?;
         let (r, sev, title, found) = ANOMALIES[6];
         tx.add_anomaly(
             r,

@@ -175,3 +175,60 @@ pub struct AuditEntry {
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
 }
+
+/// A delivery with what it claims and the documents that must come with it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliveryDetail {
+    #[serde(flatten)]
+    pub delivery: Delivery,
+    pub known_issues: String,
+    /// Days the buyer has to notify a decision after delivery.
+    pub decision_days: i64,
+    /// Delivered date + decision days: after it, admission is tacit.
+    pub decision_deadline: Option<String>,
+    /// Anomalies the delivery claims to fix, with their current status.
+    pub fixes: Vec<DeliveryFix>,
+    /// Requirements the delivery claims to deliver or change.
+    pub requirements: Vec<DeliveryRequirement>,
+    pub documents: Vec<DeliveryDocument>,
+    /// Campaigns run on this delivery.
+    pub campaigns: Vec<String>,
+}
+
+/// An anomaly a delivery claims to fix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliveryFix {
+    pub anomaly: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: AnomalyStatus,
+}
+
+/// A requirement a delivery claims to deliver (`delivered`) or change (`changed`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliveryRequirement {
+    pub requirement: String,
+    pub change: String,
+}
+
+/// A document expected with a delivery: `expected`, `received`, `accepted` or `refused`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliveryDocument {
+    pub name: String,
+    pub state: String,
+    pub comment: String,
+}
+
+/// A change of an anomaly's status made by a retest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnomalyEvent {
+    pub anomaly: String,
+    pub at: String,
+    pub actor: String,
+    /// `retest_passed` or `retest_failed`.
+    pub event: String,
+    pub from: String,
+    pub to: String,
+    /// The delivery that claimed the fix.
+    pub delivery: Option<String>,
+}

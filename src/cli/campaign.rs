@@ -10,41 +10,7 @@ use super::{Env, EXIT_OK};
 use crate::error::{Error, Result};
 use crate::indicators::CampaignIndicators;
 use crate::model::{Criticality, ExecStatus, Phase};
-use crate::store::{NewCampaign, NewDelivery, RunInput, Selection};
-
-/// Delivery commands.
-#[derive(Debug, Subcommand)]
-pub enum DeliveryCommand {
-    /// Enregistre une livraison (version livrée par le prestataire)
-    Add(DeliveryAddArgs),
-    /// Liste les livraisons
-    List(JsonArgs),
-}
-
-/// `delivery add`
-#[derive(Debug, Args)]
-pub struct DeliveryAddArgs {
-    /// Référence (ex. LIV-2026-01)
-    pub reference: String,
-    /// Version livrée
-    #[arg(long, default_value = "")]
-    pub version: String,
-    /// Prestataire
-    #[arg(long, default_value = "")]
-    pub vendor: String,
-    /// Lot du marché
-    #[arg(long, default_value = "")]
-    pub lot: String,
-    /// Date prévue (AAAA-MM-JJ ou JJ/MM/AAAA)
-    #[arg(long)]
-    pub planned: Option<String>,
-    /// Date de livraison effective
-    #[arg(long)]
-    pub delivered: Option<String>,
-    /// Notes
-    #[arg(long, default_value = "")]
-    pub notes: String,
-}
+use crate::store::{NewCampaign, RegressionRule, RunInput, Selection};
 
 /// Only `--json`.
 #[derive(Debug, Args)]
@@ -90,6 +56,25 @@ pub struct CampaignCreateArgs {
     /// Date de fin
     #[arg(long)]
     pub end: Option<String>,
+    /// Campagne de retest et de non-régression de la livraison : sélectionne les tests des
+    /// anomalies qu'elle corrige, des exigences qu'elle livre ou modifie, et la non-régression
+    #[arg(long, requires = "delivery")]
+    pub retest: bool,
+    /// Non-régression : criticités d'exigence dont tous les tests sont repris (défaut : critique)
+    #[arg(long = "nr-criticality", requires = "retest")]
+    pub nr_criticality: Vec<String>,
+    /// Non-régression : étiquettes dont tous les tests sont repris (défaut : non-regression)
+    #[arg(long = "nr-tag", requires = "retest")]
+    pub nr_tags: Vec<String>,
+    /// Non-régression : ne pas reprendre les tests en échec ou bloqués de la campagne précédente
+    #[arg(long = "no-nr-failed", requires = "retest")]
+    pub no_nr_failed: bool,
+    /// Affiche la sélection et la raison de chaque test, sans rien écrire
+    #[arg(long, requires = "retest")]
+    pub dry_run: bool,
+    /// Sortie JSON (avec --retest)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `campaign add`
@@ -173,57 +158,8 @@ pub fn parse_date(s: &str) -> Result<String> {
     ))
 }
 
-fn opt_date(s: Option<String>) -> Result<Option<String>> {
+pub fn opt_date(s: Option<String>) -> Result<Option<String>> {
     s.as_deref().map(parse_date).transpose()
-}
-
-/// Runs a delivery command.
-pub fn run_delivery(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
-    let mut store = env.open()?;
-    match cmd {
-        DeliveryCommand::Add(a) => {
-            let d = NewDelivery {
-                version: a.version,
-                vendor: a.vendor,
-                lot: a.lot,
-                planned_date: opt_date(a.planned)?,
-                delivered_date: opt_date(a.delivered)?,
-                notes: a.notes,
-            };
-            store.write("delivery add", |tx| tx.add_delivery(&a.reference, &d))?;
-            println!(
-                "{} {}",
-                env.t("Livraison enregistrée :", "Delivery recorded:"),
-                a.reference
-            );
-        }
-        DeliveryCommand::List(a) => {
-            let ds = store.deliveries()?;
-            if a.json {
-                return json(&ds).map(|_| EXIT_OK);
-            }
-            let mut t = Table::new(&[
-                env.t("Réf.", "Ref"),
-                "Version",
-                env.t("Prestataire", "Vendor"),
-                "Lot",
-                env.t("Prévue", "Planned"),
-                env.t("Livrée", "Delivered"),
-            ]);
-            for d in ds {
-                t.row(vec![
-                    d.reference,
-                    d.version,
-                    d.vendor,
-                    d.lot,
-                    d.planned_date.unwrap_or_default(),
-                    d.delivered_date.unwrap_or_default(),
-                ]);
-            }
-            t.print(env.t("Aucune livraison.", "No delivery."));
-        }
-    }
-    Ok(EXIT_OK)
 }
 
 /// Runs a campaign command.
@@ -231,6 +167,7 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
     let lang = env.lang;
     let mut store = env.open()?;
     match cmd {
+        CampaignCommand::Create(a) if a.retest => return create_retest(a, env),
         CampaignCommand::Create(a) => {
             let c = NewCampaign {
                 title: a.title,
@@ -379,5 +316,107 @@ pub fn run_execution(a: RunArgs, env: &Env) -> Result<i32> {
         input.status.label(env.lang),
         env.t("essai", "attempt")
     );
+    Ok(EXIT_OK)
+}
+
+/// `campaign create --retest`: the plan, then (unless `--dry-run`) the campaign with each test
+/// and its reasons.
+fn create_retest(a: CampaignCreateArgs, env: &Env) -> Result<i32> {
+    let mut store = env.open()?;
+    let Some(delivery) = a.delivery.clone() else {
+        return Err(Error::input(
+            "--retest demande --delivery",
+            "--retest needs --delivery",
+        ));
+    };
+    let defaults = RegressionRule::default();
+    let rule = RegressionRule {
+        criticality: if a.nr_criticality.is_empty() {
+            defaults.criticality
+        } else {
+            a.nr_criticality
+                .iter()
+                .map(|c| Criticality::parse(c))
+                .collect::<std::result::Result<_, _>>()?
+        },
+        tags: if a.nr_tags.is_empty() {
+            defaults.tags
+        } else {
+            a.nr_tags.clone()
+        },
+        failed_in_last_campaign: !a.no_nr_failed,
+    };
+    let plan = store.retest_plan(&delivery, &rule)?;
+    if plan.is_empty() {
+        return Err(Error::input(
+            format!("aucun test à reprendre pour la livraison {delivery} : déclarez les anomalies corrigées (recette delivery claim) ou élargissez la règle de non-régression"),
+            format!("no test to run for delivery {delivery}: record the fixed anomalies (recette delivery claim) or widen the regression rule"),
+        ));
+    }
+    if !a.dry_run {
+        let c = NewCampaign {
+            title: if a.title.is_empty() {
+                format!("Retests et non-régression — livraison {delivery}")
+            } else {
+                a.title.clone()
+            },
+            delivery: Some(delivery.clone()),
+            strategy: a.strategy.clone(),
+            phase: Phase::parse(&a.phase)?,
+            start_date: opt_date(a.start.clone())?,
+            end_date: opt_date(a.end.clone())?,
+        };
+        store.write("campaign create --retest", |tx| {
+            tx.add_campaign(&a.reference, &c)?;
+            for t in &plan {
+                tx.select_tests(
+                    &a.reference,
+                    &Selection {
+                        tests: vec![t.reference.clone()],
+                        reason: t.reasons.join(" ; "),
+                        ..Selection::default()
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+    }
+    if a.json {
+        return json(
+            &serde_json::json!({"campaign": a.reference, "dry_run": a.dry_run, "tests": plan}),
+        )
+        .map(|_| EXIT_OK);
+    }
+    if a.dry_run {
+        println!(
+            "{} {} ({} {})",
+            env.t("Sélection proposée pour", "Proposed selection for"),
+            a.reference,
+            plan.len(),
+            env.t("tests ; rien n'a été écrit", "tests; nothing was written")
+        );
+    } else {
+        println!(
+            "{} {} : {} {}",
+            env.t("Campagne créée :", "Campaign created:"),
+            a.reference,
+            plan.len(),
+            env.t("tests", "tests")
+        );
+    }
+    let mut t = Table::new(&[
+        env.t("Cas de test", "Test case"),
+        env.t("Intitulé", "Title"),
+        env.t("Raisons", "Reasons"),
+    ]);
+    for p in &plan {
+        t.row(vec![
+            p.reference.clone(),
+            p.title.clone(),
+            p.reasons.join(" ; "),
+        ]);
+    }
+    t.max_width = 90;
+    t.print("");
     Ok(EXIT_OK)
 }

@@ -4,6 +4,8 @@
 mod anomaly;
 mod bench;
 mod campaign;
+mod delivery;
+mod import;
 mod output;
 mod req;
 mod signoff;
@@ -64,10 +66,13 @@ pub enum Command {
     Link(req::LinkCommand),
     /// Livraisons du prestataire : add, list
     #[command(subcommand)]
-    Delivery(campaign::DeliveryCommand),
+    Delivery(delivery::DeliveryCommand),
     /// Campagnes de recette : create, add, list, show
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
+    /// Importe des fichiers : classeurs du prestataire (xlsx, ods, csv), résultats automatisés
+    /// (JUnit, Robot Framework, NUnit, TRX, xUnit, TestNG, CTRF), ReqIF, TestLink, Squash TM
+    Import(Box<import::ImportArgs>),
     /// Enregistre le résultat d'un cas de test dans une campagne
     Run(campaign::RunArgs),
     /// Anomalies : add, list, set
@@ -95,6 +100,14 @@ pub enum Command {
     /// Réserves des PV signés : list, lift
     #[command(subcommand)]
     Reserve(signoff::ReserveCommand),
+    /// Indicateurs qualité du prestataire, par livraison
+    Vendor(delivery::VendorArgs),
+    /// Réglages du projet (decision_days...)
+    Config(delivery::ConfigArgs),
+    /// Sauvegarde la base (sauvegarde en ligne SQLite, sûre pendant que d'autres écrivent) et ses preuves
+    Backup(BackupArgs),
+    /// Vérifie la base : intégrité, clés étrangères, preuves présentes et intactes
+    Check(CheckArgs),
     /// Construit un projet de démonstration complet (immatriculation de véhicules)
     Demo(DemoArgs),
     /// Génère une grande base synthétique pour les mesures de performance
@@ -108,6 +121,21 @@ pub struct InitArgs {
     /// Nom du projet
     #[arg(long, default_value = "Projet")]
     pub project: String,
+}
+
+/// `recette backup`
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// Fichier de sauvegarde à créer
+    pub out: PathBuf,
+}
+
+/// `recette check`
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `recette demo`
@@ -219,9 +247,12 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Req(c) => req::run(c, env),
         Command::Test(c) => test::run(c, env),
         Command::Link(c) => req::run_link(c, env),
-        Command::Delivery(c) => campaign::run_delivery(c, env),
+        Command::Delivery(c) => delivery::run(c, env),
+        Command::Vendor(a) => delivery::run_vendor(a, env),
+        Command::Config(a) => delivery::run_config(a, env),
         Command::Campaign(c) => campaign::run(c, env),
         Command::Run(a) => campaign::run_execution(a, env),
+        Command::Import(a) => import::run(*a, env),
         Command::Anomaly(c) => anomaly::run(c, env),
         Command::Status(a) => status::run(a, env),
         Command::Log(a) => status::run_log(a, env),
@@ -234,6 +265,45 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Verify(a) => signoff::run_verify(a, env),
         Command::Reserve(c) => signoff::run_reserve(c, env),
         Command::BenchGen(a) => bench::run(a, env),
+        Command::Backup(a) => {
+            let store = env.open()?;
+            let s = store.backup(&a.out)?;
+            println!(
+                "{} {} ({} pages, {} {})",
+                env.t("Sauvegarde écrite :", "Backup written:"),
+                a.out.display(),
+                s.pages,
+                s.evidence_files,
+                env.t("fichier(s) de preuve", "evidence file(s)")
+            );
+            Ok(EXIT_OK)
+        }
+        Command::Check(a) => {
+            let store = env.open()?;
+            let problems = store.check()?;
+            if a.json {
+                output::json(
+                    &serde_json::json!({"ok": problems.is_empty(), "problems": problems}),
+                )?;
+            } else if problems.is_empty() {
+                println!(
+                    "{}",
+                    env.t(
+                        "Base saine : intégrité, clés étrangères et preuves vérifiées.",
+                        "Store is sound: integrity, foreign keys and evidence checked."
+                    )
+                );
+            } else {
+                for p in &problems {
+                    println!("{} : {}", p.kind, p.detail);
+                }
+            }
+            Ok(if problems.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_REJECTED
+            })
+        }
         Command::Demo(a) => {
             let mut store = crate::demo::build(&a.out, env.ctx.clone(), env.lang)?;
             let decisions = crate::demo::write_reports(&mut store, &a.out, env.lang)?;

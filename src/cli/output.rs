@@ -16,7 +16,8 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
 pub struct Table {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
-    max_width: usize,
+    /// Widest cell, in characters; longer cells are cut.
+    pub max_width: usize,
 }
 
 impl Table {

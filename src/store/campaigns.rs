@@ -515,6 +515,7 @@ impl Tx<'_> {
                 )?
                 .execute(params![eid, aid])?;
         }
+        self.apply_retest(tid, eid, run.status)?;
         let mut evidence = Vec::new();
         for path in &run.evidence {
             let ev = store_evidence(self.root(), path)?;

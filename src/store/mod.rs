@@ -7,9 +7,14 @@
 
 mod anomalies;
 mod audit;
+mod automated;
 mod bench;
 mod campaigns;
+mod deliveries;
+mod import;
+mod maintenance;
 mod requirements;
+mod retest;
 mod signoff;
 mod strategy;
 mod testcases;
@@ -17,10 +22,17 @@ mod trace;
 
 pub use anomalies::AnomalyPatch;
 pub use audit::AuditFilter;
+pub use automated::AutomationIndex;
 pub use bench::BenchSizes;
 pub use campaigns::evidence_path;
 pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
+pub use deliveries::{
+    add_days, parse_document_state, DeliveryPatch, DEFAULT_DECISION_DAYS, DOCUMENT_STATES,
+};
+pub use import::{ApplyOptions, Counts, ImportReport, SheetPlan};
+pub use maintenance::{BackupSummary, CheckProblem};
 pub use requirements::{content_hash, hex, Change, RequirementPatch};
+pub use retest::{PlannedTest, RegressionRule};
 pub use testcases::TestCasePatch;
 
 use std::path::{Path, PathBuf};
@@ -34,7 +46,11 @@ use crate::error::{Error, Result};
 pub const APPLICATION_ID: i64 = 0x5243_5454;
 
 /// Migrations, in order; the schema version is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_deliveries.sql"),
+    include_str!("migrations/0003_result_imports.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,468 @@
+//! `recette import`: vendor workbooks (xlsx, xlsm, xls, ods, csv, tsv), automated results
+//! (JUnit, Robot Framework, NUnit, TRX, xUnit.net, TestNG, CTRF), ReqIF, TestLink and Squash TM
+//! files — all in one transaction: the import applies whole or not at all.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Serialize;
+
+use super::output::{json, Table};
+use super::{Env, EXIT_OK, EXIT_REJECTED};
+use crate::error::{Error, Result};
+use crate::import::automated::{import_results, AutomatedOptions, AutomatedReport};
+use crate::import::records::{ImportBatch, ImportIssue};
+use crate::import::results::{ReadOptions, ResultFormat};
+use crate::import::sheet::{self, Mapping, SheetOptions};
+use crate::interop::{self, InteropFormat, ReqifMapping};
+use crate::store::{ApplyOptions, ImportReport, Store};
+
+/// `recette import`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Fichiers, dossiers ou motifs (glob) : classeurs, CSV, résultats automatisés, ReqIF, TestLink, Squash TM
+    #[arg(required = true, value_name = "CHEMIN")]
+    pub paths: Vec<String>,
+    /// Affiche ce qui changerait (créés, modifiés, inchangés, ignorés, erreurs) sans rien écrire
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Importe les lignes valides et liste les lignes refusées (sinon une erreur refuse tout)
+    #[arg(long)]
+    pub partial: bool,
+    /// Correspondance des colonnes (TOML, produit par --print-mapping puis corrigé)
+    #[arg(long, value_name = "FICHIER")]
+    pub mapping: Option<PathBuf>,
+    /// Affiche la correspondance détectée (TOML) sans rien importer
+    #[arg(long)]
+    pub print_mapping: bool,
+    /// Campagne qui reçoit les résultats
+    #[arg(long)]
+    pub campaign: Option<String>,
+    /// Livraison testée (une campagne IMPORT-<livraison> est créée si --campaign manque)
+    #[arg(long)]
+    pub delivery: Option<String>,
+    /// Format : auto (défaut), junit, robot, nunit3, nunit2, trx, xunit, testng, ctrf
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// Crée un cas de test automatisé pour chaque résultat qui ne correspond à rien
+    #[arg(long)]
+    pub create_unmatched: bool,
+    /// Motif (expression régulière) des identifiants d'exigence et de cas de test dans les résultats
+    #[arg(long, value_name = "REGEX")]
+    pub id_pattern: Option<String>,
+    /// Préfixe des références de cas de test TestLink (ex. SIV donne SIV-10 pour l'identifiant externe 10)
+    #[arg(long, value_name = "PRÉFIXE")]
+    pub testlink_prefix: Option<String>,
+    /// Correspondance des attributs ReqIF (TOML)
+    #[arg(long, value_name = "FICHIER")]
+    pub reqif_mapping: Option<PathBuf>,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct Outcome {
+    dry_run: bool,
+    records: ImportReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    automated: Option<AutomatedReport>,
+}
+
+/// How each input is read.
+enum Input {
+    Sheet(PathBuf),
+    Interop(PathBuf, InteropFormat),
+    Results(PathBuf),
+}
+
+const KNOWN_EXTENSIONS: &[&str] = &[
+    "xlsx", "xlsm", "xls", "ods", "csv", "tsv", "xml", "json", "trx", "reqif", "reqifz",
+];
+
+/// Expands files, folders and glob patterns into a sorted list of files.
+fn expand(inputs: &[String]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        let p = Path::new(input);
+        let before = out.len();
+        if p.is_file() {
+            out.push(p.to_path_buf());
+        } else if p.is_dir() {
+            let mut stack = vec![p.to_path_buf()];
+            while let Some(dir) = stack.pop() {
+                let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+                for e in entries {
+                    let e = e.map_err(|e| Error::io(&dir, e))?;
+                    let path = e.path();
+                    let ft = e.file_type().map_err(|err| Error::io(&path, err))?;
+                    if ft.is_dir() {
+                        stack.push(path);
+                    } else if ft.is_file() {
+                        let ext = path
+                            .extension()
+                            .map(|x| x.to_string_lossy().to_lowercase())
+                            .unwrap_or_default();
+                        if KNOWN_EXTENSIONS.contains(&ext.as_str()) {
+                            out.push(path);
+                        }
+                    }
+                }
+            }
+        } else if input.contains(['*', '?', '[']) {
+            let paths = glob::glob(input).map_err(|e| {
+                Error::input(
+                    format!("motif invalide « {input} » : {e}"),
+                    format!("invalid pattern \"{input}\": {e}"),
+                )
+            })?;
+            for p in paths.flatten() {
+                if p.is_file() {
+                    out.push(p);
+                }
+            }
+        } else {
+            return Err(Error::input(
+                format!("{input} : fichier introuvable"),
+                format!("{input}: no such file"),
+            ));
+        }
+        if out.len() == before {
+            return Err(Error::input(
+                format!("{input} : aucun fichier importable trouvé"),
+                format!("{input}: no importable file found"),
+            ));
+        }
+        out[before..].sort();
+    }
+    out.dedup();
+    Ok(out)
+}
+
+fn classify(path: PathBuf, forced: Option<ResultFormat>) -> Input {
+    if forced.is_some() {
+        return Input::Results(path);
+    }
+    if let Some(f) = interop::detect(&path) {
+        return Input::Interop(path, f);
+    }
+    if sheet::is_spreadsheet(&path) {
+        return Input::Sheet(path);
+    }
+    Input::Results(path)
+}
+
+fn progress_bar(env: &Env) -> indicatif::ProgressBar {
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {pos} [{elapsed}]")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    pb.set_message(env.t("lignes lues", "rows read").to_string());
+    pb
+}
+
+/// Runs `recette import`.
+pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
+    let forced = ResultFormat::parse(&a.format)?;
+    let inputs: Vec<Input> = expand(&a.paths)?
+        .into_iter()
+        .map(|p| classify(p, forced))
+        .collect();
+    let mapping = match &a.mapping {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            Some(Mapping::from_toml(&text, &p.display().to_string())?)
+        }
+        None => None,
+    };
+    let reqif_mapping = match &a.reqif_mapping {
+        Some(p) => Some(ReqifMapping::load(p)?),
+        None => None,
+    };
+    let pb = progress_bar(env);
+    // Read every record-type input first (pure, no store), so errors name files early.
+    let mut batch = ImportBatch::default();
+    let mut squash: Vec<PathBuf> = Vec::new();
+    let mut results: Vec<PathBuf> = Vec::new();
+    let mut printed = Mapping::default();
+    for input in inputs {
+        match input {
+            Input::Sheet(p) => {
+                let opts = SheetOptions {
+                    mapping: mapping.clone(),
+                    lang: env.lang,
+                };
+                let (b, m) =
+                    sheet::read_spreadsheet_with_progress(&p, &opts, &mut |n| pb.set_position(n))?;
+                printed.sheets.extend(m.sheets);
+                batch.extend(b);
+            }
+            Input::Interop(p, InteropFormat::Squash) => squash.push(p),
+            Input::Interop(p, InteropFormat::TestLink) => {
+                let opts = interop::testlink::TestlinkOptions {
+                    prefix: a.testlink_prefix.clone(),
+                };
+                batch.extend(interop::testlink::read_testlink(&p, &opts)?)
+            }
+            Input::Interop(p, f) => batch.extend(interop::read(&p, f, reqif_mapping.as_ref())?),
+            Input::Results(p) => results.push(p),
+        }
+    }
+    if !squash.is_empty() {
+        let refs: Vec<&Path> = squash.iter().map(PathBuf::as_path).collect();
+        batch.extend(interop::squash::read_workbooks(&refs)?);
+    }
+    let nothing = batch.requirements.is_empty()
+        && batch.test_cases.is_empty()
+        && batch.links.is_empty()
+        && batch.results.is_empty()
+        && batch.anomalies.is_empty()
+        && batch.issues.is_empty()
+        && results.is_empty();
+    if nothing && !a.print_mapping {
+        pb.finish_and_clear();
+        let reasons: Vec<String> = batch
+            .sheets
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} › {} : {}",
+                    s.file,
+                    s.sheet,
+                    s.reason.clone().unwrap_or_default()
+                )
+            })
+            .collect();
+        return Err(Error::input(
+            format!(
+                "aucune donnée reconnue, rien n'a été importé ; feuilles lues : {}",
+                reasons.join(" ; ")
+            ),
+            format!(
+                "no data recognised, nothing was imported; sheets read: {}",
+                reasons.join("; ")
+            ),
+        ));
+    }
+    if a.print_mapping {
+        pb.finish_and_clear();
+        print!("{}", printed.to_toml());
+        return Ok(EXIT_OK);
+    }
+    let mut store = env.open()?;
+    let apply = ApplyOptions {
+        campaign: a.campaign.clone(),
+        delivery: a.delivery.clone(),
+        // A dry run always computes the full plan; its exit code says whether it would pass.
+        partial: a.partial || a.dry_run,
+    };
+    let auto_opts = AutomatedOptions {
+        format: forced,
+        create_unmatched: a.create_unmatched,
+        id_pattern: a.id_pattern.clone(),
+        read: ReadOptions::default(),
+    };
+    let work = |tx: &mut crate::store::Tx<'_>| -> Result<Outcome> {
+        let records = tx.apply_batch(&batch, &apply)?;
+        let automated = if results.is_empty() {
+            None
+        } else {
+            let campaign = tx.campaign_for_results(&apply, None)?;
+            Some(import_results(
+                tx,
+                &campaign,
+                &results,
+                &auto_opts,
+                &mut |n| pb.set_position(n),
+            )?)
+        };
+        Ok(Outcome {
+            dry_run: a.dry_run,
+            records,
+            automated,
+        })
+    };
+    let outcome = if a.dry_run {
+        store.dry_run(work)
+    } else {
+        store.write("import", work)
+    };
+    pb.finish_and_clear();
+    let outcome = outcome?;
+    let failed = !outcome.records.issues.is_empty() && !a.partial;
+    if a.json {
+        json(&outcome)?;
+    } else {
+        print_outcome(&outcome, env, &store)?;
+        if a.dry_run {
+            println!(
+                "\n{}",
+                if failed {
+                    env.t(
+                        "Essai à blanc : rien n'a été écrit. Avec ces erreurs, l'import serait refusé (ou utilisez --partial).",
+                        "Dry run: nothing was written. With these errors the import would be refused (or use --partial).",
+                    )
+                } else {
+                    env.t(
+                        "Essai à blanc : rien n'a été écrit.",
+                        "Dry run: nothing was written.",
+                    )
+                }
+            );
+        }
+    }
+    Ok(if failed { EXIT_REJECTED } else { EXIT_OK })
+}
+
+fn kind_label(env: &Env, kind: &str) -> String {
+    match kind {
+        "requirements" => env.t("exigences", "requirements"),
+        "test_cases" => env.t("cas de test", "test cases"),
+        "links" => env.t("liens", "links"),
+        "results" => env.t("résultats", "results"),
+        "anomalies" => env.t("anomalies", "anomalies"),
+        "ignored" => env.t("ignorée", "ignored"),
+        other => other,
+    }
+    .to_string()
+}
+
+fn print_issues(title: &str, issues: &[ImportIssue]) {
+    if issues.is_empty() {
+        return;
+    }
+    println!("\n{title}");
+    for i in issues.iter().take(500) {
+        println!("  - {i}");
+    }
+    if issues.len() > 500 {
+        println!("  … (+{})", issues.len() - 500);
+    }
+}
+
+fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
+    let r = &o.records;
+    if !r.sheets.is_empty() {
+        let mut t = Table::new(&[
+            env.t("Fichier", "File"),
+            env.t("Feuille", "Sheet"),
+            env.t("Lu comme", "Read as"),
+            env.t("Créés", "Created"),
+            env.t("Modifiés", "Updated"),
+            env.t("Inchangés", "Unchanged"),
+            env.t("Ignorés", "Skipped"),
+        ]);
+        for s in &r.sheets {
+            let kind = match &s.reason {
+                Some(reason) => format!("{} ({reason})", kind_label(env, &s.kind)),
+                None => kind_label(env, &s.kind),
+            };
+            t.row(vec![
+                Path::new(&s.file)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| s.file.clone()),
+                s.sheet.clone(),
+                kind,
+                s.counts.created.to_string(),
+                s.counts.updated.to_string(),
+                s.counts.unchanged.to_string(),
+                s.counts.skipped.to_string(),
+            ]);
+        }
+        t.max_width = 70;
+        t.print("");
+    }
+    print_issues(env.t("Erreurs :", "Errors:"), &r.issues);
+    print_issues(
+        env.t("Conflits (non appliqués) :", "Conflicts (not applied):"),
+        &r.conflicts,
+    );
+    if let Some(c) = &r.campaign {
+        println!(
+            "\n{} {c}",
+            env.t(
+                "Résultats enregistrés dans la campagne",
+                "Results recorded in campaign"
+            )
+        );
+    }
+    if let Some(a) = &o.automated {
+        let mut t = Table::new(&[
+            env.t("Fichier de résultats", "Result file"),
+            "Format",
+            env.t("Résultats", "Results"),
+            env.t("Réussis", "Passed"),
+            env.t("Échecs", "Failed"),
+            env.t("Non passés", "Not run"),
+            env.t("Instables", "Flaky"),
+        ]);
+        for f in &a.files {
+            t.row(vec![
+                f.file.clone(),
+                f.format.clone(),
+                if f.already_imported {
+                    env.t("déjà importé", "already imported").to_string()
+                } else {
+                    f.results.to_string()
+                },
+                f.passed.to_string(),
+                f.failed.to_string(),
+                f.not_run.to_string(),
+                f.flaky.to_string(),
+            ]);
+        }
+        t.max_width = 70;
+        println!();
+        t.print("");
+        println!(
+            "\n{} {} — {} {}, {} {} ({} {}), {} {}, {} {}",
+            env.t("Campagne", "Campaign"),
+            a.campaign,
+            a.matched,
+            env.t(
+                "résultats rattachés à un cas de test",
+                "results matched to a test case"
+            ),
+            a.created_tests,
+            env.t(
+                "cas de test automatisés créés",
+                "automated test cases created"
+            ),
+            a.links,
+            env.t("liens vers des exigences", "requirement links"),
+            a.executions,
+            env.t("exécutions", "executions"),
+            a.unmatched,
+            env.t("sans correspondance", "unmatched"),
+        );
+        if !a.unmatched_names.is_empty() {
+            println!(
+                "{}",
+                env.t(
+                    "Résultats sans correspondance (ajoutez une clé d'automatisation, un identifiant d'exigence, ou --create-unmatched) :",
+                    "Unmatched results (add an automation key, a requirement id, or --create-unmatched):"
+                )
+            );
+            for n in a.unmatched_names.iter().take(20) {
+                println!("  - {n}");
+            }
+            if a.unmatched > 20 {
+                println!("  … (+{})", a.unmatched - 20);
+            }
+        }
+        if !o.dry_run {
+            let tests = store.campaign_tests(&a.campaign)?;
+            let ind = crate::indicators::CampaignIndicators::compute(&tests);
+            println!(
+                "{} {}   {} {}",
+                env.t("Taux d'exécution :", "Execution rate:"),
+                crate::i18n::percent(env.lang, ind.execution_rate),
+                env.t("Taux de réussite :", "Pass rate:"),
+                crate::i18n::percent(env.lang, ind.pass_rate)
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! Format detection from the first bytes of a file, and the distinct messages for files that are
+//! not test reports at all (empty, binary, an HTML page saved as `.xml`).
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::source::sniff_encoding;
+use super::{display_name, ResultFormat};
+use crate::error::{Error, Result};
+
+/// Bytes read to detect a format.
+const HEAD: usize = 64 * 1024;
+
+/// Detects the format of a result file from its root element (XML) or its shape (JSON).
+///
+/// Unknown content is an error naming the file and what was found, e.g.
+/// `x.xml : élément racine <html> : page HTML ...` or `élément racine <foo> inconnu`.
+pub fn detect_format(path: &Path) -> Result<ResultFormat> {
+    let head = precheck(path)?;
+    let file = display_name(path);
+    let trimmed = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if trimmed.contains("\"results\"") {
+            return Ok(ResultFormat::Ctrf);
+        }
+        return Err(Error::input(
+            format!("{file} : fichier JSON qui n'est pas au format CTRF (clé « results » absente)"),
+            format!("{file}: JSON file that is not CTRF (no \"results\" key)"),
+        ));
+    }
+    if !trimmed.starts_with('<') {
+        let start: String = trimmed.chars().take(30).collect();
+        return Err(Error::input(
+            format!("{file} : ni XML ni JSON (le fichier commence par « {start} »)"),
+            format!("{file}: neither XML nor JSON (the file starts with \"{start}\")"),
+        ));
+    }
+    let root = root_element(trimmed).ok_or_else(|| {
+        Error::input(
+            format!("{file} : élément racine XML introuvable dans les 64 premiers Kio"),
+            format!("{file}: no XML root element in the first 64 KiB"),
+        )
+    })?;
+    Ok(match root.as_str() {
+        "testsuites" | "testsuite" => ResultFormat::Junit,
+        "robot" => ResultFormat::Robot,
+        "test-run" => ResultFormat::Nunit3,
+        "test-results" => ResultFormat::Nunit2,
+        "TestRun" => ResultFormat::Trx,
+        "assemblies" | "assembly" => ResultFormat::Xunit,
+        "testng-results" => ResultFormat::Testng,
+        "html" | "HTML" => return Err(html_error(&file, trimmed)),
+        other => {
+            let expected = "testsuites, testsuite (JUnit), robot, test-run (NUnit 3), \
+                            test-results (NUnit 2), TestRun (TRX), assemblies (xUnit.net), \
+                            testng-results";
+            return Err(Error::input(
+                format!("{file} : élément racine <{other}> inconnu ; attendu : {expected}"),
+                format!("{file}: unknown root element <{other}>; expected: {expected}"),
+            ));
+        }
+    })
+}
+
+/// Refuses empty, blank, binary and HTML files with distinct messages; returns the decoded
+/// beginning of the file otherwise.
+pub(crate) fn precheck(path: &Path) -> Result<String> {
+    let file = display_name(path);
+    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::with_capacity(HEAD);
+    f.by_ref()
+        .take(HEAD as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.is_empty() {
+        return Err(Error::input(
+            format!("{file} : fichier vide (0 octet) : aucun résultat de test à lire"),
+            format!("{file}: empty file (0 bytes): no test result to read"),
+        ));
+    }
+    let (encoding, bom) = sniff_encoding(&bytes);
+    let body = &bytes[bom..];
+    let utf16 = encoding.name().starts_with("UTF-16");
+    if !utf16 {
+        // NUL never occurs in text; a control character first is not text either. (Escape
+        // characters from coloured logs can occur later in real reports: not refused here.)
+        let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let binary = body.contains(&0) || first.is_some_and(|b| b < 0x20);
+        if let Some(b) = binary
+            .then(|| {
+                body.iter()
+                    .copied()
+                    .find(|&b| b < 0x20 && !b.is_ascii_whitespace())
+            })
+            .flatten()
+        {
+            return Err(Error::input(
+                format!(
+                    "{file} : contenu binaire (octet 0x{b:02X}) : ce n'est ni du XML ni du JSON \
+                     (fichier corrompu, ou archive à décompresser d'abord ?)"
+                ),
+                format!(
+                    "{file}: binary content (byte 0x{b:02X}): neither XML nor JSON (corrupt file, \
+                     or an archive to extract first?)"
+                ),
+            ));
+        }
+    }
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    let text = text.into_owned();
+    if text.trim().is_empty() {
+        return Err(Error::input(
+            format!("{file} : fichier sans contenu (seulement des espaces)"),
+            format!("{file}: file without content (only white space)"),
+        ));
+    }
+    let lower: String = text
+        .trim_start()
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .to_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        return Err(html_error(&file, &text));
+    }
+    Ok(text)
+}
+
+/// The message for an HTML page (often a proxy or CI error page saved instead of a report).
+fn html_error(file: &str, text: &str) -> Error {
+    let title = excerpt_between(text, "<title>", "</title>")
+        .or_else(|| excerpt_between(text, "<h1>", "</h1>"))
+        .map(|t| format!(" « {t} »"))
+        .unwrap_or_default();
+    Error::input(
+        format!(
+            "{file} : page HTML{title} et non un rapport de tests (page d'erreur d'un proxy ou \
+             du serveur d'intégration enregistrée à la place du rapport ?)"
+        ),
+        format!(
+            "{file}: HTML page{title}, not a test report (an error page from a proxy or the CI \
+             server saved instead of the report?)"
+        ),
+    )
+}
+
+fn excerpt_between(text: &str, open: &str, close: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return None;
+    }
+    let start = lower.find(open)? + open.len();
+    let end = start + lower[start..].find(close)?;
+    let t = text.get(start..end)?.trim();
+    let t: String = t.chars().take(80).collect();
+    (!t.is_empty()).then_some(t)
+}
+
+/// Local name of the first element, if found in `text`.
+fn root_element(text: &str) -> Option<String> {
+    let mut reader = Reader::from_str(text);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                let name: &str = e.name().0;
+                return Some(name.rsplit(':').next().unwrap_or(name).to_string());
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! Reading typed values out of a row's text cells, with an issue at the exact cell when a value
+//! cannot be understood.
+//!
+//! An issue names file, sheet, row, column letter and header, because the person fixing it
+//! opens the vendor's workbook, not recette's code.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::grid::Row;
+use super::mapping::{column_letter, Field, SheetMapping};
+use crate::i18n::Lang;
+use crate::import::records::{ImportIssue, Origin};
+use crate::model::{
+    normalize_word, AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, UnknownWord,
+};
+
+/// French or English text, picked by language (both are formatted: messages are short).
+macro_rules! tr {
+    ($lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            $crate::i18n::Lang::Fr => format!($fr $(, $arg)*),
+            $crate::i18n::Lang::En => format!($en $(, $arg)*),
+        }
+    };
+}
+pub(crate) use tr;
+
+/// Where the references seen so far in a file were: (kind code, reference) -> (sheet, row).
+pub(crate) type Seen = HashMap<(&'static str, String), (String, u64)>;
+
+/// The state of reading one sheet: its mapping, its headers and the issues found.
+pub(crate) struct SheetCtx {
+    /// File and sheet.
+    pub origin: Origin,
+    pub lang: Lang,
+    /// Mapped columns in sheet order.
+    pub cols: Vec<(usize, Field)>,
+    /// Header text per column.
+    pub headers: BTreeMap<usize, String>,
+    /// Folded word -> replacement word, from the mapping's `status_words`.
+    words: HashMap<String, String>,
+    pub issues: Vec<ImportIssue>,
+}
+
+impl SheetCtx {
+    pub fn new(origin: Origin, lang: Lang, m: &SheetMapping, headers: &[(usize, String)]) -> Self {
+        SheetCtx {
+            origin,
+            lang,
+            cols: m
+                .ordered_columns()
+                .into_iter()
+                .map(|(i, _, f)| (i, f))
+                .collect(),
+            headers: headers.iter().cloned().collect(),
+            words: m
+                .status_words
+                .iter()
+                .map(|(k, v)| (normalize_word(k), v.clone()))
+                .collect(),
+            issues: Vec::new(),
+        }
+    }
+
+    /// The column holding a field.
+    pub fn col(&self, f: Field) -> Option<usize> {
+        self.cols.iter().find(|(_, g)| *g == f).map(|(c, _)| *c)
+    }
+
+    /// Whether the sheet has a column for a field.
+    pub fn has(&self, f: Field) -> bool {
+        self.col(f).is_some()
+    }
+
+    /// The non-empty text of a field in a row.
+    pub fn text<'r>(&self, row: &'r Row, f: Field) -> Option<&'r str> {
+        let t = row.get(self.col(f)?);
+        (!t.is_empty()).then_some(t)
+    }
+
+    /// Owned text of a field.
+    pub fn string(&self, row: &Row, f: Field) -> Option<String> {
+        self.text(row, f).map(str::to_string)
+    }
+
+    /// Whether any mapped column of the row holds something.
+    pub fn has_data(&self, row: &Row) -> bool {
+        self.cols.iter().any(|(c, _)| !row.get(*c).is_empty())
+    }
+
+    /// The origin of a row, or of one of its cells.
+    pub fn at(&self, row: u64, f: Option<Field>) -> Origin {
+        let o = self.origin.with_row(row);
+        match f.and_then(|f| self.col(f)) {
+            Some(c) => o.with_column(column_letter(c), self.headers.get(&c).map(String::as_str)),
+            None => o,
+        }
+    }
+
+    /// Records an issue at a row (and cell).
+    pub fn issue(&mut self, row: u64, f: Option<Field>, message: String) {
+        let origin = self.at(row, f);
+        self.issues.push(ImportIssue { origin, message });
+    }
+
+    /// Several values in one cell, split on commas, semicolons and line breaks.
+    pub fn list(&self, row: &Row, f: Field) -> Vec<String> {
+        self.text(row, f).map(split_list).unwrap_or_default()
+    }
+
+    /// A vocabulary word (after the mapping's overrides); an unknown word is an issue listing
+    /// the values in the user's language (the full synonym list is too long for a message).
+    pub fn word<T: Vocab>(&mut self, row: &Row, f: Field) -> Option<T> {
+        let raw = self.text(row, f)?;
+        let word = self
+            .words
+            .get(&normalize_word(raw))
+            .map_or(raw, String::as_str);
+        match T::parse_word(word) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let labels: Vec<&str> = T::all().iter().map(|v| v.label_in(self.lang)).collect();
+                let labels = labels.join(", ");
+                let gender = if e.kind.starts_with("statut") {
+                    "inconnu"
+                } else {
+                    "inconnue"
+                };
+                let msg = match self.lang {
+                    Lang::Fr => format!("{} {gender} « {raw} » ; valeurs acceptées : {labels} (ou un synonyme usuel)", e.kind),
+                    Lang::En => format!("unknown {} \"{raw}\"; accepted values: {labels} (or a usual synonym)", T::kind_en()),
+                };
+                self.issue(row.number, Some(f), msg);
+                None
+            }
+        }
+    }
+
+    /// A date or date-time cell as ISO 8601; an unreadable date is an issue.
+    pub fn date(&mut self, row: &Row, f: Field) -> Option<String> {
+        let raw = self.text(row, f)?;
+        match parse_date(raw) {
+            Some(d) => Some(d),
+            None => {
+                let msg = tr!(self.lang, "date illisible « {} » ; formats acceptés : jj/mm/aaaa, jj-mm-aaaa, aaaa-mm-jj [hh:mm]",
+                    "unreadable date \"{}\"; accepted formats: dd/mm/yyyy, dd-mm-yyyy, yyyy-mm-dd [hh:mm]", raw);
+                self.issue(row.number, Some(f), msg);
+                None
+            }
+        }
+    }
+
+    /// A whole number (step number, attempt); anything else is an issue.
+    pub fn number(&mut self, row: &Row, f: Field) -> Option<u32> {
+        let raw = self.text(row, f)?;
+        let digits = raw.trim_start_matches(|c: char| !c.is_ascii_digit());
+        match digits.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let msg = tr!(
+                    self.lang,
+                    "nombre entier attendu, lu « {} »",
+                    "whole number expected, found \"{}\"",
+                    raw
+                );
+                self.issue(row.number, Some(f), msg);
+                None
+            }
+        }
+    }
+
+    /// Flags a reference already seen in this file; returns whether it was new.
+    pub fn first_time(
+        &mut self,
+        seen: &mut Seen,
+        kind: &'static str,
+        reference: &str,
+        row: u64,
+    ) -> bool {
+        let sheet = self.origin.sheet.clone().unwrap_or_default();
+        match seen.get(&(kind, reference.to_string())) {
+            Some((s, r)) => {
+                let msg = if *s == sheet {
+                    tr!(
+                        self.lang,
+                        "référence « {} » en double (déjà ligne {})",
+                        "duplicate reference \"{}\" (already row {})",
+                        reference,
+                        r
+                    )
+                } else {
+                    tr!(
+                        self.lang,
+                        "référence « {} » en double (déjà {} › ligne {})",
+                        "duplicate reference \"{}\" (already {} › row {})",
+                        reference,
+                        s,
+                        r
+                    )
+                };
+                self.issue(row, Some(Field::Reference), msg);
+                false
+            }
+            None => {
+                seen.insert((kind, reference.to_string()), (sheet, row));
+                true
+            }
+        }
+    }
+}
+
+/// A vocabulary of the model, read from cells.
+pub(crate) trait Vocab: Sized + Copy + 'static {
+    fn parse_word(word: &str) -> Result<Self, UnknownWord>;
+    fn kind_en() -> &'static str;
+    fn all() -> &'static [Self];
+    fn label_in(self, lang: Lang) -> &'static str;
+}
+
+macro_rules! vocab {
+    ($($t:ty),*) => {$(
+        impl Vocab for $t {
+            fn parse_word(word: &str) -> Result<Self, UnknownWord> { <$t>::parse(word) }
+            fn kind_en() -> &'static str { <$t>::kind_en() }
+            fn all() -> &'static [Self] { <$t>::ALL }
+            fn label_in(self, lang: Lang) -> &'static str { self.label(lang) }
+        }
+    )*};
+}
+vocab!(ExecStatus, Criticality, ReqStatus, Severity, AnomalyStatus);
+
+/// Splits a multi-valued cell, dropping blanks and repeats.
+pub(crate) fn split_list(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in text.split([',', ';', '\n', '\r']) {
+        let p = part.trim();
+        if !p.is_empty() && !out.iter().any(|o| o == p) {
+            out.push(p.to_string());
+        }
+    }
+    out
+}
+
+/// `14/03/2026`, `14/03/26`, `14-03-2026`, `14.03.2026`, `2026-03-14`, each with an optional
+/// `10:30`, `10:30:15` or `10h30`, as ISO 8601. Midnight gives the date alone.
+pub(crate) fn parse_date(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (date, time) = match t.find([' ', 'T']) {
+        Some(i) => (&t[..i], t[i + 1..].trim().trim_start_matches("à ").trim()),
+        None => (t, ""),
+    };
+    let parts: Vec<&str> = date.split(['/', '-', '.']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n = |s: &str| s.parse::<u32>().ok();
+    let (y, m, d) = if parts[0].len() == 4 {
+        (n(parts[0])?, n(parts[1])?, n(parts[2])?)
+    } else {
+        let y = match parts[2].len() {
+            2 => 2000 + n(parts[2])?,
+            4 => n(parts[2])?,
+            _ => return None,
+        };
+        (y, n(parts[1])?, n(parts[0])?)
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+    let iso = date.format("%Y-%m-%d").to_string();
+    if time.is_empty() {
+        return Some(iso);
+    }
+    let tp: Vec<&str> = time.trim_end_matches('Z').split([':', 'h', 'H']).collect();
+    if tp.len() < 2 || tp.len() > 3 {
+        return None;
+    }
+    let h = n(tp[0])?;
+    let mi = if tp[1].is_empty() { 0 } else { n(tp[1])? };
+    let s = match tp.get(2) {
+        Some(s) => n(s.split('.').next().unwrap_or(s))?,
+        None => 0,
+    };
+    if h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    if h == 0 && mi == 0 && s == 0 {
+        return Some(iso);
+    }
+    Some(format!("{iso}T{h:02}:{mi:02}:{s:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("14/03/2026").as_deref(), Some("2026-03-14"));
+        assert_eq!(parse_date("14/03/26").as_deref(), Some("2026-03-14"));
+        assert_eq!(
+            parse_date("14-03-2026 10:30").as_deref(),
+            Some("2026-03-14T10:30:00")
+        );
+        assert_eq!(parse_date("2026-03-14").as_deref(), Some("2026-03-14"));
+        assert_eq!(
+            parse_date("2026-03-14T10:30:15").as_deref(),
+            Some("2026-03-14T10:30:15")
+        );
+        assert_eq!(
+            parse_date("14.03.2026 à 9h05").as_deref(),
+            Some("2026-03-14T09:05:00")
+        );
+        assert_eq!(
+            parse_date("14/03/2026 00:00").as_deref(),
+            Some("2026-03-14")
+        );
+        assert_eq!(parse_date("31/02/2026"), None);
+        assert_eq!(parse_date("hier"), None);
+        assert_eq!(parse_date("14/03/2026 25:00"), None);
+    }
+
+    #[test]
+    fn lists() {
+        assert_eq!(
+            split_list("EXI-1, EXI-2;EXI-3\nEXI-1\r\n ; "),
+            vec!["EXI-1", "EXI-2", "EXI-3"]
+        );
+    }
+}

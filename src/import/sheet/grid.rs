@@ -1,0 +1,144 @@
+//! Rows of text cells, from any workbook calamine reads.
+//!
+//! Everything downstream sees only trimmed text: numbers as they were typed (`101`, not
+//! `101.0`), dates as ISO 8601, formula cells as their cached value (calamine's ranges already
+//! hold them) and merged cells with their value in the top-left cell only (again calamine's
+//! behaviour). Rows are produced lazily from the sheet's range so that a 100,000-row sheet is
+//! never copied as a whole into strings.
+
+use calamine::{Data, ExcelDateTime, Range};
+
+/// One row of a sheet: its 1-based number and its cells, trimmed, by 0-based column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Row {
+    pub number: u64,
+    /// Non-empty cells only, as (0-based column, text), in column order.
+    pub cells: Vec<(usize, String)>,
+}
+
+impl Row {
+    /// The text of a column, empty when blank.
+    pub fn get(&self, col: usize) -> &str {
+        self.cells
+            .iter()
+            .find(|(c, _)| *c == col)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or("")
+    }
+
+    /// Whether every cell is blank.
+    pub fn is_blank(&self) -> bool {
+        self.cells.is_empty()
+    }
+}
+
+/// The rows of a calamine range, numbered as in the workbook (ranges may start below row 1 or
+/// right of column A).
+pub(crate) fn range_rows(range: &Range<Data>) -> impl Iterator<Item = Row> + '_ {
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    range.rows().enumerate().map(move |(i, cells)| Row {
+        number: u64::from(row0) + i as u64 + 1,
+        cells: cells
+            .iter()
+            .enumerate()
+            .filter_map(|(j, d)| {
+                let text = cell_text(d);
+                (!text.is_empty()).then(|| (col0 as usize + j, text))
+            })
+            .collect(),
+    })
+}
+
+/// The text of a cell: trimmed (Rust's `trim` includes U+00A0 and U+202F), integral numbers
+/// without a decimal part, dates in ISO 8601, errors (`#N/A`...) as blank.
+pub(crate) fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => clean(s),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "VRAI" } else { "FAUX" }.to_string(),
+        Data::DateTime(dt) => excel_datetime(dt),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => iso_text(s),
+    }
+}
+
+/// Trims, and turns CR LF into LF so that multi-line cells compare equal across formats.
+pub(crate) fn clean(s: &str) -> String {
+    let t = s.trim();
+    if t.contains('\r') {
+        t.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        t.to_string()
+    }
+}
+
+/// `101.0` -> `101`; other floats in their shortest exact form.
+pub(crate) fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// An Excel serial date as `2026-03-14` (midnight) or `2026-03-14T10:30:00`; a pure time or
+/// duration as `10:30:00`.
+fn excel_datetime(dt: &ExcelDateTime) -> String {
+    let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
+    // Round to the second (serial values carry float noise: 10:29:59.999), within the day.
+    let secs = u32::from(h) * 3600 + u32::from(mi) * 60 + u32::from(s) + u32::from(ms >= 500);
+    let secs = secs.min(86_399);
+    let (h, mi, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if dt.is_duration() || dt.as_f64() < 1.0 {
+        return format!("{h:02}:{mi:02}:{s:02}");
+    }
+    if h == 0 && mi == 0 && s == 0 {
+        format!("{y:04}-{mo:02}-{d:02}")
+    } else {
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+    }
+}
+
+/// ODS gives ISO text already; drop a midnight time and fractional seconds.
+fn iso_text(s: &str) -> String {
+    let s = s.trim();
+    let s = s.split('.').next().unwrap_or(s);
+    s.strip_suffix("T00:00:00").unwrap_or(s).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::ExcelDateTimeType;
+
+    #[test]
+    fn numbers_and_text() {
+        assert_eq!(cell_text(&Data::Float(101.0)), "101");
+        assert_eq!(cell_text(&Data::Float(1.5)), "1.5");
+        assert_eq!(cell_text(&Data::Float(-3.0)), "-3");
+        assert_eq!(cell_text(&Data::Int(7)), "7");
+        assert_eq!(
+            cell_text(&Data::String("\u{a0} EXI-1\u{202f}".into())),
+            "EXI-1"
+        );
+        assert_eq!(cell_text(&Data::String("a\r\nb".into())), "a\nb");
+        assert_eq!(cell_text(&Data::Float(f64::NAN)), "NaN");
+    }
+
+    #[test]
+    fn dates() {
+        let d = |v: f64| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
+        assert_eq!(cell_text(&d(46095.0)), "2026-03-14");
+        assert_eq!(cell_text(&d(46095.4375)), "2026-03-14T10:30:00");
+        assert_eq!(cell_text(&d(46_095.437_499_99)), "2026-03-14T10:30:00");
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2026-03-14T00:00:00".into())),
+            "2026-03-14"
+        );
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2026-03-14T10:30:00.000".into())),
+            "2026-03-14T10:30:00"
+        );
+    }
+}

@@ -1,0 +1,388 @@
+//! Vendor workbooks ("cahier de recette") into records.
+//!
+//! No two vendors lay out their workbook alike, so nothing is assumed: each visible sheet's
+//! header row is searched for, its columns are matched to fields by French and English
+//! synonyms, and its kind (requirements, test cases, links, results, anomalies) is guessed from
+//! those headers and its name. The guess is returned as a [`Mapping`] the user can correct and
+//! pass back. Reading is pure: no database, and every problem becomes an
+//! [`ImportIssue`](crate::import::records::ImportIssue) naming the cell.
+
+mod cells;
+mod csv;
+mod grid;
+mod header;
+pub mod mapping;
+mod results;
+mod rows;
+mod synonyms;
+
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Reader, SheetVisible};
+
+use self::cells::{tr, Seen, SheetCtx};
+use self::grid::Row;
+pub use self::mapping::{Field, Mapping, SheetKind, SheetMapping};
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::import::records::{ImportBatch, ImportIssue, Origin, SheetSummary};
+
+/// Largest cell accepted, in bytes (Excel itself stops at 32,767 characters per cell).
+pub const MAX_CELL_BYTES: usize = 256 * 1024;
+
+/// Largest CSV/TSV file read, in bytes.
+pub const MAX_TEXT_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Largest total uncompressed size of a workbook archive (xlsx/ods), in bytes: a few hundred
+/// thousand rows stay far below; a zip bomb does not.
+pub const MAX_UNCOMPRESSED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Largest compression ratio accepted for a big member of a workbook archive.
+const MAX_RATIO: u64 = 100;
+
+/// Refuses a workbook whose archive would expand beyond reason (zip bomb), from the sizes the
+/// archive declares, before calamine inflates anything.
+fn check_archive(path: &Path, file: &str) -> Result<()> {
+    let Ok(f) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(f) else {
+        // Not a zip (.xls) or a broken one: calamine reports it.
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if (size > 64 * 1024 * 1024 && size / packed > MAX_RATIO) || total > MAX_UNCOMPRESSED_BYTES
+        {
+            let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+            return Err(Error::input(
+                format!("{file} : classeur refusé — « {} » se décompresse en {} Mo (taux {}:1), au-delà de ce qu'un classeur réel contient (bombe de décompression ?)", name, size / (1024 * 1024), size / packed),
+                format!("{file}: workbook refused — \"{}\" expands to {} MB (ratio {}:1), beyond any real workbook (zip bomb?)", name, size / (1024 * 1024), size / packed),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How to read a workbook.
+#[derive(Debug, Clone, Default)]
+pub struct SheetOptions {
+    /// A mapping from an earlier import (`--mapping`); sheets it names are not detected.
+    pub mapping: Option<Mapping>,
+    /// Language of issues and reasons.
+    pub lang: Lang,
+}
+
+/// Whether the file looks like a workbook or delimited text, by extension.
+pub fn is_spreadsheet(path: &Path) -> bool {
+    let ext = extension(path);
+    matches!(
+        ext.as_str(),
+        "xlsx" | "xlsm" | "xls" | "ods" | "csv" | "tsv" | "txt"
+    )
+}
+
+/// Reads every visible sheet of a workbook (or a CSV/TSV file) into records, with the issues
+/// found and the mapping used.
+pub fn read_spreadsheet(path: &Path, opts: &SheetOptions) -> Result<(ImportBatch, Mapping)> {
+    read_spreadsheet_with_progress(path, opts, &mut |_| {})
+}
+
+/// [`read_spreadsheet`], calling `progress` with the number of rows read so far every 1,000
+/// rows and once at the end.
+pub fn read_spreadsheet_with_progress(
+    path: &Path,
+    opts: &SheetOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(ImportBatch, Mapping)> {
+    let file = path.to_string_lossy().into_owned();
+    let mut reader = FileReader {
+        origin: Origin::file(&file),
+        opts,
+        seen: Seen::new(),
+        batch: ImportBatch::default(),
+        mapping: Mapping::default(),
+        total: 0,
+        progress,
+    };
+    let ext = extension(path);
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        let len = std::fs::metadata(path)
+            .map_err(|e| Error::io(path, e))?
+            .len();
+        if len > MAX_TEXT_FILE_BYTES {
+            return Err(Error::input(
+                format!(
+                    "{file} : fichier de {} Mo, au plus {} Mo acceptés",
+                    len >> 20,
+                    MAX_TEXT_FILE_BYTES >> 20
+                ),
+                format!(
+                    "{file}: file of {} MB, at most {} MB accepted",
+                    len >> 20,
+                    MAX_TEXT_FILE_BYTES >> 20
+                ),
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let name = path
+            .file_stem()
+            .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
+        let given = opts.mapping.as_ref().and_then(|m| m.sheet(&name));
+        let encoding = given
+            .and_then(|g| g.encoding.as_deref())
+            .and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes()));
+        let delimiter = given
+            .and_then(|g| g.delimiter.as_deref())
+            .and_then(|d| match d {
+                "\\t" | "tab" | "tabulation" => Some(b'\t'),
+                d if d.len() == 1 => d.bytes().next(),
+                _ => None,
+            });
+        let text = csv::CsvText::with(&bytes, ext == "tsv", encoding, delimiter);
+        reader.sheet(&name, &mut text.rows());
+        if let Some(m) = reader.mapping.sheets.last_mut() {
+            m.encoding = Some(text.encoding.to_string());
+            m.delimiter = Some(char::from(text.delimiter).to_string());
+        }
+    } else {
+        check_archive(path, &file)?;
+        let mut wb = open_workbook_auto(path).map_err(|e| {
+            Error::input(
+                format!("{file} : classeur illisible ({e})"),
+                format!("{file}: unreadable workbook ({e})"),
+            )
+        })?;
+        for meta in wb.sheets_metadata().to_vec() {
+            let given = opts.mapping.as_ref().and_then(|m| m.sheet(&meta.name));
+            let lang = opts.lang;
+            let skip = match given {
+                Some(g) if g.kind == SheetKind::Ignored => Some(tr!(
+                    lang,
+                    "ignorée par la correspondance",
+                    "ignored by the mapping"
+                )),
+                Some(_) => None,
+                None if meta.visible != SheetVisible::Visible => {
+                    Some(tr!(lang, "feuille masquée", "hidden sheet"))
+                }
+                None if header::is_ignorable_name(&meta.name) => Some(tr!(
+                    lang,
+                    "feuille de présentation (sommaire, historique…)",
+                    "front matter sheet (summary, history…)"
+                )),
+                None => None,
+            };
+            if let Some(reason) = skip {
+                reader.ignore(&meta.name, reason, 0);
+                continue;
+            }
+            match wb.worksheet_range(&meta.name) {
+                Ok(range) => reader.sheet(&meta.name, &mut grid::range_rows(&range)),
+                Err(e) => {
+                    let reason = tr!(lang, "feuille illisible ({})", "unreadable sheet ({})", e);
+                    let origin = reader.origin.with_sheet(&meta.name);
+                    reader.batch.issues.push(ImportIssue {
+                        origin,
+                        message: reason.clone(),
+                    });
+                    reader.ignore(&meta.name, reason, 0);
+                }
+            }
+        }
+    }
+    let total = reader.total;
+    (reader.progress)(total);
+    Ok((reader.batch, reader.mapping))
+}
+
+/// Lower-case extension of a path.
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// The state of reading one file.
+struct FileReader<'a> {
+    origin: Origin,
+    opts: &'a SheetOptions,
+    seen: Seen,
+    batch: ImportBatch,
+    mapping: Mapping,
+    total: u64,
+    progress: &'a mut dyn FnMut(u64),
+}
+
+impl FileReader<'_> {
+    /// Records an ignored sheet in the summary and the mapping.
+    fn ignore(&mut self, name: &str, reason: String, rows: u64) {
+        self.batch.sheets.push(SheetSummary {
+            file: self.origin.file.clone(),
+            sheet: name.to_string(),
+            kind: SheetKind::Ignored.code().to_string(),
+            reason: Some(reason.clone()),
+            rows,
+        });
+        let mut m = SheetMapping::new(name, SheetKind::Ignored);
+        m.reason = Some(reason);
+        self.mapping.sheets.push(m);
+    }
+
+    /// Finds the header row, the kind and the columns of a sheet, then reads its rows.
+    fn sheet(&mut self, name: &str, source: &mut dyn Iterator<Item = Row>) {
+        let lang = self.opts.lang;
+        let given = self
+            .opts
+            .mapping
+            .as_ref()
+            .and_then(|m| m.sheet(name))
+            .cloned();
+        if given.as_ref().is_some_and(|g| g.kind == SheetKind::Ignored) {
+            return self.ignore(
+                name,
+                tr!(
+                    lang,
+                    "ignorée par la correspondance",
+                    "ignored by the mapping"
+                ),
+                0,
+            );
+        }
+        let (total, progress) = (&mut self.total, &mut *self.progress);
+        let mut counted = source.inspect(|_| {
+            *total += 1;
+            if *total % 1000 == 0 {
+                progress(*total);
+            }
+        });
+        let mut rows = (&mut counted).filter(|r| !r.is_blank());
+        let (header, pending) =
+            header::find_header(&mut rows, given.as_ref().and_then(|g| g.header_row));
+        let Some(header) = header else {
+            let reason = tr!(
+                lang,
+                "aucune ligne d'en-têtes reconnue dans les {} premières lignes",
+                "no header row found in the first {} rows",
+                header::HEADER_SCAN_ROWS
+            );
+            drop(rows);
+            let n = counted.count() as u64;
+            return self.ignore(name, reason, n);
+        };
+        let found = header::roles(&header.cells);
+        let kind = match given
+            .as_ref()
+            .map(|g| g.kind)
+            .or_else(|| header::detect_kind(&found, name))
+        {
+            Some(k) => k,
+            None => {
+                let reason = tr!(lang, "en-têtes non reconnus comme exigences, cas de test, liens, résultats ou anomalies",
+                    "headers not recognised as requirements, test cases, links, results or anomalies");
+                return self.ignore(name, reason, 0);
+            }
+        };
+        let mut sm = match &given {
+            Some(g) if !g.columns.is_empty() => {
+                let mut m = g.clone();
+                m.header_row = Some(header.number);
+                for (c, l, _) in g.ordered_columns() {
+                    if let Some((_, h)) = header.cells.iter().find(|(hc, _)| *hc == c) {
+                        m.headers.insert(l.to_string(), h.clone());
+                    }
+                }
+                m
+            }
+            _ => {
+                let fields = header::fields_for(kind, &found);
+                let mut m =
+                    header::build_mapping(name, kind, header.number, &header.cells, &fields);
+                if let Some(g) = &given {
+                    m.status_words = g.status_words.clone();
+                }
+                m
+            }
+        };
+        sm.name = name.to_string();
+        let key = if matches!(kind, SheetKind::Results | SheetKind::Links) {
+            Field::TestRef
+        } else {
+            Field::Reference
+        };
+        if !sm.columns.values().any(|f| *f == key) {
+            let reason = tr!(
+                lang,
+                "pas de colonne « {} »",
+                "no \"{}\" column",
+                key.code()
+            );
+            self.batch.issues.push(ImportIssue {
+                origin: self.origin.with_sheet(name),
+                message: reason.clone(),
+            });
+            return self.ignore(name, reason, 0);
+        }
+        let mut ctx = SheetCtx::new(self.origin.with_sheet(name), lang, &sm, &header.cells);
+        // A cell larger than any real workbook holds (Excel stops at 32,767 characters) is
+        // refused with its row, so a hostile file cannot push megabytes into every report.
+        let mut oversized: Vec<ImportIssue> = Vec::new();
+        let sheet_origin = self.origin.with_sheet(name);
+        let mut data = pending.into_iter().chain(rows).filter(|row| {
+            match row.cells.iter().find(|(_, t)| t.len() > MAX_CELL_BYTES) {
+                None => true,
+                Some((c, t)) => {
+                    let header = header
+                        .cells
+                        .iter()
+                        .find(|(hc, _)| hc == c)
+                        .map(|(_, h)| h.as_str());
+                    oversized.push(ImportIssue {
+                        origin: sheet_origin
+                            .with_row(row.number)
+                            .with_column(mapping::column_letter(*c), header),
+                        message: tr!(
+                            lang,
+                            "cellule de {} octets : au plus {} acceptés (ligne ignorée)",
+                            "cell of {} bytes: at most {} accepted (row skipped)",
+                            t.len(),
+                            MAX_CELL_BYTES
+                        ),
+                    });
+                    false
+                }
+            }
+        });
+        let batch = &mut self.batch;
+        let n = match kind {
+            SheetKind::Requirements => {
+                rows::read_requirements(&mut ctx, &mut data, &mut self.seen, batch)
+            }
+            SheetKind::TestCases => {
+                rows::read_test_cases(&mut ctx, &mut data, &mut self.seen, batch)
+            }
+            SheetKind::Links => rows::read_links(&mut ctx, &mut data, batch),
+            SheetKind::Results => results::read_results(&mut ctx, &mut data, batch),
+            SheetKind::Anomalies => {
+                rows::read_anomalies(&mut ctx, &mut data, &mut self.seen, batch)
+            }
+            SheetKind::Ignored => 0,
+        };
+        drop(data);
+        batch.issues.append(&mut oversized);
+        batch.issues.append(&mut ctx.issues);
+        batch.sheets.push(SheetSummary {
+            file: self.origin.file.clone(),
+            sheet: name.to_string(),
+            kind: kind.code().to_string(),
+            reason: None,
+            rows: n,
+        });
+        self.mapping.sheets.push(sm);
+    }
+}

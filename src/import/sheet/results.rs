@@ -1,0 +1,167 @@
+//! Rows to [`ResultRecord`]s: one row per test, or one row per step.
+//!
+//! When the sheet has a step number column, the rows of one test (its reference repeated or
+//! left blank below the first row) are grouped; the status on a step row is that step's status
+//! and the test status is the worst of its steps, unless a row without step number (or a
+//! separate step status column) gives the test status explicitly. A test whose rows carry no
+//! status at all has not been run and yields no record: offline sheets are exported blank.
+
+use super::cells::{tr, SheetCtx};
+use super::grid::Row;
+use super::mapping::Field;
+use crate::import::records::{ImportBatch, Origin, ResultRecord};
+use crate::model::ExecStatus;
+
+/// The rows of one test being gathered.
+struct Group {
+    origin: Origin,
+    test_ref: String,
+    campaign: Option<String>,
+    status: Option<ExecStatus>,
+    steps: Vec<(u32, ExecStatus)>,
+    step_rows: u32,
+    tester: Option<String>,
+    executed_at: Option<String>,
+    comments: Vec<String>,
+    anomalies: Vec<String>,
+    base_attempt: Option<u32>,
+}
+
+impl Group {
+    fn finish(self) -> Option<ResultRecord> {
+        let status = self
+            .status
+            .or_else(|| ExecStatus::worst(self.steps.iter().map(|(_, s)| *s)))?;
+        Some(ResultRecord {
+            origin: self.origin,
+            test_ref: self.test_ref,
+            status,
+            step_results: self.steps,
+            tester: self.tester,
+            executed_at: self.executed_at,
+            comment: (!self.comments.is_empty()).then(|| self.comments.join("\n")),
+            anomaly_refs: self.anomalies,
+            campaign_ref: self.campaign,
+            base_attempt: self.base_attempt,
+        })
+    }
+}
+
+/// Reads a results sheet.
+pub(crate) fn read_results(
+    ctx: &mut SheetCtx,
+    rows: &mut dyn Iterator<Item = Row>,
+    batch: &mut ImportBatch,
+) -> u64 {
+    let separate_step_status = ctx.has(Field::StepStatus);
+    let per_step = ctx.has(Field::StepNumber) || separate_step_status;
+    let mut current: Option<Group> = None;
+    let mut n = 0;
+    for row in rows {
+        n += 1;
+        if !ctx.has_data(&row) {
+            continue;
+        }
+        let test_ref = ctx.string(&row, Field::TestRef);
+        let campaign = ctx.string(&row, Field::Campaign);
+        let same = match (&test_ref, &current) {
+            (None, Some(_)) => per_step,
+            (Some(t), Some(g)) => {
+                per_step && *t == g.test_ref && (campaign.is_none() || campaign == g.campaign)
+            }
+            _ => false,
+        };
+        if !same {
+            let Some(test_ref) = test_ref else {
+                let msg = if per_step && current.is_none() {
+                    tr!(
+                        ctx.lang,
+                        "étape sans cas de test au-dessus",
+                        "step without a test case above"
+                    )
+                } else {
+                    tr!(
+                        ctx.lang,
+                        "ligne sans référence de cas de test",
+                        "row without a test case reference"
+                    )
+                };
+                ctx.issue(row.number, Some(Field::TestRef), msg);
+                continue;
+            };
+            batch.results.extend(current.take().and_then(Group::finish));
+            current = Some(Group {
+                origin: ctx.at(row.number, None),
+                test_ref,
+                campaign,
+                status: None,
+                steps: Vec::new(),
+                step_rows: 0,
+                tester: None,
+                executed_at: None,
+                comments: Vec::new(),
+                anomalies: Vec::new(),
+                base_attempt: None,
+            });
+        }
+        if let Some(g) = current.as_mut() {
+            add_row(ctx, g, &row, per_step, separate_step_status);
+        }
+    }
+    batch.results.extend(current.and_then(Group::finish));
+    n
+}
+
+/// Adds one row's statuses, comment, anomalies and execution details to its test.
+fn add_row(
+    ctx: &mut SheetCtx,
+    g: &mut Group,
+    row: &Row,
+    per_step: bool,
+    separate_step_status: bool,
+) {
+    let step_no = ctx.number(row, Field::StepNumber);
+    let is_step_row = per_step
+        && (step_no.is_some()
+            || (separate_step_status && ctx.text(row, Field::StepStatus).is_some()));
+    let status = ctx.word::<ExecStatus>(row, Field::Status);
+    let step_status = if separate_step_status {
+        ctx.word::<ExecStatus>(row, Field::StepStatus)
+    } else if is_step_row {
+        status
+    } else {
+        None
+    };
+    let mut step_label = None;
+    if is_step_row {
+        g.step_rows += 1;
+        let no = step_no.unwrap_or(g.step_rows);
+        step_label = Some(no);
+        if let Some(s) = step_status {
+            g.steps.push((no, s));
+        }
+    }
+    if (!is_step_row || separate_step_status) && g.status.is_none() {
+        g.status = status;
+    }
+    if g.tester.is_none() {
+        g.tester = ctx.string(row, Field::Tester);
+    }
+    if g.executed_at.is_none() {
+        g.executed_at = ctx.date(row, Field::ExecutedAt);
+    }
+    if g.base_attempt.is_none() {
+        g.base_attempt = ctx.number(row, Field::BaseAttempt);
+    }
+    if let Some(c) = ctx.text(row, Field::Comment) {
+        g.comments.push(match step_label {
+            Some(no) => tr!(ctx.lang, "Étape {} : {}", "Step {}: {}", no, c),
+            None => c.to_string(),
+        });
+    }
+    for a in ctx.list(row, Field::AnomalyRefs) {
+        if !g.anomalies.contains(&a) {
+            g.anomalies.push(a);
+        }
+    }
+}

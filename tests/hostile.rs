@@ -1,0 +1,184 @@
+//! Hostile inputs (fixtures/hostile/, README there): each gives a clear error or is made
+//! harmless, with no panic and no partial import.
+
+mod common;
+
+use std::io::Write;
+
+use common::{fixture, Project};
+use serde_json::json;
+
+fn project_with_campaign() -> Project {
+    let p = Project::new();
+    p.ok(&["campaign", "create", "C"]);
+    p
+}
+
+fn assert_nothing_imported(p: &Project) {
+    assert_eq!(p.json(&["req", "list"]), json!([]));
+    assert_eq!(p.json(&["test", "list"]), json!([]));
+    assert_eq!(p.json(&["campaign", "show", "C"])["tests"], json!([]));
+}
+
+#[test]
+fn xml_external_entity_is_never_read() {
+    let p = project_with_campaign();
+    let out = p
+        .cmd()
+        .args([
+            "import",
+            &fixture("hostile/junit-xxe.xml"),
+            "--campaign",
+            "C",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("DOCTYPE") && text.contains("ligne 2"),
+        "{text}"
+    );
+    assert!(!text.contains("root:"), "the local file leaked: {text}");
+    assert_nothing_imported(&p);
+}
+
+#[test]
+fn billion_laughs_is_refused_without_expansion() {
+    let p = project_with_campaign();
+    let err = p.fails(
+        1,
+        &[
+            "import",
+            &fixture("hostile/junit-billion-laughs.xml"),
+            "--campaign",
+            "C",
+        ],
+    );
+    assert!(err.contains("DOCTYPE"), "{err}");
+    assert_nothing_imported(&p);
+}
+
+#[test]
+fn nesting_100000_deep_is_refused_without_stack_overflow() {
+    let p = project_with_campaign();
+    let err = p.fails(
+        1,
+        &[
+            "import",
+            &fixture("hostile/junit-deep.xml"),
+            "--campaign",
+            "C",
+        ],
+    );
+    assert!(err.contains("imbrication trop profonde"), "{err}");
+    assert_nothing_imported(&p);
+}
+
+#[test]
+fn truncated_workbook_is_refused() {
+    let p = project_with_campaign();
+    let err = p.fails(1, &["import", &fixture("hostile/truncated.xlsx")]);
+    assert!(
+        err.contains("truncated.xlsx") && err.contains("classeur illisible"),
+        "{err}"
+    );
+    assert_nothing_imported(&p);
+}
+
+#[test]
+fn zip_bomb_workbook_is_refused_before_inflating() {
+    let p = project_with_campaign();
+    let err = p.fails(1, &["import", &fixture("hostile/zip-bomb.xlsx")]);
+    assert!(err.contains("bombe de décompression"), "{err}");
+    assert_nothing_imported(&p);
+}
+
+#[test]
+fn ten_megabyte_cell_is_refused_with_its_cell() {
+    let p = project_with_campaign();
+    let path = p.path().join("grosse-cellule.csv");
+    let mut f = std::fs::File::create(&path).unwrap();
+    writeln!(f, "Référence;Intitulé;Criticité").unwrap();
+    writeln!(f, "EXI-1;Petite;critique").unwrap();
+    writeln!(f, "EXI-2;{};majeure", "x".repeat(10 * 1024 * 1024)).unwrap();
+    drop(f);
+    let err = p.fails(1, &["import", path.to_str().unwrap()]);
+    assert!(
+        err.contains("ligne 3 › B « Intitulé » : cellule de 10485760 octets"),
+        "{err}"
+    );
+    assert_nothing_imported(&p);
+    // With --partial the good row goes in, the bad one is listed.
+    let out = p.ok(&["import", path.to_str().unwrap(), "--partial"]);
+    assert!(out.contains("cellule de 10485760 octets"), "{out}");
+    assert_eq!(p.json(&["req", "list"]).as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn invalid_utf8_and_mixed_encodings_are_decoded_line_by_line() {
+    let p = project_with_campaign();
+    p.ok(&["import", &fixture("hostile/invalid-utf8.csv")]);
+    let reqs = p.json(&["req", "list"]);
+    assert_eq!(reqs[0]["title"], "Café crème ÿþ");
+    assert_eq!(reqs[1]["title"], "Écran d'accueil");
+}
+
+#[test]
+fn a_file_with_nothing_recognisable_is_an_error() {
+    let p = project_with_campaign();
+    let path = p.path().join("vide.csv");
+    std::fs::write(&path, "a;b\n1;2\n").unwrap();
+    let err = p.fails(1, &["import", path.to_str().unwrap()]);
+    assert!(err.contains("aucune donnée reconnue"), "{err}");
+}
+
+#[test]
+fn formula_and_script_text_is_kept_as_data() {
+    // Stored exactly as written (nothing lost); reports neutralise it (tested with reports).
+    let p = project_with_campaign();
+    p.ok(&["import", &fixture("hostile/injection.csv")]);
+    let reqs = p.json(&["req", "list"]);
+    assert_eq!(
+        reqs[0]["title"],
+        "=HYPERLINK(\"http://exemple.invalid\",\"clic\")"
+    );
+    assert_eq!(reqs[4]["title"], "<script>alert(1)</script>");
+}
+
+/// Rows of the large CSV: 1,000,000 with RECETTE_LONG=1, else 20,000.
+fn many_rows() -> usize {
+    if std::env::var("RECETTE_LONG").is_ok() {
+        1_000_000
+    } else {
+        20_000
+    }
+}
+
+#[test]
+fn a_very_long_csv_imports_whole() {
+    let p = project_with_campaign();
+    let path = p.path().join("long.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "Référence;Intitulé;Criticité;Catégorie").unwrap();
+    let n = many_rows();
+    for i in 0..n {
+        writeln!(
+            f,
+            "EXI-{i:07};Exigence numéro {i};{};Lot {}",
+            ["critique", "majeure", "mineure"][i % 3],
+            i % 7
+        )
+        .unwrap();
+    }
+    drop(f);
+    let plan = p.json(&["import", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(plan["records"]["totals"]["created"], n);
+    assert_eq!(p.json(&["req", "list"]), json!([]));
+    let done = p.json(&["import", path.to_str().unwrap()]);
+    assert_eq!(done["records"]["totals"]["created"], n);
+}

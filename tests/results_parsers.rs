@@ -1,0 +1,433 @@
+//! The result parsers against the fixtures (real tool output, plus hand-written .NET formats).
+//! Expected numbers were counted in the files with grep, not taken from the parsers.
+
+use std::path::{Path, PathBuf};
+
+use recette::i18n::Lang;
+use recette::import::records::AutomatedResult;
+use recette::import::results::link::{requirement_ids, IdPattern};
+use recette::import::results::{
+    detect_format, expand_paths, read_all, read_results, ReadOptions, ResultFormat, CUT_MARKER,
+};
+use recette::model::ExecStatus;
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/results")
+        .join(rel)
+}
+
+fn read(rel: &str) -> Vec<AutomatedResult> {
+    match read_all(&fixture(rel), None, &ReadOptions::default()) {
+        Ok((_, r)) => r,
+        Err(e) => panic!("{rel}: {e}"),
+    }
+}
+
+fn by_name<'a>(rs: &'a [AutomatedResult], name: &str) -> &'a AutomatedResult {
+    rs.iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no result named {name}"))
+}
+
+fn err_of(path: &Path) -> String {
+    match read_all(path, None, &ReadOptions::default()) {
+        Ok((s, _)) => panic!("{} should be refused, read {s:?}", path.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn every_fixture_gives_the_counted_results() {
+    use ResultFormat::*;
+    // file, format, results, passed, failed, not run, flaky
+    let expected: &[(&str, ResultFormat, u64, u64, u64, u64, u64)] = &[
+        ("junit/pytest8-xunit2.xml", Junit, 13, 8, 3, 2, 0),
+        ("junit/pytest8-xunit2-utf16.xml", Junit, 13, 8, 3, 2, 0),
+        ("junit/pytest8-xunit1-logging.xml", Junit, 13, 8, 3, 2, 0),
+        ("junit/pytest6-xunit1.xml", Junit, 13, 8, 3, 2, 0),
+        ("junit/jest-junit.xml", Junit, 7, 3, 3, 1, 0),
+        ("junit/jest-junit-bom.xml", Junit, 7, 3, 3, 1, 0),
+        ("junit/mocha-junit.xml", Junit, 3, 2, 1, 0, 0),
+        ("junit/vitest-junit.xml", Junit, 11, 4, 4, 3, 0),
+        ("junit/gtest.xml", Junit, 8, 4, 2, 2, 0),
+        ("junit/ctest-junit.xml", Junit, 4, 1, 3, 0, 0),
+        ("junit/nextest-junit.xml", Junit, 5, 4, 1, 0, 1),
+        ("junit/robot4-xunit.xml", Junit, 7, 4, 3, 0, 0),
+        ("junit/robot6-xunit.xml", Junit, 7, 3, 3, 1, 0),
+        ("junit/robot7-xunit.xml", Junit, 7, 3, 3, 1, 0),
+        ("junit/testng-junitreport.xml", Junit, 7, 3, 2, 2, 0),
+        ("robot/rf3-output.xml", Robot, 4, 3, 1, 0, 0),
+        ("robot/rf4-output.xml", Robot, 7, 4, 3, 0, 0),
+        ("robot/rf6-output.xml", Robot, 7, 3, 3, 1, 0),
+        ("robot/rf7-output.xml", Robot, 7, 3, 3, 1, 0),
+        ("testng/testng-results.xml", Testng, 6, 3, 2, 1, 0),
+        ("ctrf/jest-ctrf.json", Ctrf, 7, 2, 3, 2, 0),
+        ("nunit/nunit3-permis.xml", Nunit3, 6, 3, 2, 1, 0),
+        ("nunit/nunit2-permis.xml", Nunit2, 5, 3, 1, 1, 0),
+        ("trx/mstest-permis.trx", Trx, 5, 2, 2, 1, 0),
+        ("xunit/xunit2-permis.xml", Xunit, 6, 3, 2, 1, 0),
+    ];
+    for &(rel, format, n, passed, failed, not_run, flaky) in expected {
+        let path = fixture(rel);
+        assert_eq!(detect_format(&path).ok(), Some(format), "{rel}");
+        let mut seen = 0;
+        let s = read_results(&path, None, &ReadOptions::default(), &mut |r| {
+            seen += 1;
+            assert_eq!(r.format, format.code(), "{rel}");
+            assert!(!r.name.is_empty(), "{rel}");
+            assert!(r.origin.file.ends_with(rel), "{rel}");
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let got = (s.results, s.passed, s.failed, s.not_run, s.flaky);
+        assert_eq!(got, (n, passed, failed, not_run, flaky), "{rel}");
+        assert_eq!(seen, n, "{rel}");
+    }
+}
+
+#[test]
+fn pytest_properties_give_requirement_ids() {
+    let rs = read("junit/pytest8-xunit2.xml");
+    let p = IdPattern::default();
+    let points = by_name(&rs, "test_calcul_points_restants");
+    assert_eq!(requirement_ids(points, &p), ["PC-002", "PC-003"]);
+    assert_eq!(points.status, ExecStatus::Failed);
+    assert_eq!(points.classname.as_deref(), Some("test_permis"));
+    assert_eq!(points.suite_path, ["pytest"]);
+    assert!(points
+        .failure_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("assert points == 8"));
+    assert_eq!(
+        requirement_ids(by_name(&rs, "test_cle_jira"), &p),
+        ["PCN-17"]
+    );
+    // Parameters in names are not ids; the property is.
+    let param = by_name(&rs, "test_age_minimal[D <bus> & \"car\"-24]");
+    assert_eq!(requirement_ids(param, &p), ["PC-006"]);
+    let setup = by_name(&rs, "test_echange_permis_etranger");
+    assert_eq!(setup.status, ExecStatus::Failed);
+    assert!(setup
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .contains("ConnectionError"));
+    let xfail = by_name(&rs, "test_duplicata_vol");
+    assert_eq!(xfail.status, ExecStatus::NotRun);
+    assert_eq!(xfail.message.as_deref(), Some("anomalie ANO-42 connue"));
+}
+
+#[test]
+fn several_requirement_properties_on_one_test() {
+    let rs = read("nunit/nunit3-permis.xml");
+    let p = IdPattern::default();
+    assert_eq!(
+        requirement_ids(by_name(&rs, "CalculPointsRestants"), &p),
+        ["PC-002", "PC-003"]
+    );
+    // Categories on a ParameterizedMethod suite are inherited by its cases.
+    assert_eq!(
+        requirement_ids(by_name(&rs, "AgeMinimal(\"B\",15)"), &p),
+        ["PC-006"]
+    );
+    let xs = read("xunit/xunit2-permis.xml");
+    let t = by_name(&xs, "Permis.Tests.DemandesTests.CalculPointsRestants");
+    assert_eq!(requirement_ids(t, &p), ["PC-002", "PC-003"]);
+    assert!(t.stdout.as_deref().unwrap_or("").contains("2026-0042"));
+    let name_id = by_name(&xs, "PC-004 échange de permis étranger <UE> & \"hors UE\"");
+    assert_eq!(requirement_ids(name_id, &p), ["PC-004"]);
+}
+
+#[test]
+fn encodings_and_bom_give_the_same_results() {
+    assert_eq!(
+        strip_origin(read("junit/pytest8-xunit2-utf16.xml")),
+        strip_origin(read("junit/pytest8-xunit2.xml"))
+    );
+    assert_eq!(
+        strip_origin(read("junit/jest-junit-bom.xml")),
+        strip_origin(read("junit/jest-junit.xml"))
+    );
+}
+
+fn strip_origin(rs: Vec<AutomatedResult>) -> Vec<AutomatedResult> {
+    rs.into_iter()
+        .map(|mut r| {
+            r.origin = Default::default();
+            r
+        })
+        .collect()
+}
+
+#[test]
+fn nextest_reruns_and_flaky() {
+    let rs = read("junit/nextest-junit.xml");
+    let flaky = by_name(&rs, "tests::pc_007_instable");
+    assert_eq!(
+        (flaky.status, flaky.flaky, flaky.retries),
+        (ExecStatus::Passed, true, 1)
+    );
+    // The rerun's output is not the test's output.
+    assert!(!flaky.stdout.as_deref().unwrap_or("").contains("FAILED"));
+    let broken = by_name(&rs, "tests::pc_003_solde_nul");
+    assert_eq!(
+        (broken.status, broken.flaky, broken.retries),
+        (ExecStatus::Failed, false, 1)
+    );
+    let out = by_name(&rs, "tests::pc_001_sortie")
+        .stdout
+        .clone()
+        .unwrap_or_default();
+    assert!(out.contains("sortie standard é à ü"));
+}
+
+#[test]
+fn gtest_attributes_and_disabled() {
+    let rs = read("junit/gtest.xml");
+    assert_eq!(
+        by_name(&rs, "DISABLED_Restitution").status,
+        ExecStatus::NotRun
+    );
+    assert_eq!(by_name(&rs, "ExamenPratique").status, ExecStatus::NotRun);
+    let p = by_name(&rs, "Categorie/2");
+    assert!(p.properties.contains(&("value_param".into(), "15".into())));
+    assert_eq!(p.suite_path, ["Categories/AgeMinimal"]);
+}
+
+#[test]
+fn robot_versions_agree() {
+    let names = |rs: &[AutomatedResult]| rs.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+    let rf7 = read("robot/rf7-output.xml");
+    let (rf6, rf4, rf3) = (
+        read("robot/rf6-output.xml"),
+        read("robot/rf4-output.xml"),
+        read("robot/rf3-output.xml"),
+    );
+    assert_eq!(names(&rf7), names(&rf6));
+    assert_eq!(names(&rf7), names(&rf4));
+    for r in &rf3 {
+        let twin = by_name(&rf7, &r.name);
+        assert_eq!(
+            r.tags
+                .iter()
+                .filter(|t| t.starts_with("PC-"))
+                .collect::<Vec<_>>(),
+            twin.tags
+                .iter()
+                .filter(|t| t.starts_with("PC-"))
+                .collect::<Vec<_>>()
+        );
+    }
+    for (a, b) in rf7.iter().zip(&rf6) {
+        assert_eq!(
+            (a.status, &a.suite_path, &a.tags),
+            (b.status, &b.suite_path, &b.tags)
+        );
+    }
+    let p = IdPattern::default();
+    let points = by_name(&rf7, "Calcul des points restants");
+    assert_eq!(points.suite_path, ["Permis", "01 Demandes"]);
+    assert_eq!(requirement_ids(points, &p), ["PC-002", "PC-003"]);
+    assert_eq!(
+        points.message.as_deref(),
+        Some("Solde de points attendu 8: 9 != 8")
+    );
+    assert_eq!(
+        points.start_time.as_deref(),
+        Some("2026-11-22T19:14:31.295069")
+    );
+    assert!((points.duration_ms.unwrap_or(0.0) - 1.598).abs() < 1e-9);
+    let old = by_name(&rf4, "Calcul des points restants");
+    assert_eq!(old.start_time.as_deref(), Some("2026-11-22T19:14:33.749"));
+    assert_eq!(old.duration_ms, Some(2.0));
+    let setup = by_name(&rf7, "Échange de permis étranger");
+    assert_eq!(
+        setup.message.as_deref(),
+        Some("Setup failed:\nBase ANTS injoignable")
+    );
+    assert_eq!(by_name(&rf7, "Examen pratique").status, ExecStatus::NotRun);
+    // RF 3 has no skip: the robot:skip test passed, as written.
+    assert_eq!(by_name(&rf3, "Examen pratique").status, ExecStatus::Passed);
+    // The statistics section (with its own <tag> and <suite>) does not add results or tags.
+    assert_eq!(
+        by_name(&rf7, "Suspension administrative").tags,
+        ["lot-2", "PC-007"]
+    );
+}
+
+#[test]
+fn testng_groups_and_skip_reason() {
+    let rs = read("testng/testng-results.xml");
+    let p = IdPattern::default();
+    let b = by_name(&rs, "demandePermisB");
+    assert_eq!(requirement_ids(b, &p), ["PC-001"]);
+    assert!(b.tags.contains(&"lot-1".to_string()));
+    let skip = by_name(&rs, "echangePermisEtranger");
+    assert_eq!(skip.status, ExecStatus::NotRun);
+    assert!(skip.message.as_deref().unwrap_or("").contains("depends on"));
+    let ages: Vec<_> = rs.iter().filter(|r| r.name == "ageMinimal").collect();
+    assert_eq!(ages.len(), 3);
+    assert!(ages[2]
+        .properties
+        .contains(&("parameters".into(), "C, 15".into())));
+}
+
+#[test]
+fn trx_joins_definitions() {
+    let rs = read("trx/mstest-permis.trx");
+    let p = IdPattern::default();
+    let points = by_name(&rs, "CalculPointsRestants");
+    assert_eq!(
+        points.classname.as_deref(),
+        Some("Permis.Tests.DemandesTests")
+    );
+    assert_eq!(requirement_ids(points, &p), ["PC-002", "PC-003"]);
+    assert_eq!(points.duration_ms, Some(45.0));
+    let b = by_name(&rs, "DemandePermisB");
+    assert!(b
+        .properties
+        .contains(&("owner".into(), "équipe titres".into())));
+    assert_eq!(requirement_ids(b, &p), ["PC-001"]);
+    assert_eq!(
+        b.stdout.as_deref(),
+        Some("demande déposée pour le dossier 2026-0001")
+    );
+    let data_driven = by_name(&rs, "AgeMinimal");
+    assert_eq!(data_driven.status, ExecStatus::Failed);
+    assert_eq!(
+        data_driven.message.as_deref(),
+        Some("Assert.IsTrue failed. B : âge 15 insuffisant")
+    );
+}
+
+#[test]
+fn ctrf_fields() {
+    let rs = read("ctrf/jest-ctrf.json");
+    let r = &rs[2];
+    assert_eq!(r.origin.sheet.as_deref(), Some("results.tests[2]"));
+    assert_eq!(
+        r.suite_path,
+        ["permis.test.js", "Demandes de permis", "échange"]
+    );
+    assert_eq!(r.status, ExecStatus::Failed);
+    assert!(r
+        .failure_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("permis.test.js:5:67"));
+}
+
+#[test]
+fn broken_files_have_distinct_messages() {
+    let empty = err_of(&fixture("broken/empty.xml"));
+    assert!(empty.contains("fichier vide"), "{empty}");
+    let binary = err_of(&fixture("broken/binary.xml"));
+    assert!(binary.contains("contenu binaire"), "{binary}");
+    let html = err_of(&fixture("broken/proxy-error-page.xml"));
+    assert!(
+        html.contains("page HTML") && html.contains("502 Bad Gateway"),
+        "{html}"
+    );
+    let cut = err_of(&fixture("broken/truncated-junit.xml"));
+    assert!(
+        cut.contains("truncated-junit.xml › ligne 12, colonne"),
+        "{cut}"
+    );
+    assert!(
+        cut.contains("fichier XML tronqué (élément <error> non fermé)"),
+        "{cut}"
+    );
+    let e = read_all(
+        &fixture("broken/truncated-junit.xml"),
+        None,
+        &ReadOptions::default(),
+    );
+    let en = e.err().map(|e| e.message(Lang::En)).unwrap_or_default();
+    assert!(
+        en.contains("line 12") && en.contains("truncated XML file"),
+        "{en}"
+    );
+}
+
+#[test]
+fn forced_wrong_format_is_refused() {
+    let e = read_all(
+        &fixture("junit/gtest.xml"),
+        Some(ResultFormat::Robot),
+        &ReadOptions::default(),
+    );
+    let msg = e.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        msg.contains("élément racine <testsuites>") && msg.contains("Robot"),
+        "{msg}"
+    );
+    assert_eq!(ResultFormat::parse("auto").ok(), Some(None));
+    assert_eq!(
+        ResultFormat::parse("MSTest").ok(),
+        Some(Some(ResultFormat::Trx))
+    );
+    assert!(ResultFormat::parse("excel").is_err());
+}
+
+#[test]
+fn small_output_limit_cuts_with_a_marker() {
+    let opts = ReadOptions {
+        max_output_bytes: 200,
+        ..ReadOptions::default()
+    };
+    let (_, rs) =
+        read_all(&fixture("junit/pytest8-xunit2.xml"), None, &opts).unwrap_or_default_panic();
+    let r = by_name(&rs, "test_restitution");
+    let text = r.failure_text.as_deref().unwrap_or("");
+    assert!(
+        text.ends_with(CUT_MARKER) && text.len() <= 200 + CUT_MARKER.len(),
+        "{text}"
+    );
+    assert!(r.message.as_deref().unwrap_or("").ends_with(CUT_MARKER));
+}
+
+trait OrPanic<T> {
+    fn unwrap_or_default_panic(self) -> T;
+}
+impl<T> OrPanic<T> for recette::Result<T> {
+    fn unwrap_or_default_panic(self) -> T {
+        self.unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+#[test]
+fn sink_error_stops_reading() {
+    let mut n = 0;
+    let r = read_results(
+        &fixture("junit/vitest-junit.xml"),
+        None,
+        &ReadOptions::default(),
+        &mut |_| {
+            n += 1;
+            if n == 2 {
+                Err(recette::Error::Other("stop".into()))
+            } else {
+                Ok(())
+            }
+        },
+    );
+    assert_eq!(r.err().map(|e| e.to_string()), Some("stop".to_string()));
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn expand_paths_is_sorted_and_strict() {
+    let root = fixture("");
+    let all = expand_paths(&[root.display().to_string()]).unwrap_or_default_panic();
+    assert_eq!(all.len(), 29);
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(all, sorted);
+    let pattern = format!("{}/junit/robot*.xml", root.display());
+    let robots = expand_paths(&[pattern.clone(), pattern]).unwrap_or_default_panic();
+    assert_eq!(robots.len(), 3);
+    assert!(expand_paths(&["/nonexistent/x.xml".into()]).is_err());
+    assert!(expand_paths(&[format!("{}/*.nothing", root.display())]).is_err());
+}
