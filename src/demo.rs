@@ -243,6 +243,10 @@ fn patch_tx(tx: &mut Tx<'_>) -> Result<()> {
 /// Builds the demo project in `out` (its `recette.db`, replaced if present) and returns the
 /// open store.
 pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
+    let signoffs = out.join("signoffs");
+    if signoffs.exists() {
+        std::fs::remove_dir_all(&signoffs).map_err(|e| Error::io(&signoffs, e))?;
+    }
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let db = out.join("recette.db");
     for suffix in ["", "-wal", "-shm"] {
@@ -259,8 +263,13 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
         ..ctx
     };
     let mut store = Store::init(&db, ctx, "SIV-NC — Système d'immatriculation des véhicules")?;
+    let strategy =
+        crate::verdict::Strategy::from_toml(DEMO_STRATEGY, "fixtures/strategies/vabf.toml")?;
     store.write("demo", |tx| {
         patch_tx(tx)?;
+        tx.set_project_value("contract", "Marché n° 2025-017 — Refonte du système d'immatriculation (SIV-NC)")?;
+        tx.set_project_value("buyer", "Gouvernement de la Nouvelle-Calédonie — Direction des infrastructures, de la topographie et des transports terrestres")?;
+        tx.add_strategy(&strategy)?;
         tx.add_delivery(
             "LIV-1.0",
             &NewDelivery {
@@ -302,7 +311,7 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
             &NewCampaign {
                 title: "VABF — livraison 1.0".into(),
                 delivery: Some("LIV-1.0".into()),
-                strategy: None,
+                strategy: Some(strategy.reference.clone()),
                 phase: Phase::Vabf,
                 start_date: Some("2026-03-03".into()),
                 end_date: Some("2026-03-13".into()),
@@ -397,7 +406,7 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
             &NewCampaign {
                 title: "VABF — livraison 1.1 (retests et non-régression)".into(),
                 delivery: Some("LIV-1.1".into()),
-                strategy: None,
+                strategy: Some(strategy.reference.clone()),
                 phase: Phase::Vabf,
                 start_date: Some("2026-03-25".into()),
                 end_date: Some("2026-04-02".into()),
@@ -463,4 +472,50 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
         Ok(())
     })?;
     Ok(store)
+}
+
+/// The demo's test strategy (also the example strategy file).
+const DEMO_STRATEGY: &str = include_str!("../fixtures/strategies/vabf.toml");
+
+/// The demo campaigns whose reports `recette demo` writes.
+pub const DEMO_CAMPAIGNS: &[&str] = &["VABF-1", "VABF-2"];
+
+/// Signs VABF-1 off as an ajournement (the story of the demo: delivery 1.0 was postponed and
+/// 1.1 presented again), then writes the full report set of each demo campaign into
+/// `<out>/rapports/`. Returns each campaign with its proposed decision.
+pub fn write_reports(
+    store: &mut Store,
+    out: &Path,
+    lang: Lang,
+) -> Result<Vec<(String, crate::model::Decision)>> {
+    crate::signoff::sign(
+        store,
+        &crate::signoff::SignRequest {
+            campaign: "VABF-1".into(),
+            decision: crate::model::Decision::Ajournement,
+            reserves: Vec::new(),
+            signatories: vec![
+                "Claire Wahetra, cheffe de projet (maîtrise d'ouvrage)".into(),
+                "Marc Delorme, directeur de projet (Pacific Logiciels SARL)".into(),
+            ],
+            reports: None,
+            comment: "Nouvelle présentation attendue sous 15 jours".into(),
+            lang,
+        },
+    )?;
+    let dir = out.join("rapports");
+    let mut decisions = Vec::new();
+    for c in DEMO_CAMPAIGNS {
+        let eval = crate::verdict::Evaluation::load(store, c)?;
+        let signed = crate::report::latest_signoff(store, c)?;
+        let opts = crate::report::Options {
+            lang,
+            formats: crate::report::Format::ALL.to_vec(),
+            templates: None,
+            issued_on: store.context().fixed_now.clone(),
+        };
+        crate::report::write_reports(&eval, &opts, &dir, signed.as_ref())?;
+        decisions.push((c.to_string(), eval.verdict.decision));
+    }
+    Ok(decisions)
 }

@@ -14,7 +14,11 @@ pub mod import;
 pub mod indicators;
 pub mod interop;
 pub mod model;
+pub mod report;
+pub mod signoff;
 pub mod store;
+pub mod trace;
 pub mod vendor;
+pub mod verdict;
 
 pub use error::{Error, Result};

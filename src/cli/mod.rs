@@ -2,13 +2,18 @@
 //! library, output as terminal tables or stable JSON.
 
 mod anomaly;
+mod bench;
 mod campaign;
 mod delivery;
 mod import;
 mod output;
 mod req;
+mod signoff;
 mod status;
+mod strategy;
 mod test;
+mod trace;
+mod verdict;
 
 use std::path::PathBuf;
 
@@ -77,6 +82,24 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Journal d'audit
     Log(status::LogArgs),
+    /// Traçabilité : couverture et statut des exigences (campagne, livraison ou derniers résultats)
+    Trace(trace::TraceArgs),
+    /// Stratégies de recette et critères de sortie : create, criterion, import, show, list, attach
+    #[command(subcommand)]
+    Strategy(strategy::StrategyCommand),
+    /// Évalue les critères de sortie d'une campagne et propose une décision
+    Verdict(verdict::VerdictArgs),
+    /// Porte de qualité pour l'intégration continue : code 0 si admission, 1 sinon
+    Gate(verdict::GateArgs),
+    /// Produit le bilan de recette (HTML, Markdown), la matrice (xlsx) et le PV (HTML)
+    Report(verdict::ReportArgs),
+    /// Signe le PV : décision, réserves, signataires, empreintes des rapports (immuable)
+    Signoff(signoff::SignoffArgs),
+    /// Vérifie qu'un fichier correspond à un PV signé (empreinte sha256)
+    Verify(signoff::VerifyArgs),
+    /// Réserves des PV signés : list, lift
+    #[command(subcommand)]
+    Reserve(signoff::ReserveCommand),
     /// Indicateurs qualité du prestataire, par livraison
     Vendor(delivery::VendorArgs),
     /// Réglages du projet (decision_days...)
@@ -87,6 +110,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Construit un projet de démonstration complet (immatriculation de véhicules)
     Demo(DemoArgs),
+    /// Génère une grande base synthétique pour les mesures de performance
+    #[command(hide = true)]
+    BenchGen(bench::BenchGenArgs),
 }
 
 /// `recette init`
@@ -230,6 +256,15 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Anomaly(c) => anomaly::run(c, env),
         Command::Status(a) => status::run(a, env),
         Command::Log(a) => status::run_log(a, env),
+        Command::Trace(a) => trace::run(a, env),
+        Command::Strategy(c) => strategy::run(c, env),
+        Command::Verdict(a) => verdict::run_verdict(a, env),
+        Command::Gate(a) => verdict::run_gate(a, env),
+        Command::Report(a) => verdict::run_report(a, env),
+        Command::Signoff(a) => signoff::run_signoff(a, env),
+        Command::Verify(a) => signoff::run_verify(a, env),
+        Command::Reserve(c) => signoff::run_reserve(c, env),
+        Command::BenchGen(a) => bench::run(a, env),
         Command::Backup(a) => {
             let store = env.open()?;
             let s = store.backup(&a.out)?;
@@ -270,7 +305,8 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
             })
         }
         Command::Demo(a) => {
-            let store = crate::demo::build(&a.out, env.ctx.clone(), env.lang)?;
+            let mut store = crate::demo::build(&a.out, env.ctx.clone(), env.lang)?;
+            let decisions = crate::demo::write_reports(&mut store, &a.out, env.lang)?;
             if !a.json {
                 println!(
                     "{} {}\n",
@@ -282,6 +318,21 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
                 );
             }
             status::print_dashboard(&store, env.lang, a.json, None)?;
+            if !a.json {
+                println!();
+                println!(
+                    "{} {}",
+                    env.t("Rapports écrits dans", "Reports written in"),
+                    a.out.join("rapports").display()
+                );
+                for (c, d) in decisions {
+                    println!(
+                        "  {c} : {} {}",
+                        env.t("décision proposée", "proposed decision"),
+                        d.label(env.lang)
+                    );
+                }
+            }
             Ok(EXIT_OK)
         }
     }

@@ -8,17 +8,22 @@
 mod anomalies;
 mod audit;
 mod automated;
+mod bench;
 mod campaigns;
 mod deliveries;
 mod import;
 mod maintenance;
 mod requirements;
 mod retest;
+mod signoff;
+mod strategy;
 mod testcases;
+mod trace;
 
 pub use anomalies::AnomalyPatch;
 pub use audit::AuditFilter;
 pub use automated::AutomationIndex;
+pub use bench::BenchSizes;
 pub use campaigns::evidence_path;
 pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
 pub use deliveries::{
@@ -270,6 +275,11 @@ impl Store {
     /// Read access for store-internal query helpers.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Write access for store-internal bulk helpers.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 }
 

@@ -1,0 +1,254 @@
+//! `recette signoff`, `recette verify` and `recette reserve ...`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::output::{json, Table};
+use super::{Env, EXIT_OK, EXIT_REJECTED};
+use crate::error::Result;
+use crate::model::{Decision, Severity};
+use crate::report::view::fmt_date;
+use crate::signoff::{sha256_file, sign, SignRequest};
+
+/// `recette signoff`
+#[derive(Debug, Args)]
+pub struct SignoffArgs {
+    /// Campagne
+    pub campaign: String,
+    /// Décision prononcée : admission, reserves, ajournement, rejet, refaction
+    #[arg(long)]
+    pub decision: String,
+    /// Réserve (texte ; répétable). Avec --decision reserves, les réserves proposées sont ajoutées.
+    #[arg(long = "reserve", value_name = "TEXTE")]
+    pub reserves: Vec<String>,
+    /// Signataire « Nom, fonction » (répétable, au moins un)
+    #[arg(long = "signatory", value_name = "NOM, FONCTION", required = true)]
+    pub signatories: Vec<String>,
+    /// Dossier de rapports déjà produits à sceller (défaut : le jeu complet est produit dans
+    /// <dossier de la base>/signoffs/<campagne>-<n>/)
+    #[arg(long)]
+    pub reports: Option<PathBuf>,
+    /// Commentaire
+    #[arg(long, default_value = "")]
+    pub comment: String,
+}
+
+/// `recette verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Fichier à contrôler (rapport, PV...)
+    pub file: PathBuf,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Reservation commands.
+#[derive(Debug, Subcommand)]
+pub enum ReserveCommand {
+    /// Liste les réserves des PV signés
+    List(ReserveListArgs),
+    /// Lève une réserve (enregistrement daté ; le PV signé reste inchangé)
+    Lift(ReserveLiftArgs),
+}
+
+/// `reserve list`
+#[derive(Debug, Args)]
+pub struct ReserveListArgs {
+    /// Seulement les réserves non levées
+    #[arg(long)]
+    pub open: bool,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `reserve lift`
+#[derive(Debug, Args)]
+pub struct ReserveLiftArgs {
+    /// Réserve (RES-n)
+    pub reference: String,
+    /// Commentaire (preuve de correction, version...)
+    #[arg(long, default_value = "")]
+    pub comment: String,
+}
+
+/// Runs `recette signoff`.
+pub fn run_signoff(a: SignoffArgs, env: &Env) -> Result<i32> {
+    let lang = env.lang;
+    let decision = Decision::parse(&a.decision)?;
+    let mut store = env.open()?;
+    let s = sign(
+        &mut store,
+        &SignRequest {
+            campaign: a.campaign.clone(),
+            decision,
+            reserves: a.reserves,
+            signatories: a.signatories,
+            reports: a.reports,
+            comment: a.comment,
+            lang,
+        },
+    )?;
+    println!(
+        "{} {} — {} {} ({} {}) : {}",
+        env.t("PV signé :", "Signed off:"),
+        a.campaign,
+        env.t("signature n°", "sign-off no."),
+        s.number,
+        env.t("enregistrement", "record"),
+        s.id,
+        decision.label(lang)
+    );
+    if decision != s.proposed {
+        println!(
+            "  {} {}",
+            env.t(
+                "Note : la décision proposée par l'outil était",
+                "Note: the tool proposed"
+            ),
+            s.proposed.label(lang)
+        );
+    }
+    println!(
+        "  {} {}",
+        env.t("Rapports scellés :", "Sealed reports:"),
+        s.dir.display()
+    );
+    for f in &s.record.files {
+        println!("    {}  {}", f.sha256, f.file_name);
+    }
+    for r in &s.record.reservations {
+        println!(
+            "  {} — {} ({} {})",
+            r.reference,
+            r.description,
+            env.t("à lever avant le", "to lift by"),
+            fmt_date(lang, r.deadline.as_deref().unwrap_or(""), false)
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+/// Runs `recette verify`: 0 when the file matches a recorded sign-off, 1 otherwise.
+pub fn run_verify(a: VerifyArgs, env: &Env) -> Result<i32> {
+    let lang = env.lang;
+    let store = env.open()?;
+    let (sha, _) = sha256_file(&a.file)?;
+    let hits = store.signoffs_with_file(&sha)?;
+    if a.json {
+        let v: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|(s, name)| {
+                serde_json::json!({
+                    "signoff": s.id, "number": s.number, "campaign": s.campaign,
+                    "decision": s.decision, "signed_at": s.signed_at,
+                    "signatories": s.signatories, "file_name": name
+                })
+            })
+            .collect();
+        json(&serde_json::json!({"file": a.file, "sha256": sha, "matches": v}))?;
+        return Ok(if hits.is_empty() {
+            EXIT_REJECTED
+        } else {
+            EXIT_OK
+        });
+    }
+    if hits.is_empty() {
+        println!(
+            "{} {} (sha256 {sha})",
+            env.t(
+                "NON CONFORME : aucun PV signé n'a enregistré ce fichier —",
+                "NO MATCH: no signed sign-off recorded this file —"
+            ),
+            a.file.display()
+        );
+        return Ok(EXIT_REJECTED);
+    }
+    println!(
+        "{} {} (sha256 {sha})",
+        env.t("CONFORME :", "MATCH:"),
+        a.file.display()
+    );
+    for (s, name) in &hits {
+        println!(
+            "  {} {} — {} {} ({} {}) — {} : {} — {} {} — {} : {}",
+            env.t("signature", "sign-off"),
+            s.id,
+            env.t("campagne", "campaign"),
+            s.campaign,
+            env.t("n°", "no."),
+            s.number,
+            env.t("décision", "decision"),
+            s.decision.label(lang),
+            env.t("signé le", "signed on"),
+            s.signed_at,
+            env.t("signataires", "signatories"),
+            s.signatories.join(" ; ")
+        );
+        println!(
+            "    {} {name}",
+            env.t("fichier enregistré :", "recorded file:")
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+/// Runs a reservation command.
+pub fn run_reserve(cmd: ReserveCommand, env: &Env) -> Result<i32> {
+    let lang = env.lang;
+    let mut store = env.open()?;
+    match cmd {
+        ReserveCommand::List(a) => {
+            let list = store.reservations(a.open)?;
+            if a.json {
+                return json(&list).map(|_| EXIT_OK);
+            }
+            let mut t = Table::new(&[
+                env.t("Réserve", "Reservation"),
+                env.t("Campagne", "Campaign"),
+                env.t("Description", "Description"),
+                env.t("Sévérité", "Severity"),
+                env.t("Échéance", "Deadline"),
+                env.t("Levée", "Lifted"),
+            ]);
+            for r in list {
+                t.row(vec![
+                    r.reference,
+                    r.campaign,
+                    r.description,
+                    Severity::from_code(&r.severity)
+                        .map(|s| s.label(lang).to_string())
+                        .unwrap_or_default(),
+                    r.deadline
+                        .as_deref()
+                        .map(|d| fmt_date(lang, d, false))
+                        .unwrap_or_default(),
+                    r.lifted_at
+                        .as_deref()
+                        .map(|d| {
+                            format!(
+                                "{} ({})",
+                                fmt_date(lang, d, false),
+                                r.lifted_by.clone().unwrap_or_default()
+                            )
+                        })
+                        .unwrap_or_default(),
+                ]);
+            }
+            t.print(env.t("Aucune réserve.", "No reservation."));
+        }
+        ReserveCommand::Lift(a) => {
+            store.write("reserve lift", |tx| {
+                tx.lift_reservation(&a.reference, &a.comment)
+            })?;
+            println!(
+                "{} {}",
+                env.t("Réserve levée :", "Reservation lifted:"),
+                a.reference
+            );
+        }
+    }
+    Ok(EXIT_OK)
+}

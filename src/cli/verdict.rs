@@ -1,0 +1,198 @@
+//! `recette verdict` (exit criteria and proposed decision), `recette gate` (CI exit code) and
+//! `recette report` (the report set).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::output::{json, Table};
+use super::{Env, EXIT_OK, EXIT_REJECTED};
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::model::Decision;
+use crate::report::{self, Format, Options};
+use crate::verdict::{criterion_name, format_measure, format_threshold, Evaluation, Verdict};
+
+/// `recette verdict`
+#[derive(Debug, Args)]
+pub struct VerdictArgs {
+    /// Campagne
+    pub campaign: String,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `recette gate`
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Campagne
+    pub campaign: String,
+    /// Accepte aussi l'admission avec réserves (code 0)
+    #[arg(long)]
+    pub allow_reserves: bool,
+}
+
+/// `recette report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Campagne
+    pub campaign: String,
+    /// Dossier de sortie
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Formats, séparés par des virgules : html, md, xlsx, pv (défaut : tous)
+    #[arg(long, default_value = "html,md,xlsx,pv")]
+    pub format: String,
+    /// Dossier de modèles : un fichier du même nom (bilan.html, bilan.md, pv.html, style.css)
+    /// remplace le modèle intégré
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+}
+
+/// Prints the criteria, the decision, its reasons and reservations.
+pub fn print_verdict(v: &Verdict, lang: Lang) {
+    let t = |fr, en| lang.pick(fr, en);
+    if v.default_strategy {
+        println!(
+            "{}",
+            t(
+                "Stratégie : par défaut (la campagne n'en désigne aucune)",
+                "Strategy: default (the campaign names none)"
+            )
+        );
+    } else {
+        println!("{} {}", t("Stratégie :", "Strategy:"), v.strategy);
+    }
+    let mut tab = Table::new(&[
+        t("Critère", "Criterion"),
+        t("Règle", "Rule"),
+        t("Mesuré", "Measured"),
+        t("Seuil", "Threshold"),
+        t("Bloquant", "Blocking"),
+        t("Résultat", "Result"),
+    ]);
+    for c in &v.criteria {
+        tab.row(vec![
+            criterion_name(&c.criterion, lang),
+            c.criterion.rule(),
+            format_measure(&c.criterion.indicator, c.measured, lang),
+            format_threshold(&c.criterion, lang),
+            if c.criterion.blocking {
+                t("oui", "yes").into()
+            } else {
+                t("non", "no").into()
+            },
+            if c.met {
+                t("✓ atteint", "✓ met").into()
+            } else {
+                t("✗ non atteint", "✗ unmet").into()
+            },
+        ]);
+    }
+    println!();
+    tab.print(t("Aucun critère de sortie.", "No exit criterion."));
+    println!();
+    println!(
+        "{} {}",
+        t("Décision proposée :", "Proposed decision:"),
+        v.decision.label(lang)
+    );
+    for r in &v.reasons {
+        println!("  - {}", r.get(lang));
+    }
+    if !v.reservations.is_empty() {
+        println!();
+        println!("{}", t("Réserves proposées :", "Proposed reservations:"));
+        for r in &v.reservations {
+            println!(
+                "  - {} ({} {})",
+                r.description.get(lang),
+                t("à lever avant le", "to lift by"),
+                crate::report::view::fmt_date(lang, &r.deadline, false)
+            );
+        }
+    }
+}
+
+/// Runs `recette verdict`.
+pub fn run_verdict(a: VerdictArgs, env: &Env) -> Result<i32> {
+    let store = env.open()?;
+    let e = Evaluation::load(&store, &a.campaign)?;
+    if a.json {
+        return json(&e.verdict).map(|_| EXIT_OK);
+    }
+    println!(
+        "{} {} — {}",
+        env.t("Campagne", "Campaign"),
+        e.campaign.reference,
+        e.campaign.title
+    );
+    print_verdict(&e.verdict, env.lang);
+    Ok(EXIT_OK)
+}
+
+/// Runs `recette gate`: 0 on admission (or reservations when allowed), 1 otherwise.
+pub fn run_gate(a: GateArgs, env: &Env) -> Result<i32> {
+    let store = env.open()?;
+    let e = Evaluation::load(&store, &a.campaign)?;
+    let v = &e.verdict;
+    let pass =
+        v.decision == Decision::Admission || (a.allow_reserves && v.decision == Decision::Reserves);
+    let status = if pass {
+        env.t("PORTE FRANCHIE", "GATE PASSED")
+    } else {
+        env.t("PORTE FERMÉE", "GATE FAILED")
+    };
+    println!(
+        "{status} — {} : {} ({})",
+        a.campaign,
+        v.decision.label(env.lang),
+        v.decision.code()
+    );
+    for r in &v.reasons {
+        println!("  - {}", r.get(env.lang));
+    }
+    for c in v.criteria.iter().filter(|c| !c.met) {
+        println!(
+            "  ✗ {} : {} {} {}",
+            criterion_name(&c.criterion, env.lang),
+            format_measure(&c.criterion.indicator, c.measured, env.lang),
+            env.t("pour", "for"),
+            format_threshold(&c.criterion, env.lang)
+        );
+    }
+    if !pass && v.decision == Decision::Reserves {
+        println!(
+            "  {}",
+            env.t(
+                "(--allow-reserves accepte l'admission avec réserves)",
+                "(--allow-reserves accepts acceptance with reservations)"
+            )
+        );
+    }
+    Ok(if pass { EXIT_OK } else { EXIT_REJECTED })
+}
+
+/// Runs `recette report`.
+pub fn run_report(a: ReportArgs, env: &Env) -> Result<i32> {
+    let store = env.open()?;
+    let e = Evaluation::load(&store, &a.campaign)?;
+    let signed = report::latest_signoff(&store, &a.campaign)?;
+    let opts = Options {
+        lang: env.lang,
+        formats: Format::parse_list(&a.format)?,
+        templates: a.templates,
+        issued_on: env.ctx.fixed_now.clone(),
+    };
+    let files = report::write_reports(&e, &opts, &a.out, signed.as_ref())?;
+    for f in &files {
+        println!("{}", f.display());
+    }
+    println!(
+        "{} {}",
+        env.t("Décision proposée :", "Proposed decision:"),
+        e.verdict.decision.label(env.lang)
+    );
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,166 @@
+//! Acceptance reports: the qualification report (bilan de recette) in HTML and Markdown, the
+//! traceability workbook (xlsx) and the PV de recette (HTML).
+//!
+//! Reports are rendered from a [`view::View`] (every label already in the chosen language) with
+//! minijinja templates embedded from `templates/`; a file of the same name in a `--templates`
+//! folder replaces the embedded one. `.html` templates are HTML auto-escaped and `.md` templates
+//! Markdown-escaped (see [`render`]). Output is deterministic: no generation date unless
+//! `RECETTE_NOW` gives one.
+
+pub mod charts;
+pub mod labels;
+pub mod render;
+pub mod view;
+pub mod xlsx;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::store::Store;
+use crate::verdict::Evaluation;
+
+pub use view::{PvSignOff, View};
+
+/// A report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    /// `bilan-<campaign>.html`
+    Html,
+    /// `bilan-<campaign>.md`
+    Markdown,
+    /// `matrice-<campaign>.xlsx`
+    Xlsx,
+    /// `pv-<campaign>.html`
+    Pv,
+}
+
+impl Format {
+    /// Every format, in output order.
+    pub const ALL: &'static [Format] = &[Format::Html, Format::Markdown, Format::Xlsx, Format::Pv];
+
+    /// Parses a comma-separated list (`html,md,xlsx,pv`).
+    pub fn parse_list(s: &str) -> Result<Vec<Format>> {
+        let mut out = Vec::new();
+        for w in s.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let f = match w.to_lowercase().as_str() {
+                "html" | "bilan" => Format::Html,
+                "md" | "markdown" => Format::Markdown,
+                "xlsx" | "excel" | "matrice" | "matrix" => Format::Xlsx,
+                "pv" => Format::Pv,
+                _ => {
+                    return Err(Error::input(
+                        format!("format de rapport inconnu « {w} » : attendu html, md, xlsx ou pv"),
+                        format!("unknown report format \"{w}\": expected html, md, xlsx or pv"),
+                    ))
+                }
+            };
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        if out.is_empty() {
+            return Ok(Format::ALL.to_vec());
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The file name for a campaign.
+    pub fn file_name(self, campaign: &str) -> String {
+        let c = safe_file_part(campaign);
+        match self {
+            Format::Html => format!("bilan-{c}.html"),
+            Format::Markdown => format!("bilan-{c}.md"),
+            Format::Xlsx => format!("matrice-{c}.xlsx"),
+            Format::Pv => format!("pv-{c}.html"),
+        }
+    }
+}
+
+/// A reference made safe for a file name: letters, digits, `.`, `-`, `_`; anything else `_`.
+pub fn safe_file_part(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let out = out.trim_start_matches('.').to_string();
+    if out.is_empty() {
+        "campagne".to_string()
+    } else {
+        out
+    }
+}
+
+/// How to render.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub lang: Lang,
+    pub formats: Vec<Format>,
+    /// Folder whose files replace the embedded templates of the same name.
+    pub templates: Option<PathBuf>,
+    /// Issue date shown in the reports (from `RECETTE_NOW`), none otherwise.
+    pub issued_on: Option<String>,
+}
+
+/// Writes the requested reports into `out` (created if needed); returns the files written, in
+/// format order. `signoff` is shown in the PV (the signed decision, its signatories and
+/// reservations).
+pub fn write_reports(
+    eval: &Evaluation,
+    opts: &Options,
+    out: &Path,
+    signoff: Option<&PvSignOff>,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let formats = if opts.formats.is_empty() {
+        Format::ALL.to_vec()
+    } else {
+        opts.formats.clone()
+    };
+    let view = View::build(eval, opts.lang, opts.issued_on.as_deref(), signoff);
+    let renderer = render::Renderer::new(opts.templates.as_deref())?;
+    let mut written = Vec::new();
+    for f in formats {
+        let path = out.join(f.file_name(&eval.campaign.reference));
+        match f {
+            Format::Html => write_text(&path, &renderer.render("bilan.html", &view)?)?,
+            Format::Markdown => write_text(&path, &renderer.render("bilan.md", &view)?)?,
+            Format::Pv => write_text(&path, &renderer.render("pv.html", &view)?)?,
+            Format::Xlsx => xlsx::write(eval, &view, opts.lang, &path)?,
+        }
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The latest sign-off of a campaign, as the PV shows it.
+pub fn latest_signoff(store: &Store, campaign: &str) -> Result<Option<PvSignOff>> {
+    Ok(store.signoffs(Some(campaign))?.pop().map(|s| PvSignOff {
+        number: s.number,
+        decision: s.decision,
+        signed_at: s.signed_at,
+        signatories: s.signatories,
+        reservations: s
+            .reservations
+            .into_iter()
+            .map(|r| view::PvReservation {
+                reference: r.reference,
+                description: r.description,
+                severity: r.severity,
+                deadline: r.deadline.unwrap_or_default(),
+                lifted_at: r.lifted_at,
+            })
+            .collect(),
+    }))
+}
+
+fn write_text(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+}

@@ -1,0 +1,243 @@
+//! Bulk reads for traceability, verdicts and reports: a handful of queries whatever the size of
+//! the project (no query per requirement or per test).
+
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::params;
+
+use super::{decode, id_of, Store};
+use crate::entities::{Anomaly, CampaignTest};
+use crate::error::Result;
+use crate::model::{Criticality, ExecStatus, ReqStatus, TestKind};
+use crate::trace::{
+    CampaignResults, Scope, TestResult, TraceData, TraceLink, TraceRequirement, TraceTest,
+};
+
+impl Store {
+    /// Loads what [`crate::trace::compute`] needs for a scope.
+    pub fn trace_data(&self, scope: &Scope) -> Result<TraceData> {
+        let conn = self.conn();
+        let campaign_ids: Vec<(i64, String)> = match scope {
+            Scope::Campaign(c) => {
+                vec![(id_of(conn, "campaign", "campagne", c)?, c.clone())]
+            }
+            Scope::Delivery(d) => {
+                let did = id_of(conn, "delivery", "livraison", d)?;
+                conn.prepare("SELECT id, ref FROM campaign WHERE delivery_id = ?1 ORDER BY ref")?
+                    .query_map([did], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?
+            }
+            Scope::Latest => conn
+                .prepare("SELECT id, ref FROM campaign ORDER BY ref")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+
+        let mut req_index: HashMap<i64, usize> = HashMap::new();
+        let mut requirements = Vec::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT id, ref, title, criticality, category, status, revision
+                 FROM requirement ORDER BY ref",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                req_index.insert(r.get(0)?, requirements.len());
+                requirements.push(TraceRequirement {
+                    reference: r.get(1)?,
+                    title: r.get(2)?,
+                    criticality: decode(&r.get::<_, String>(3)?, Criticality::from_code)?,
+                    category: r.get(4)?,
+                    status: decode(&r.get::<_, String>(5)?, ReqStatus::from_code)?,
+                    revision: r.get(6)?,
+                });
+            }
+        }
+        let mut test_index: HashMap<i64, usize> = HashMap::new();
+        let mut tests = Vec::new();
+        {
+            let mut stmt = conn.prepare("SELECT id, ref, title, active FROM test_case")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                test_index.insert(r.get(0)?, tests.len());
+                tests.push(TraceTest {
+                    reference: r.get(1)?,
+                    title: r.get(2)?,
+                    active: r.get(3)?,
+                });
+            }
+        }
+        let mut links = Vec::new();
+        {
+            let mut stmt =
+                conn.prepare("SELECT requirement_id, test_id, requirement_revision FROM link")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let (Some(&requirement), Some(&test)) = (
+                    req_index.get(&r.get::<_, i64>(0)?),
+                    test_index.get(&r.get::<_, i64>(1)?),
+                ) else {
+                    continue;
+                };
+                links.push(TraceLink {
+                    requirement,
+                    test,
+                    revision: r.get(2)?,
+                });
+            }
+        }
+        let mut campaigns = Vec::new();
+        for (cid, reference) in campaign_ids {
+            let mut results: BTreeMap<usize, TestResult> = BTreeMap::new();
+            let mut stmt = conn.prepare_cached(
+                "SELECT test_id FROM campaign_test WHERE campaign_id = ?1 ORDER BY position",
+            )?;
+            let mut rows = stmt.query([cid])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&t) = test_index.get(&r.get::<_, i64>(0)?) {
+                    results.insert(
+                        t,
+                        TestResult {
+                            test: t,
+                            status: None,
+                            executed_at: None,
+                            seq: 0,
+                        },
+                    );
+                }
+            }
+            drop(rows);
+            // One row per test: SQLite takes the bare columns from the row of MAX(attempt).
+            let mut stmt = conn.prepare_cached(
+                "SELECT test_id, status, executed_at, id, MAX(attempt) FROM execution
+                 WHERE campaign_id = ?1 GROUP BY test_id",
+            )?;
+            let mut rows = stmt.query([cid])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&t) = test_index.get(&r.get::<_, i64>(0)?) {
+                    results.insert(
+                        t,
+                        TestResult {
+                            test: t,
+                            status: Some(decode(&r.get::<_, String>(1)?, ExecStatus::from_code)?),
+                            executed_at: r.get(2)?,
+                            seq: r.get(3)?,
+                        },
+                    );
+                }
+            }
+            campaigns.push(CampaignResults {
+                reference,
+                results: results.into_values().collect(),
+            });
+        }
+        Ok(TraceData {
+            requirements,
+            tests,
+            links,
+            campaigns,
+        })
+    }
+
+    /// The tests of a campaign with their latest execution and every anomaly recorded on any of
+    /// their executions in the campaign, in selection order. Bulk version of
+    /// [`Store::campaign_tests`].
+    pub fn campaign_results(&self, campaign: &str) -> Result<Vec<CampaignTest>> {
+        let conn = self.conn();
+        let cid = id_of(conn, "campaign", "campagne", campaign)?;
+        let mut anomalies: HashMap<i64, Vec<String>> = HashMap::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT DISTINCT e.test_id, a.ref FROM execution_anomaly ea
+                 JOIN execution e ON e.id = ea.execution_id JOIN anomaly a ON a.id = ea.anomaly_id
+                 WHERE e.campaign_id = ?1 ORDER BY e.test_id, a.ref",
+            )?;
+            let mut rows = stmt.query([cid])?;
+            while let Some(r) = rows.next()? {
+                anomalies.entry(r.get(0)?).or_default().push(r.get(1)?);
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT t.id, t.ref, t.title, t.kind, ct.assignee, ct.reason,
+                    x.status, x.n, x.tester, x.executed_at
+             FROM campaign_test ct JOIN test_case t ON t.id = ct.test_id
+             LEFT JOIN (SELECT test_id, status, tester, executed_at, COUNT(*) AS n, MAX(attempt)
+                        FROM execution WHERE campaign_id = ?1 GROUP BY test_id) x
+                    ON x.test_id = ct.test_id
+             WHERE ct.campaign_id = ?1 ORDER BY ct.position, t.ref",
+        )?;
+        let mut rows = stmt.query([cid])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let status: Option<String> = r.get(6)?;
+            out.push(CampaignTest {
+                reference: r.get(1)?,
+                title: r.get(2)?,
+                kind: if r.get::<_, String>(3)? == "automated" {
+                    TestKind::Automated
+                } else {
+                    TestKind::Manual
+                },
+                assignee: r.get(4)?,
+                reason: r.get(5)?,
+                status: match status {
+                    Some(s) => decode(&s, ExecStatus::from_code)?,
+                    None => ExecStatus::NotRun,
+                },
+                attempts: r.get::<_, Option<i64>>(7)?.unwrap_or(0),
+                tester: r.get(8)?,
+                executed_at: r.get(9)?,
+                anomalies: anomalies.remove(&id).unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The anomalies of a campaign: those recorded on its executions and those found in its
+    /// delivery, by reference.
+    pub fn campaign_anomalies(&self, campaign: &str) -> Result<Vec<Anomaly>> {
+        let conn = self.conn();
+        let cid = id_of(conn, "campaign", "campagne", campaign)?;
+        let refs: std::collections::BTreeSet<String> = conn
+            .prepare(
+                "SELECT a.ref FROM anomaly a
+                 WHERE a.id IN (SELECT ea.anomaly_id FROM execution_anomaly ea
+                                JOIN execution e ON e.id = ea.execution_id WHERE e.campaign_id = ?1)
+                    OR (a.found_in_delivery_id IS NOT NULL AND a.found_in_delivery_id =
+                        (SELECT delivery_id FROM campaign WHERE id = ?1))",
+            )?
+            .query_map([cid], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if refs.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .anomalies()?
+            .into_iter()
+            .filter(|a| refs.contains(&a.reference))
+            .collect())
+    }
+
+    /// Executions of a campaign per day (`YYYY-MM-DD`) and status code, every attempt counted.
+    pub fn campaign_timeline(
+        &self,
+        campaign: &str,
+    ) -> Result<BTreeMap<String, BTreeMap<String, usize>>> {
+        let conn = self.conn();
+        let cid = id_of(conn, "campaign", "campagne", campaign)?;
+        let mut stmt = conn.prepare(
+            "SELECT substr(executed_at, 1, 10), status, COUNT(*) FROM execution
+             WHERE campaign_id = ?1 GROUP BY 1, 2 ORDER BY 1, 2",
+        )?;
+        let mut out: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        let mut rows = stmt.query(params![cid])?;
+        while let Some(r) = rows.next()? {
+            let n: i64 = r.get(2)?;
+            out.entry(r.get(0)?)
+                .or_default()
+                .insert(r.get(1)?, usize::try_from(n).unwrap_or(0));
+        }
+        Ok(out)
+    }
+}
