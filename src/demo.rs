@@ -519,5 +519,9 @@ pub fn write_reports(
         crate::report::write_reports(&eval, &opts, &dir, signed.as_ref())?;
         decisions.push((c.to_string(), eval.verdict.decision));
     }
+    // The steering-committee dashboard, dated the day after the last campaign.
+    let now = store.context().now();
+    let copil = crate::report::copil::build(store, lang, now.get(..10).unwrap_or(&now))?;
+    crate::report::copil::write(&copil, None, &dir)?;
     Ok(decisions)
 }
