@@ -81,7 +81,7 @@ pub fn run_sheet(a: SheetArgs, env: &Env) -> Result<i32> {
         return json(&s).map(|_| EXIT_OK);
     }
     println!(
-        "{} {} : {} {} {}, {} {}",
+        "{} {} : {} {}, {} {}, {} {}",
         env.t(
             "Feuille d'exécution hors ligne écrite :",
             "Offline execution sheet written:"
@@ -91,7 +91,8 @@ pub fn run_sheet(a: SheetArgs, env: &Env) -> Result<i32> {
         s.campaign,
         s.tests,
         env.t("cas de test", "test case(s)"),
-        s.steps
+        s.steps,
+        env.t("étape(s)", "step(s)"),
     );
     println!(
         "{}",
