@@ -339,7 +339,7 @@ mod tests {
         let mut note = DeliveryNoteRecord::default();
         let origin = Origin::file("b.xlsx").with_sheet("Bordereau");
         let n = read_sheet(&origin, &rows, Lang::Fr, &mut note);
-        assert_eq!(n, 7);
+        assert_eq!(n, 6);
         assert_eq!(note.version.as_ref().map(|v| v.0.as_str()), Some("1.1.0"));
         assert_eq!(
             note.delivered_date.as_ref().map(|v| v.0.as_str()),

@@ -143,14 +143,14 @@ pub fn read_spreadsheet_with_progress(
     Ok((reader.batch, reader.mapping))
 }
 
+/// What [`visit_sheets`] calls per sheet: its name, its rows, or why it could not be read.
+pub(crate) type SheetVisitor<'a> =
+    dyn FnMut(&str, &mut dyn Iterator<Item = Row>, Option<ImportIssue>) + 'a;
+
 /// Calls `f` with each visible sheet of a workbook (a CSV/TSV file is one sheet named after the
 /// file, its encoding and separator detected): the sheet name and its rows, or an issue when
 /// the sheet cannot be read. Hidden sheets are skipped.
-pub(crate) fn visit_sheets(
-    path: &Path,
-    lang: Lang,
-    f: &mut dyn FnMut(&str, &mut dyn Iterator<Item = Row>, Option<ImportIssue>),
-) -> Result<()> {
+pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) -> Result<()> {
     let file = path.to_string_lossy().into_owned();
     let ext = extension(path);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
