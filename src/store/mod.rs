@@ -11,6 +11,7 @@ mod automated;
 mod bench;
 mod campaigns;
 mod deliveries;
+mod delivery_note;
 mod import;
 mod maintenance;
 mod requirements;
@@ -29,6 +30,7 @@ pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
 pub use deliveries::{
     add_days, parse_document_state, DeliveryPatch, DEFAULT_DECISION_DAYS, DOCUMENT_STATES,
 };
+pub use delivery_note::{NoteItem, NotePlan};
 pub use import::{ApplyOptions, Counts, ImportReport, SheetPlan};
 pub use maintenance::{BackupSummary, CheckProblem};
 pub use requirements::{content_hash, hex, Change, RequirementPatch};

@@ -1,0 +1,105 @@
+//! `recette export workbook` and `recette campaign sheet`: workbooks people read and fill,
+//! which `recette import` reads back.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::output::json;
+use super::{Env, EXIT_OK};
+use crate::error::Result;
+use crate::export::{campaign_sheet, workbook};
+
+/// Export commands.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Classeur du projet (exigences, cas de test et étapes, traçabilité, derniers résultats,
+    /// anomalies), relisible par « recette import »
+    Workbook(WorkbookArgs),
+}
+
+/// `export workbook`
+#[derive(Debug, Args)]
+pub struct WorkbookArgs {
+    /// Fichier .xlsx à écrire
+    #[arg(value_name = "SORTIE.xlsx")]
+    pub out: PathBuf,
+    /// Sortie JSON (ce qui a été écrit)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `campaign sheet`
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Campagne
+    pub campaign: String,
+    /// Fichier .xlsx à écrire
+    #[arg(value_name = "SORTIE.xlsx")]
+    pub out: PathBuf,
+    /// Sortie JSON (ce qui a été écrit)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs an export command.
+pub fn run(cmd: ExportCommand, env: &Env) -> Result<i32> {
+    let store = env.open()?;
+    match cmd {
+        ExportCommand::Workbook(a) => {
+            let s = workbook::export_workbook(&store, &a.out)?;
+            if a.json {
+                return json(&s).map(|_| EXIT_OK);
+            }
+            println!(
+                "{} {} : {} {}, {} {} ({} {}), {} {}, {} {}, {} {}",
+                env.t("Classeur écrit :", "Workbook written:"),
+                s.file,
+                s.requirements,
+                env.t("exigence(s)", "requirement(s)"),
+                s.test_cases,
+                env.t("cas de test", "test case(s)"),
+                s.steps,
+                env.t("étape(s)", "step(s)"),
+                s.links,
+                env.t("lien(s)", "link(s)"),
+                s.results,
+                env.t("résultat(s)", "result(s)"),
+                s.anomalies,
+                env.t("anomalie(s)", "anomalie(s)"),
+            );
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Runs `recette campaign sheet`.
+pub fn run_sheet(a: SheetArgs, env: &Env) -> Result<i32> {
+    let store = env.open()?;
+    let s = campaign_sheet::campaign_sheet(&store, &a.campaign, &a.out)?;
+    if a.json {
+        return json(&s).map(|_| EXIT_OK);
+    }
+    println!(
+        "{} {} : {} {}, {} {}, {} {}",
+        env.t(
+            "Feuille d'exécution hors ligne écrite :",
+            "Offline execution sheet written:"
+        ),
+        s.file,
+        env.t("campagne", "campaign"),
+        s.campaign,
+        s.tests,
+        env.t("cas de test", "test case(s)"),
+        s.steps,
+        env.t("étape(s)", "step(s)"),
+    );
+    println!(
+        "{}",
+        env.t(
+            "À remplir (colonnes jaunes), puis : recette import <fichier>",
+            "Fill in the yellow columns, then: recette import <file>"
+        )
+    );
+    Ok(EXIT_OK)
+}
