@@ -7,8 +7,11 @@ use clap::{Args, Subcommand};
 
 use super::output::json;
 use super::{Env, EXIT_OK};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::{campaign_sheet, workbook};
+use crate::interop::reqif::write_reqif;
+use crate::interop::{ReqifExportItem, ReqifWriteOptions};
+use crate::trace::{compute, Coverage, Scope};
 
 /// Export commands.
 #[derive(Debug, Subcommand)]
@@ -16,6 +19,26 @@ pub enum ExportCommand {
     /// Classeur du projet (exigences, cas de test et étapes, traçabilité, derniers résultats,
     /// anomalies), relisible par « recette import »
     Workbook(WorkbookArgs),
+    /// Exigences au format ReqIF 1.2 (DOORS, Polarion, Capella...), avec leur couverture et leur
+    /// dernier statut en attributs, pour que l'outil d'exigences reprenne les résultats
+    Reqif(ReqifArgs),
+}
+
+/// `export reqif`
+#[derive(Debug, Args)]
+pub struct ReqifArgs {
+    /// Fichier .reqif à écrire
+    #[arg(value_name = "SORTIE.reqif")]
+    pub out: PathBuf,
+    /// Statuts sur une campagne (défaut : dernier résultat de chaque test, toutes campagnes)
+    #[arg(long, conflicts_with = "delivery")]
+    pub campaign: Option<String>,
+    /// Statuts sur les campagnes d'une livraison
+    #[arg(long)]
+    pub delivery: Option<String>,
+    /// Titre de la spécification (défaut : le nom du projet)
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 /// `export workbook`
@@ -46,6 +69,64 @@ pub struct SheetArgs {
 pub fn run(cmd: ExportCommand, env: &Env) -> Result<i32> {
     let store = env.open()?;
     match cmd {
+        ExportCommand::Reqif(a) => {
+            let scope = match (&a.campaign, &a.delivery) {
+                (Some(c), _) => Scope::Campaign(c.clone()),
+                (None, Some(d)) => Scope::Delivery(d.clone()),
+                (None, None) => Scope::Latest,
+            };
+            let trace = compute(&store.trace_data(&scope)?);
+            let items: Vec<ReqifExportItem> = store
+                .requirements()?
+                .into_iter()
+                .map(|r| {
+                    let t = trace
+                        .requirements
+                        .iter()
+                        .find(|t| t.reference == r.reference);
+                    ReqifExportItem {
+                        coverage: match t.map(|t| t.coverage) {
+                            Some(Coverage::Covered) => "covered",
+                            _ => "uncovered",
+                        }
+                        .to_string(),
+                        result_status: t
+                            .map(|t| t.status.code())
+                            .unwrap_or("uncovered")
+                            .to_string(),
+                        reference: r.reference,
+                        title: r.title,
+                        description: r.description,
+                        criticality: r.criticality,
+                        category: (!r.category.is_empty()).then_some(r.category),
+                        status: r.status,
+                        source: r.source,
+                    }
+                })
+                .collect();
+            let title = match a.title {
+                Some(t) => t,
+                None => store
+                    .project_value("name")?
+                    .unwrap_or_else(|| "Exigences".into()),
+            };
+            let text = write_reqif(
+                &items,
+                &ReqifWriteOptions {
+                    title,
+                    creation_time: None,
+                    lang: env.lang,
+                },
+            )?;
+            std::fs::write(&a.out, text).map_err(|e| Error::io(&a.out, e))?;
+            println!(
+                "{} {} : {} {}",
+                env.t("ReqIF écrit :", "ReqIF written:"),
+                a.out.display(),
+                items.len(),
+                env.t("exigence(s)", "requirement(s)")
+            );
+        }
         ExportCommand::Workbook(a) => {
             let s = workbook::export_workbook(&store, &a.out)?;
             if a.json {
