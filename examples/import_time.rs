@@ -23,10 +23,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut store = Store::init(&dir.path().join("t.db"), ctx, "bench")?;
     let t = Instant::now();
-    let report = store.write("import", |tx| tx.apply_batch(&batch, &ApplyOptions::default()))?;
+    let report = store.write("import", |tx| {
+        tx.apply_batch(&batch, &ApplyOptions::default())
+    })?;
     let apply = t.elapsed();
     let t = Instant::now();
-    let again = store.write("import", |tx| tx.apply_batch(&batch, &ApplyOptions::default()))?;
+    let again = store.write("import", |tx| {
+        tx.apply_batch(&batch, &ApplyOptions::default())
+    })?;
     let reapply = t.elapsed();
     println!(
         "read {:.3} s, apply {:.3} s ({:?}), re-apply {:.3} s ({:?})",
