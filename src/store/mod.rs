@@ -172,6 +172,9 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
+        // An import cycles through a few dozen distinct statements per row (upserts, steps,
+        // links, audit); rusqlite's default cache of 16 would re-prepare them on every row.
+        self.conn.set_prepared_statement_cache_capacity(128);
         self.conn.busy_timeout(Duration::from_secs(30))?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
