@@ -7,6 +7,7 @@ mod delivery;
 mod import;
 mod output;
 mod req;
+mod results;
 mod status;
 mod test;
 
@@ -68,6 +69,9 @@ pub enum Command {
     /// Importe des fichiers : classeurs du prestataire (xlsx, ods, csv), résultats automatisés
     /// (JUnit, Robot Framework, NUnit, TRX, xUnit, TestNG, CTRF), ReqIF, TestLink, Squash TM
     Import(Box<import::ImportArgs>),
+    /// Résultats automatisés importés dans une campagne : suite, classe, nom, statut, durée,
+    /// message, trace d'échec, sortie, propriétés, reprises
+    Results(results::ResultsArgs),
     /// Enregistre le résultat d'un cas de test dans une campagne
     Run(campaign::RunArgs),
     /// Anomalies : add, list, set
@@ -227,6 +231,7 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Campaign(c) => campaign::run(c, env),
         Command::Run(a) => campaign::run_execution(a, env),
         Command::Import(a) => import::run(*a, env),
+        Command::Results(a) => results::run(a, env),
         Command::Anomaly(c) => anomaly::run(c, env),
         Command::Status(a) => status::run(a, env),
         Command::Log(a) => status::run_log(a, env),
