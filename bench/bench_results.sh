@@ -65,8 +65,8 @@ report = json.load(open(sys.argv[2]))["automated"]
 print(f"recette: {report['results']} results, {report['created_tests']} test cases created, "
       f"{report['links']} links, {report['executions']} executions")
 r = rows["recette"]
-print(f"{'reader':<12} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'wall ratio':>11} {'cpu ratio':>10}")
+print(f"{'reader':<12} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'wall ÷ recette':>15} {'cpu ÷ recette':>14}")
 for name, (wall, cpu, rss) in rows.items():
-    print(f"{name:<12} {wall:>8.2f} {cpu:>8.2f} {rss:>9.1f} {wall / r[0]:>10.1f}x {cpu / r[1]:>9.1f}x")
+    print(f"{name:<12} {wall:>8.2f} {cpu:>8.2f} {rss:>9.1f} {wall / r[0]:>14.2f}x {cpu / r[1]:>13.2f}x")
 PY
 echo "store: $(du -m "$DB" | cut -f1) MB; work folder: $WORK"
