@@ -232,3 +232,33 @@ pub struct AnomalyEvent {
     /// The delivery that claimed the fix.
     pub delivery: Option<String>,
 }
+
+/// One stored automated result (JUnit, Robot...), as `recette results` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredResult {
+    pub campaign: String,
+    /// Test case it was attached to (`None`: it matched nothing).
+    pub test: Option<String>,
+    /// Attempt of the execution it was grouped into.
+    pub attempt: Option<i64>,
+    /// Result file, as named on the command line, and its format.
+    pub file: String,
+    pub format: String,
+    pub imported_at: String,
+    /// Enclosing suites, outermost first, joined with ` / `.
+    pub suite_path: String,
+    pub classname: String,
+    pub name: String,
+    pub status: ExecStatus,
+    pub duration_ms: Option<f64>,
+    pub start_time: Option<String>,
+    pub message: String,
+    pub failure_text: String,
+    /// Standard output and error, cut at the import limit (64 KiB by default).
+    pub stdout: String,
+    /// Properties, categories and traits as (name, value); tags have an empty name.
+    pub properties: Vec<(String, String)>,
+    pub tags: Vec<String>,
+    pub retries: i64,
+    pub flaky: bool,
+}

@@ -290,7 +290,21 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
         store.write("import", work)
     };
     pb.finish_and_clear();
-    let outcome = outcome?;
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            // The transaction was rolled back: say so, since several files may have been read.
+            super::report_error(&e, env.lang);
+            eprintln!(
+                "{}",
+                env.t(
+                    "Import refusé : rien n'a été importé (un import s'applique en entier ou pas du tout).",
+                    "Import refused: nothing was imported (an import applies whole or not at all).",
+                )
+            );
+            return Ok(EXIT_REJECTED);
+        }
+    };
     let failed = !outcome.records.issues.is_empty() && !a.partial;
     if a.json {
         json(&outcome)?;
@@ -398,6 +412,7 @@ fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
             env.t("Échecs", "Failed"),
             env.t("Non passés", "Not run"),
             env.t("Instables", "Flaky"),
+            env.t("Exécutions", "Executions"),
         ]);
         for f in &a.files {
             t.row(vec![
@@ -412,6 +427,7 @@ fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
                 f.failed.to_string(),
                 f.not_run.to_string(),
                 f.flaky.to_string(),
+                f.executions.to_string(),
             ]);
         }
         t.max_width = 70;
@@ -438,6 +454,16 @@ fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
             a.unmatched,
             env.t("sans correspondance", "unmatched"),
         );
+        if a.unmatched > 0 {
+            println!(
+                "{} {}",
+                a.unmatched_tests,
+                env.t(
+                    "tests distincts sans correspondance",
+                    "distinct unmatched tests"
+                )
+            );
+        }
         if !a.unmatched_names.is_empty() {
             println!(
                 "{}",
@@ -449,8 +475,8 @@ fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
             for n in a.unmatched_names.iter().take(20) {
                 println!("  - {n}");
             }
-            if a.unmatched > 20 {
-                println!("  … (+{})", a.unmatched - 20);
+            if a.unmatched_tests > 20 {
+                println!("  … (+{})", a.unmatched_tests - 20);
             }
         }
         if !o.dry_run {

@@ -9,6 +9,7 @@ mod export;
 mod import;
 mod output;
 mod req;
+mod results;
 mod signoff;
 mod status;
 mod strategy;
@@ -77,6 +78,9 @@ pub enum Command {
     /// Exporte le projet en classeur (relisible par « recette import »)
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Résultats automatisés importés dans une campagne : suite, classe, nom, statut, durée,
+    /// message, trace d'échec, sortie, propriétés, reprises
+    Results(results::ResultsArgs),
     /// Enregistre le résultat d'un cas de test dans une campagne
     Run(campaign::RunArgs),
     /// Anomalies : add, list, set
@@ -258,6 +262,7 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Run(a) => campaign::run_execution(a, env),
         Command::Import(a) => import::run(*a, env),
         Command::Export(c) => export::run(c, env),
+        Command::Results(a) => results::run(a, env),
         Command::Anomaly(c) => anomaly::run(c, env),
         Command::Status(a) => status::run(a, env),
         Command::Log(a) => status::run_log(a, env),

@@ -11,7 +11,8 @@
 //! 4. otherwise the result is unmatched: listed in the report, or given its own automated test
 //!    case with `--create-unmatched`.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -21,8 +22,7 @@ use super::records::AutomatedResult;
 use super::results::link::{requirement_ids, test_case_refs, IdPattern};
 use super::results::{read_results, ReadOptions, ResultFormat};
 use crate::error::{Error, Result};
-use crate::model::TestKind;
-use crate::store::{hex, AutomationIndex, TestCasePatch, Tx};
+use crate::store::{hex, NewAutomatedTest, Tx};
 
 /// Options of an automated results import.
 #[derive(Debug, Clone, Default)]
@@ -33,20 +33,27 @@ pub struct AutomatedOptions {
     pub read: ReadOptions,
 }
 
-/// What an automated results import did, per file and in total.
+/// What an automated results import did, per file and in total. For the files actually read,
+/// `matched + created_tests + unmatched` is the number of results.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AutomatedReport {
     pub campaign: String,
     pub files: Vec<FileReport>,
-    /// Results matched to an existing test case.
+    /// Results read (files already imported are not read again).
+    pub results: u64,
+    /// Results attached to a test case that already existed (in the store, or created by an
+    /// earlier result of this import).
     pub matched: u64,
-    /// Automated test cases created (from requirement ids or `--create-unmatched`).
+    /// Automated test cases created (from requirement ids or `--create-unmatched`); each is
+    /// counted once, with the result that made it.
     pub created_tests: u64,
     /// Requirement links made for created test cases.
     pub links: u64,
-    /// Results that matched nothing (not imported as executions).
+    /// Results that matched nothing (kept for the record, no execution).
     pub unmatched: u64,
-    /// The first unmatched results, `suite/class/name`.
+    /// Distinct unmatched tests (`suite/class/name`).
+    pub unmatched_tests: u64,
+    /// The first distinct unmatched tests, `suite/class/name`, in file order.
     pub unmatched_names: Vec<String>,
     /// Executions recorded (one per test case per file).
     pub executions: u64,
@@ -61,28 +68,38 @@ pub struct FileReport {
     pub passed: u64,
     pub failed: u64,
     pub not_run: u64,
+    /// Results with another status (blocked, in progress).
+    pub other: u64,
     pub flaky: u64,
+    /// Executions made from this file (one per test case).
+    pub executions: u64,
     /// Already imported into this campaign (same content): skipped.
     pub already_imported: bool,
 }
 
+/// Objective of the automated test cases an import creates (their automation key says which
+/// automated test they are).
+pub const AUTO_OBJECTIVE: &str = "Test automatisé créé par l'import de ses résultats";
+
 /// Keeps at most this many unmatched names in the report.
 const MAX_UNMATCHED_LISTED: usize = 200;
 
-/// Decides which test case each result belongs to.
+/// Decides which test case each result belongs to. Only glob automation keys are held in
+/// memory (few); everything else is an indexed query, so memory does not grow with the file.
 struct Linker {
-    exact: HashMap<String, String>,
     globs: Vec<(glob::Pattern, String)>,
-    index: AutomationIndex,
     pattern: IdPattern,
     create_unmatched: bool,
 }
 
 enum Target {
-    Existing(String),
-    New {
+    /// An existing test case: id.
+    Existing(i64),
+    /// An automated test case to use or create, linked to these requirements.
+    Auto {
         reference: String,
-        requirements: Vec<String>,
+        /// Existing requirements: reference, id, current revision.
+        requirements: Vec<(String, i64, i64)>,
     },
     Unmatched,
 }
@@ -94,56 +111,69 @@ pub fn auto_reference(key: &str) -> String {
 }
 
 impl Linker {
-    fn new(index: AutomationIndex, pattern: IdPattern, create_unmatched: bool) -> Linker {
-        let mut exact = HashMap::new();
-        let mut globs = Vec::new();
-        for (r, k) in &index.automation_keys {
-            if k.contains(['*', '?', '[']) {
-                if let Ok(p) = glob::Pattern::new(k) {
-                    globs.push((p, r.clone()));
-                    continue;
-                }
-            }
-            exact.entry(k.clone()).or_insert_with(|| r.clone());
-        }
-        Linker {
-            exact,
+    fn new(tx: &Tx<'_>, pattern: IdPattern, create_unmatched: bool) -> Result<Linker> {
+        let globs = tx
+            .automation_globs()?
+            .into_iter()
+            .filter_map(|(r, k)| glob::Pattern::new(&k).ok().map(|p| (p, r)))
+            .collect();
+        Ok(Linker {
             globs,
-            index,
             pattern,
             create_unmatched,
-        }
+        })
     }
 
-    fn resolve(&self, r: &AutomatedResult) -> Target {
-        let key = r.key();
-        if let Some(t) = self.exact.get(&key) {
-            return Target::Existing(t.clone());
+    fn resolve(&self, tx: &Tx<'_>, r: &AutomatedResult, key: &str) -> Result<Target> {
+        // 1. automation key, exact then glob (in reference order).
+        if let Some((id, _)) = tx.find_by_automation_key(key)? {
+            return Ok(Target::Existing(id));
         }
-        if let Some((_, t)) = self.globs.iter().find(|(p, _)| p.matches(&key)) {
-            return Target::Existing(t.clone());
+        for (p, t) in &self.globs {
+            if p.matches(key) {
+                return Ok(Target::Existing(tx.test_case_id(t)?));
+            }
         }
+        // 2. a test case reference in properties or tags, or an id in the name that is a
+        //    test case.
         for t in test_case_refs(r, &self.pattern) {
-            if self.index.test_ids.contains_key(&t) {
-                return Target::Existing(t);
+            if let Some(id) = tx.find_test_case(&t)? {
+                return Ok(Target::Existing(id));
             }
         }
         let ids = requirement_ids(r, &self.pattern);
-        if let Some(t) = ids.iter().find(|i| self.index.test_ids.contains_key(*i)) {
-            return Target::Existing(t.clone());
+        for i in &ids {
+            if let Some(id) = tx.find_test_case(i)? {
+                return Ok(Target::Existing(id));
+            }
         }
-        let requirements: Vec<String> = ids
-            .into_iter()
-            .filter(|i| self.index.requirement_refs.contains(i))
-            .collect();
-        if !requirements.is_empty() || self.create_unmatched {
-            return Target::New {
-                reference: auto_reference(&key),
+        // 3. requirement ids: the automated test case of this key, linked to them.
+        let mut requirements = Vec::new();
+        for i in ids {
+            if let Some((id, revision)) = tx.find_requirement(&i)? {
+                requirements.push((i, id, revision));
+            }
+        }
+        let reference = auto_reference(key);
+        if !requirements.is_empty()
+            || self.create_unmatched
+            || tx.find_test_case(&reference)?.is_some()
+        {
+            return Ok(Target::Auto {
+                reference,
                 requirements,
-            };
+            });
         }
-        Target::Unmatched
+        Ok(Target::Unmatched)
     }
+}
+
+/// A stable 64-bit hash of a name (for counting distinct unmatched tests in constant memory
+/// per test).
+fn name_hash(name: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut h);
+    h.finish()
 }
 
 /// sha256 of a file, streamed.
@@ -163,7 +193,12 @@ fn file_sha256(path: &Path) -> Result<String> {
 }
 
 /// Imports result files into `campaign` inside the caller's transaction. Any invalid file is an
-/// error and the caller rolls everything back.
+/// error and the caller rolls everything back (nothing of any file is kept).
+///
+/// Each file read makes one execution per test case it touched (worst status of its results).
+/// Files are taken in the given order; a later file makes a later attempt, so its execution is
+/// the test's latest: a pass in a newer file supersedes a failure in an older one, as a newer
+/// run does. A file whose content was already imported into the campaign is skipped.
 pub fn import_results(
     tx: &mut Tx<'_>,
     campaign: &str,
@@ -176,20 +211,21 @@ pub fn import_results(
         None => IdPattern::default(),
     };
     tx.campaign_id(campaign)?;
-    let mut linker = Linker::new(tx.automation_index()?, pattern, opts.create_unmatched);
+    let linker = Linker::new(tx, pattern, opts.create_unmatched)?;
     let mut report = AutomatedReport {
         campaign: campaign.to_string(),
         ..AutomatedReport::default()
     };
+    let mut unmatched_seen: HashSet<u64> = HashSet::new();
     let mut seen = 0u64;
     for path in paths {
         let name = path.display().to_string();
+        let format = match opts.format {
+            Some(f) => f,
+            None => super::results::detect_format(path)?,
+        };
         let sha = file_sha256(path)?;
         if tx.result_file_imported(campaign, &sha)?.is_some() {
-            let format = match opts.format {
-                Some(f) => f,
-                None => super::results::detect_format(path)?,
-            };
             report.files.push(FileReport {
                 file: name,
                 format: format.code().to_string(),
@@ -197,74 +233,84 @@ pub fn import_results(
                 passed: 0,
                 failed: 0,
                 not_run: 0,
+                other: 0,
                 flaky: 0,
+                executions: 0,
                 already_imported: true,
             });
             continue;
         }
-        let format = match opts.format {
-            Some(f) => f,
-            None => super::results::detect_format(path)?,
-        };
-        let import_id = tx.begin_result_file(campaign, &sha, &name, format.code())?;
+        let mut file = tx.begin_result_file(campaign, &sha, &name, format.code())?;
         let summary = {
             let report = &mut report;
-            let linker = &mut linker;
+            let unmatched_seen = &mut unmatched_seen;
+            let linker = &linker;
+            let file = &mut file;
+            let tx = &mut *tx;
             let mut sink = |r: AutomatedResult| -> Result<()> {
                 seen += 1;
                 if seen.is_multiple_of(1000) {
                     progress(seen);
                 }
-                let test_id = match linker.resolve(&r) {
-                    Target::Existing(t) => {
+                let key = r.key();
+                let test_id = match linker.resolve(tx, &r, &key)? {
+                    Target::Existing(id) => {
                         report.matched += 1;
-                        linker.index.test_ids.get(&t).copied()
+                        Some(id)
                     }
-                    Target::New {
+                    Target::Auto {
                         reference,
                         requirements,
                     } => {
-                        let id = match linker.index.test_ids.get(&reference) {
-                            Some(id) => *id,
+                        let reqs = requirements;
+                        let id = match tx.find_test_case(&reference)? {
+                            Some(id) => {
+                                report.matched += 1;
+                                for (q, ..) in &reqs {
+                                    if tx.add_link(q, &reference)? {
+                                        report.links += 1;
+                                    }
+                                }
+                                id
+                            }
                             None => {
-                                let patch = TestCasePatch {
-                                    title: Some(r.name.clone()),
-                                    objective: Some(format!("Test automatisé {}", r.key())),
-                                    kind: Some(TestKind::Automated),
-                                    automation_key: Some(r.key()),
-                                    category: Some(r.suite_path.join(" / ")),
-                                    active: Some(true),
-                                    tags: Some(r.tags.clone()),
-                                    ..TestCasePatch::default()
-                                };
-                                tx.upsert_test_case(&reference, &patch)?;
+                                let category = r.suite_path.join(" / ");
+                                let id = tx.create_automated_test(
+                                    &NewAutomatedTest {
+                                        reference: &reference,
+                                        title: &r.name,
+                                        objective: AUTO_OBJECTIVE,
+                                        automation_key: &key,
+                                        category: &category,
+                                        tags: &r.tags,
+                                    },
+                                    &reqs,
+                                )?;
                                 report.created_tests += 1;
-                                let id = tx.test_case_id(&reference)?;
-                                linker.index.test_ids.insert(reference.clone(), id);
-                                linker.exact.insert(r.key(), reference.clone());
+                                report.links += reqs.len() as u64;
                                 id
                             }
                         };
-                        for q in &requirements {
-                            if tx.add_link(q, &reference)? {
-                                report.links += 1;
-                            }
-                        }
                         Some(id)
                     }
                     Target::Unmatched => {
                         report.unmatched += 1;
-                        if report.unmatched_names.len() < MAX_UNMATCHED_LISTED {
-                            report.unmatched_names.push(r.key());
+                        if unmatched_seen.insert(name_hash(&key)) {
+                            report.unmatched_tests += 1;
+                            if report.unmatched_names.len() < MAX_UNMATCHED_LISTED {
+                                report.unmatched_names.push(key);
+                            }
                         }
                         None
                     }
                 };
-                tx.add_automated_result(import_id, test_id, &r, &name)
+                tx.add_automated_result(file, test_id, &r, &name)
             };
             read_results(path, Some(format), &opts.read, &mut sink)?
         };
-        report.executions += tx.finish_result_file(import_id, summary.results)?;
+        let executions = tx.finish_result_file(&file, summary.results)?;
+        report.executions += executions;
+        report.results += summary.results;
         report.files.push(FileReport {
             file: name,
             format: format.code().to_string(),
@@ -272,7 +318,9 @@ pub fn import_results(
             passed: summary.passed,
             failed: summary.failed,
             not_run: summary.not_run,
+            other: summary.other,
             flaky: summary.flaky,
+            executions,
             already_imported: false,
         });
     }

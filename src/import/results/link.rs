@@ -132,7 +132,15 @@ fn collect(
         if keys.contains(&fold_key(key).as_str()) {
             for token in value.split([',', ';', ' ', '\t', '\n']) {
                 let token = token.trim();
-                push(strip_prefix(token, prefixes, pattern).unwrap_or(token));
+                // A value that is an id is taken whole first (`EXI-IMM-001` is not `exi-` +
+                // `IMM-001`); the id after a prefix comes next, as a second candidate.
+                let stripped = strip_prefix(token, prefixes, pattern);
+                if stripped.is_none() || pattern.is_id(token) {
+                    push(token);
+                }
+                if let Some(id) = stripped {
+                    push(id);
+                }
             }
         }
     }
@@ -143,10 +151,11 @@ fn collect(
         .map(|(_, v)| v);
     for tag in result.tags.iter().chain(categories) {
         let tag = tag.trim();
+        if plain_ids && pattern.is_id(tag) {
+            push(tag);
+        }
         if let Some(id) = strip_prefix(tag, prefixes, pattern) {
             push(id);
-        } else if plain_ids && pattern.is_id(tag) {
-            push(tag);
         }
     }
     if plain_ids {
@@ -222,6 +231,22 @@ mod tests {
                 "PC-007"
             ]
         );
+    }
+
+    #[test]
+    fn an_id_starting_like_a_prefix_is_kept_whole() {
+        let p = IdPattern::default();
+        let mut r = result("test_cession");
+        r.properties
+            .push(("requirement".into(), "EXI-IMM-001".into()));
+        r.properties.push(("test_id".into(), "CT-CT-001".into()));
+        add_tag(&mut r, "EXI-CES-003");
+        add_tag(&mut r, "TC:CT-002");
+        assert_eq!(
+            requirement_ids(&r, &p),
+            ["EXI-IMM-001", "IMM-001", "EXI-CES-003", "CES-003"]
+        );
+        assert_eq!(test_case_refs(&r, &p), ["CT-CT-001", "CT-002"]);
     }
 
     #[test]
