@@ -9,6 +9,7 @@ pub mod cli;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod indicators;

@@ -171,3 +171,47 @@ fn squash_workbooks_read_together() {
     assert_eq!(tests.as_array().map(Vec::len), Some(3));
     assert!(!p.json(&["link", "list"]).as_array().unwrap().is_empty());
 }
+
+#[test]
+fn reqif_export_round_trip_and_results_as_attributes() {
+    let p = Project::small();
+    p.ok(&[
+        "req",
+        "edit",
+        "EXI-002",
+        "--description",
+        "Paiement par carte\n\n- 3-D Secure\n- reçu émis",
+        "--source",
+        "CCTP v2",
+    ]);
+    p.ok(&["campaign", "add", "C1", "--all"]);
+    p.ok(&["run", "C1", "CT-001", "--status", "OK"]);
+    p.ok(&["run", "C1", "CT-002", "--status", "KO"]);
+    let out = p.path().join("export.reqif");
+    let msg = p.ok(&["export", "reqif", out.to_str().unwrap()]);
+    assert!(msg.contains("3 exigence(s)"), "{msg}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    // Coverage and latest status travel as enumeration attributes.
+    assert!(
+        text.contains("EV-RESULT-failed") && text.contains("EV-COVERAGE-uncovered"),
+        "{text}"
+    );
+    // Export then import into the same store changes nothing.
+    let plan = p.json(&["import", out.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(plan["records"]["totals"]["unchanged"], 3, "{plan}");
+    assert_eq!(plan["records"]["totals"]["updated"], 0, "{plan}");
+    // Into a fresh store it reproduces the requirements.
+    let fresh = Project::new();
+    fresh.ok(&["import", out.to_str().unwrap()]);
+    let strip = |mut v: Value| {
+        for r in v.as_array_mut().unwrap() {
+            r.as_object_mut().unwrap().remove("revision");
+            r.as_object_mut().unwrap().remove("content_hash");
+        }
+        v
+    };
+    assert_eq!(
+        strip(fresh.json(&["req", "list"])),
+        strip(p.json(&["req", "list"]))
+    );
+}

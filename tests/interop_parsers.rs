@@ -275,6 +275,7 @@ fn export_items() -> Vec<ReqifExportItem> {
         status,
         coverage: coverage.into(),
         result_status: result.into(),
+        source: String::new(),
     };
     vec![
         item("EXI-IMM-004", "Attribution du numéro SIV", "Le système **doit** attribuer :\n\n- un numéro AA-123-AA ;\n- unique.\n\nLigne 1\nLigne 2 & \"fin\"", Criticality::Critique, Some("3.2 Immatriculation"), ReqStatus::Validee, "covered", "failed"),

@@ -103,7 +103,7 @@ fn demo_trace_and_verdict_json() {
     let v1 = Evaluation::load(&store, "VABF-1").unwrap().verdict;
     let v2 = Evaluation::load(&store, "VABF-2").unwrap().verdict;
     assert_eq!(v1.decision, recette::model::Decision::Ajournement);
-    assert_eq!(v2.decision, recette::model::Decision::Ajournement);
+    assert_eq!(v2.decision, recette::model::Decision::Reserves);
     assert_eq!(
         v2.previous_ajournements, 1,
         "VABF-1 was signed off as ajournement"
@@ -139,7 +139,7 @@ fn templates_can_be_overridden() {
     let pv = std::fs::read_to_string(out.join("pv-VABF-2.html")).unwrap();
     assert_eq!(
         pv,
-        "<p>PV VABF-2 : Ajournement — SIV-NC — Système d&#x27;immatriculation des véhicules</p>"
+        "<p>PV VABF-2 : Admission avec réserves — SIV-NC — Système d&#x27;immatriculation des véhicules</p>"
     );
     // The other template stays the embedded one.
     let bilan = std::fs::read_to_string(out.join("bilan-VABF-2.html")).unwrap();

@@ -31,6 +31,8 @@ pub enum CampaignCommand {
     List(JsonArgs),
     /// Affiche une campagne : tests, derniers résultats, indicateurs
     Show(ShowArgs),
+    /// Écrit le classeur d'exécution hors ligne de la campagne (à remplir puis « recette import »)
+    Sheet(super::export::SheetArgs),
 }
 
 /// `campaign create`
@@ -168,6 +170,7 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
     let mut store = env.open()?;
     match cmd {
         CampaignCommand::Create(a) if a.retest => return create_retest(a, env),
+        CampaignCommand::Sheet(a) => return super::export::run_sheet(a, env),
         CampaignCommand::Create(a) => {
             let c = NewCampaign {
                 title: a.title,

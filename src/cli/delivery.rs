@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use super::campaign::{opt_date, JsonArgs};
 use super::output::{json, Table};
 use super::req::ShowArgs;
-use super::{Env, EXIT_OK};
+use super::{Env, EXIT_OK, EXIT_REJECTED};
 use crate::error::{Error, Result};
 use crate::i18n::percent;
 use crate::store::{parse_document_state, DeliveryPatch, NewDelivery};
@@ -25,6 +25,29 @@ pub enum DeliveryCommand {
     Claim(ClaimArgs),
     /// Fixe l'état d'un document attendu avec la livraison (attendu, reçu, accepté, refusé)
     Doc(DocArgs),
+    /// Importe le bordereau de livraison (xlsx, ods, csv) : anomalies corrigées (passent « à
+    /// retester »), exigences livrées ou modifiées, documents, version et date
+    Import(NoteImportArgs),
+}
+
+/// `delivery import`
+#[derive(Debug, Args)]
+pub struct NoteImportArgs {
+    /// Bordereau de livraison (xlsx, xls, ods, csv)
+    #[arg(value_name = "BORDEREAU")]
+    pub file: std::path::PathBuf,
+    /// Livraison concernée
+    #[arg(long, value_name = "LIVRAISON")]
+    pub delivery: String,
+    /// Affiche ce qui changerait sans rien écrire
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Applique les lignes valides et liste les lignes refusées (sinon une erreur refuse tout)
+    #[arg(long)]
+    pub partial: bool,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `delivery add`
@@ -145,8 +168,12 @@ pub struct ConfigArgs {
 
 /// Runs a delivery command.
 pub fn run(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
+    if let DeliveryCommand::Import(a) = cmd {
+        return import_note(a, env);
+    }
     let mut store = env.open()?;
     match cmd {
+        DeliveryCommand::Import(_) => {}
         DeliveryCommand::Add(a) => {
             let d = NewDelivery {
                 version: a.version.clone(),
@@ -345,6 +372,106 @@ pub fn run(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
         }
     }
     Ok(EXIT_OK)
+}
+
+/// Runs `recette delivery import`.
+fn import_note(a: NoteImportArgs, env: &Env) -> Result<i32> {
+    let note = crate::import::sheet::read_delivery_note(&a.file, env.lang)?;
+    let mut store = env.open()?;
+    // A dry run always computes the whole plan; its exit code says whether it would pass.
+    let partial = a.partial || a.dry_run;
+    let work = |tx: &mut crate::store::Tx<'_>| tx.apply_delivery_note(&a.delivery, &note, partial);
+    let plan = if a.dry_run {
+        store.dry_run(work)?
+    } else {
+        store.write("delivery import", work)?
+    };
+    let failed = !plan.issues.is_empty() && !a.partial;
+    if a.json {
+        json(&serde_json::json!({"dry_run": a.dry_run, "plan": plan}))?;
+        return Ok(if failed { EXIT_REJECTED } else { EXIT_OK });
+    }
+    let mut t = Table::new(&[
+        env.t("Élément", "Item"),
+        env.t("Référence", "Reference"),
+        env.t("Détail", "Detail"),
+        env.t("Changement", "Change"),
+        env.t("Cellule", "Cell"),
+    ]);
+    for i in &plan.items {
+        let kind = match i.kind {
+            "fix" => env.t("anomalie corrigée", "fixed anomaly"),
+            "requirement" => env.t("exigence", "requirement"),
+            "document" => env.t("document", "document"),
+            "version" => "version",
+            _ => env.t("date de livraison", "delivery date"),
+        };
+        let detail = match i.detail.as_str() {
+            "delivered" => env.t("livrée", "delivered").to_string(),
+            "changed" => env.t("modifiée", "changed").to_string(),
+            s if i.kind == "document" => document_label(env, s).to_string(),
+            s => s.to_string(),
+        };
+        let change = match i.change {
+            "created" => env.t("ajouté", "added"),
+            "updated" => env.t("modifié", "updated"),
+            "unchanged" => env.t("inchangé", "unchanged"),
+            _ => env.t("ignoré", "skipped"),
+        };
+        let cell = match (&i.origin.sheet, i.origin.row, &i.origin.column) {
+            (Some(s), Some(r), Some(c)) => format!("{s} › {c}{r}"),
+            _ => String::new(),
+        };
+        t.row(vec![
+            kind.into(),
+            i.reference.clone(),
+            detail,
+            change.into(),
+            cell,
+        ]);
+    }
+    t.max_width = 60;
+    t.print(env.t(
+        "Bordereau vide : aucune anomalie, exigence ou document reconnu.",
+        "Empty note: no anomaly, requirement or document recognised.",
+    ));
+    if !plan.issues.is_empty() {
+        println!("\n{}", env.t("Erreurs :", "Errors:"));
+        for i in &plan.issues {
+            println!("  - {i}");
+        }
+    }
+    let tot = &plan.totals;
+    println!(
+        "\n{} {} : {} {}, {} {}, {} {}, {} {}",
+        env.t("Livraison", "Delivery"),
+        plan.delivery,
+        tot.created,
+        env.t("ajouté(s)", "added"),
+        tot.updated,
+        env.t("modifié(s)", "updated"),
+        tot.unchanged,
+        env.t("inchangé(s)", "unchanged"),
+        tot.skipped,
+        env.t("ignoré(s)", "skipped"),
+    );
+    if a.dry_run {
+        println!(
+            "{}",
+            if failed {
+                env.t(
+                    "Essai à blanc : rien n'a été écrit. Avec ces erreurs, l'import serait refusé (ou utilisez --partial).",
+                    "Dry run: nothing was written. With these errors the import would be refused (or use --partial).",
+                )
+            } else {
+                env.t(
+                    "Essai à blanc : rien n'a été écrit.",
+                    "Dry run: nothing was written.",
+                )
+            }
+        );
+    }
+    Ok(if failed { EXIT_REJECTED } else { EXIT_OK })
 }
 
 fn claims(

@@ -219,7 +219,8 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
         && batch.results.is_empty()
         && batch.anomalies.is_empty()
         && batch.issues.is_empty()
-        && results.is_empty();
+        && results.is_empty()
+        && batch.sheets.iter().all(|s| s.kind == "ignored");
     if nothing && !a.print_mapping {
         pb.finish_and_clear();
         let reasons: Vec<String> = batch

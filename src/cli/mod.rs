@@ -5,6 +5,7 @@ mod anomaly;
 mod bench;
 mod campaign;
 mod delivery;
+mod export;
 mod import;
 mod output;
 mod req;
@@ -73,6 +74,9 @@ pub enum Command {
     /// Importe des fichiers : classeurs du prestataire (xlsx, ods, csv), résultats automatisés
     /// (JUnit, Robot Framework, NUnit, TRX, xUnit, TestNG, CTRF), ReqIF, TestLink, Squash TM
     Import(Box<import::ImportArgs>),
+    /// Exporte le projet en classeur (relisible par « recette import »)
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Enregistre le résultat d'un cas de test dans une campagne
     Run(campaign::RunArgs),
     /// Anomalies : add, list, set
@@ -253,6 +257,7 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Campaign(c) => campaign::run(c, env),
         Command::Run(a) => campaign::run_execution(a, env),
         Command::Import(a) => import::run(*a, env),
+        Command::Export(c) => export::run(c, env),
         Command::Anomaly(c) => anomaly::run(c, env),
         Command::Status(a) => status::run(a, env),
         Command::Log(a) => status::run_log(a, env),

@@ -36,7 +36,8 @@ pub struct GateArgs {
 /// `recette report`
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Campagne
+    /// Campagne, ou « copil » pour le tableau de bord du comité de pilotage (toutes livraisons
+    /// et campagnes : copil.html et copil.xlsx)
     pub campaign: String,
     /// Dossier de sortie
     #[arg(long)]
@@ -177,6 +178,22 @@ pub fn run_gate(a: GateArgs, env: &Env) -> Result<i32> {
 /// Runs `recette report`.
 pub fn run_report(a: ReportArgs, env: &Env) -> Result<i32> {
     let store = env.open()?;
+    if a.campaign.eq_ignore_ascii_case("copil") && store.campaign(&a.campaign).is_err() {
+        let now = env.ctx.now();
+        let today = now.get(..10).unwrap_or(&now);
+        let copil = crate::report::copil::build(&store, env.lang, today)?;
+        for f in crate::report::copil::write(&copil, a.templates.as_deref(), &a.out)? {
+            println!("{}", f.display());
+        }
+        println!(
+            "{} {} ; {} {}",
+            copil.risks.len(),
+            env.t("risque(s) signalé(s)", "risk(s) flagged"),
+            copil.decisions.len(),
+            env.t("décision(s) signée(s)", "signed decision(s)")
+        );
+        return Ok(EXIT_OK);
+    }
     let e = Evaluation::load(&store, &a.campaign)?;
     let signed = report::latest_signoff(&store, &a.campaign)?;
     let opts = Options {

@@ -160,6 +160,11 @@ pub struct AnomalyRecord {
     pub origin: Origin,
     pub reference: String,
     pub title: Option<String>,
+    pub description: Option<String>,
+    /// Delivery the anomaly was found in (must exist in the store).
+    pub found_in: Option<String>,
+    /// Delivery that fixes it (must exist in the store).
+    pub fixed_in: Option<String>,
     pub severity: Option<Severity>,
     pub status: Option<AnomalyStatus>,
 }
@@ -251,4 +256,40 @@ impl AutomatedResult {
         parts.push(&self.name);
         parts.join("/")
     }
+}
+
+/// A delivery note (bordereau de livraison) as read from a workbook or CSV file: what the
+/// vendor says the delivery contains. The store checks every reference against the project.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeliveryNoteRecord {
+    /// Version written in the note ("Version : 1.1.0"), with its cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<(String, Origin)>,
+    /// Delivery date written in the note, ISO 8601, with its cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_date: Option<(String, Origin)>,
+    /// Anomalies the delivery says it fixes.
+    pub fixes: Vec<NoteLine>,
+    /// Requirements delivered (`delivered`) or changed (`changed`).
+    pub requirements: Vec<NoteLine>,
+    /// Documents delivered, with their state (`expected`, `received`...) and a comment.
+    pub documents: Vec<NoteLine>,
+    /// Sheets read and how.
+    pub sheets: Vec<SheetSummary>,
+    /// Problems found while reading.
+    pub issues: Vec<ImportIssue>,
+}
+
+/// One line of a delivery note.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NoteLine {
+    /// Where (the cell of the reference).
+    pub origin: Origin,
+    /// Anomaly or requirement reference, or document name.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// Requirements: `delivered` or `changed`; documents: their state code; fixes: empty.
+    pub detail: String,
+    /// Comment or title written on the line.
+    pub comment: String,
 }

@@ -8,6 +8,7 @@
 //! `RECETTE_NOW` gives one.
 
 pub mod charts;
+pub mod copil;
 pub mod labels;
 pub mod render;
 pub mod view;

@@ -18,6 +18,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("bilan.html", include_str!("../../templates/bilan.html")),
     ("bilan.md", include_str!("../../templates/bilan.md")),
     ("pv.html", include_str!("../../templates/pv.html")),
+    ("copil.html", include_str!("../../templates/copil.html")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 

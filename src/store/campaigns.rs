@@ -174,6 +174,20 @@ impl Store {
         Ok(out)
     }
 
+    /// The latest attempt number of each test executed in a campaign.
+    pub fn latest_attempts(
+        &self,
+        campaign: &str,
+    ) -> Result<std::collections::BTreeMap<String, i64>> {
+        let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
+        let mut stmt = self.conn().prepare(
+            "SELECT t.ref, MAX(e.attempt) FROM execution e JOIN test_case t ON t.id = e.test_id
+             WHERE e.campaign_id = ?1 GROUP BY t.ref",
+        )?;
+        let rows = stmt.query_map([cid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every execution of a campaign (optionally of one test), in order.
     pub fn executions(&self, campaign: &str, test: Option<&str>) -> Result<Vec<Execution>> {
         let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;

@@ -37,8 +37,11 @@ pub const DOCUMENT_STATES: &[&str] = &["expected", "received", "accepted", "refu
 /// Parses a document state in French or English.
 pub fn parse_document_state(word: &str) -> Result<&'static str> {
     match crate::model::normalize_word(word).as_str() {
-        "expected" | "attendu" | "a recevoir" | "manquant" | "missing" => Ok("expected"),
-        "received" | "recu" | "livre" => Ok("received"),
+        "expected" | "attendu" | "a recevoir" | "manquant" | "missing" | "a venir" | "non livre"
+        | "non fourni" | "en attente" => Ok("expected"),
+        "received" | "recu" | "livre" | "fourni" | "joint" | "transmis" | "delivered" => {
+            Ok("received")
+        }
         "accepted" | "accepte" | "valide" | "conforme" => Ok("accepted"),
         "refused" | "refuse" | "rejete" | "non conforme" => Ok("refused"),
         _ => Err(Error::input(

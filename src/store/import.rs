@@ -120,7 +120,8 @@ fn issue(origin: &Origin, fr: String) -> ImportIssue {
 }
 
 impl Tx<'_> {
-    fn exists(&self, table: &'static str, reference: &str) -> Result<bool> {
+    /// Whether a row with this reference exists in `table` (a constant table name).
+    pub(super) fn exists(&self, table: &'static str, reference: &str) -> Result<bool> {
         let sql = format!("SELECT 1 FROM {table} WHERE ref = ?1");
         Ok(self
             .conn()
@@ -180,16 +181,25 @@ impl Tx<'_> {
             report.count(&r.origin, "requirements", Some(change));
         }
         for a in &batch.anomalies {
-            if is_bad(&bad_rows, &a.origin) {
+            let mut unknown = Vec::new();
+            for d in [&a.found_in, &a.fixed_in].into_iter().flatten() {
+                if !self.exists("delivery", d)? {
+                    unknown.push(issue(&a.origin, format!("livraison inconnue {d}")));
+                }
+            }
+            if !unknown.is_empty() || is_bad(&bad_rows, &a.origin) {
+                report.issues.extend(unknown);
                 report.count(&a.origin, "anomalies", None);
                 continue;
             }
             let change = if self.exists("anomaly", &a.reference)? {
                 let patch = AnomalyPatch {
                     title: a.title.clone(),
+                    description: a.description.clone(),
                     severity: a.severity,
                     status: a.status,
-                    ..AnomalyPatch::default()
+                    found_in: a.found_in.clone(),
+                    fixed_in: a.fixed_in.clone(),
                 };
                 if self.update_anomaly(&a.reference, &patch)? {
                     Change::Updated
@@ -198,8 +208,10 @@ impl Tx<'_> {
                 }
             } else {
                 let patch = AnomalyPatch {
+                    description: a.description.clone(),
                     status: a.status,
-                    found_in: opts.delivery.clone(),
+                    found_in: a.found_in.clone().or_else(|| opts.delivery.clone()),
+                    fixed_in: a.fixed_in.clone(),
                     ..AnomalyPatch::default()
                 };
                 let title = a.title.clone().unwrap_or_else(|| a.reference.clone());
@@ -360,11 +372,26 @@ impl Tx<'_> {
             }
             let campaign = match campaigns.get(&r.campaign_ref) {
                 Some(c) => c.clone(),
-                None => {
-                    let c = self.campaign_for_results(opts, r.campaign_ref.as_deref())?;
-                    campaigns.insert(r.campaign_ref.clone(), c.clone());
-                    c
-                }
+                None => match self.campaign_for_results(opts, r.campaign_ref.as_deref()) {
+                    Ok(c) => {
+                        campaigns.insert(r.campaign_ref.clone(), c.clone());
+                        c
+                    }
+                    // A campaign named in the sheet but absent from the store is a problem of
+                    // that row (and of every row naming it), reported with its cell.
+                    Err(Error::NotFound { reference, .. })
+                        if opts.campaign.is_none()
+                            && r.campaign_ref.as_deref() == Some(reference.as_str()) =>
+                    {
+                        report.issues.push(issue(
+                            &r.origin,
+                            format!("campagne inconnue {reference} : créez-la d'abord (recette campaign create {reference})"),
+                        ));
+                        report.count(&r.origin, "results", None);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                },
             };
             report.campaign = Some(campaign.clone());
             if !self.exists("test_case", &r.test_ref)? {
@@ -412,13 +439,16 @@ impl Tx<'_> {
             let mut anomalies = Vec::new();
             for a in &r.anomaly_refs {
                 if !self.exists("anomaly", a)? {
-                    let title = format!("{a} (créée à l'import de {})", r.origin.file);
+                    // Created so the result can reference it; its title says where it came
+                    // from so that someone completes it, and the plan counts it.
+                    let title = format!("{a} (créée à l'import : {})", r.origin);
                     let patch = AnomalyPatch {
                         found_in: opts.delivery.clone(),
                         description: Some(comment.clone()),
                         ..AnomalyPatch::default()
                     };
                     self.add_anomaly(a, &title, Severity::Majeure, &patch)?;
+                    report.count(&r.origin, "anomalies", Some(Change::Created));
                 }
                 anomalies.push(a.clone());
             }

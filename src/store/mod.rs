@@ -11,6 +11,7 @@ mod automated;
 mod bench;
 mod campaigns;
 mod deliveries;
+mod delivery_note;
 mod import;
 mod maintenance;
 mod requirements;
@@ -29,6 +30,7 @@ pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
 pub use deliveries::{
     add_days, parse_document_state, DeliveryPatch, DEFAULT_DECISION_DAYS, DOCUMENT_STATES,
 };
+pub use delivery_note::{NoteItem, NotePlan};
 pub use import::{ApplyOptions, Counts, ImportReport, SheetPlan};
 pub use maintenance::{BackupSummary, CheckProblem};
 pub use requirements::{content_hash, hex, Change, RequirementPatch};
@@ -171,6 +173,9 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
+        // An import cycles through a few dozen distinct statements per row (upserts, steps,
+        // links, audit); rusqlite's default cache of 16 would re-prepare them on every row.
+        self.conn.set_prepared_statement_cache_capacity(128);
         self.conn.busy_timeout(Duration::from_secs(30))?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
@@ -239,24 +244,23 @@ impl Store {
         _label: &str,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
-        let root = self.root();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut t = Tx {
-            tx,
-            now: self.ctx.now(),
-            ctx: &self.ctx,
-            root: &root,
-        };
-        let out = f(&mut t)?;
-        t.tx.commit()?;
-        Ok(out)
+        self.transaction(true, f)
     }
 
-    /// Runs `f` in a write transaction that is always rolled back: for `--dry-run`.
+    /// Runs `f` in a write transaction that is always rolled back: for `--dry-run`, so the
+    /// plan it shows is computed by exactly the code that would apply it.
     pub fn dry_run<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.transaction(false, f)
+    }
+
+    fn transaction<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let root = self.root();
+        // IMMEDIATE takes the write lock first, so concurrent writers wait (busy timeout)
+        // instead of failing on a lock upgrade.
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -267,7 +271,10 @@ impl Store {
             root: &root,
         };
         let out = f(&mut t);
-        t.tx.rollback()?;
+        match (&out, commit) {
+            (Ok(_), true) => t.tx.commit()?,
+            _ => t.tx.rollback()?,
+        }
         out
     }
 

@@ -273,6 +273,9 @@ pub(crate) fn parse_date(text: &str) -> Option<String> {
     if time.is_empty() {
         return Some(iso);
     }
+    // A trailing `Z` (UTC, as recette writes its own timestamps) is kept so that a date
+    // exported by recette reads back identical.
+    let utc = time.ends_with('Z');
     let tp: Vec<&str> = time.trim_end_matches('Z').split([':', 'h', 'H']).collect();
     if tp.len() < 2 || tp.len() > 3 {
         return None;
@@ -285,6 +288,9 @@ pub(crate) fn parse_date(text: &str) -> Option<String> {
     };
     if h > 23 || mi > 59 || s > 59 {
         return None;
+    }
+    if utc {
+        return Some(format!("{iso}T{h:02}:{mi:02}:{s:02}Z"));
     }
     if h == 0 && mi == 0 && s == 0 {
         return Some(iso);
@@ -316,6 +322,14 @@ mod tests {
         assert_eq!(
             parse_date("14/03/2026 00:00").as_deref(),
             Some("2026-03-14")
+        );
+        assert_eq!(
+            parse_date("2026-03-15T09:00:00Z").as_deref(),
+            Some("2026-03-15T09:00:00Z")
+        );
+        assert_eq!(
+            parse_date("2026-03-15T00:00:00Z").as_deref(),
+            Some("2026-03-15T00:00:00Z")
         );
         assert_eq!(parse_date("31/02/2026"), None);
         assert_eq!(parse_date("hier"), None);

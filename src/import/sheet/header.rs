@@ -48,6 +48,8 @@ pub(crate) enum Role {
     Severity,
     Campaign,
     BaseAttempt,
+    FoundIn,
+    FixedIn,
 }
 
 /// The role of one header text, if any: an exact synonym, else the longest synonym that starts
@@ -268,8 +270,11 @@ pub(crate) fn fields_for(kind: SheetKind, found: &[(usize, Role)]) -> BTreeMap<u
         SheetKind::Anomalies => {
             put(col(Id).or(col(Anomalies)), Field::Reference);
             put(col(Title).or(col(Description)), Field::Title);
+            put(col(Description), Field::Description);
             put(col(Severity), Field::Severity);
             put(col(Status), Field::Status);
+            put(col(FoundIn), Field::FoundIn);
+            put(col(FixedIn), Field::FixedIn);
         }
         SheetKind::Ignored => {}
     }

@@ -80,7 +80,15 @@ impl SheetKind {
                 AnomalyRefs,
                 BaseAttempt,
             ],
-            SheetKind::Anomalies => &[Reference, Title, Severity, Status],
+            SheetKind::Anomalies => &[
+                Reference,
+                Title,
+                Description,
+                Severity,
+                Status,
+                FoundIn,
+                FixedIn,
+            ],
             SheetKind::Ignored => &[],
         }
     }
@@ -119,6 +127,10 @@ pub enum Field {
     Severity,
     Campaign,
     BaseAttempt,
+    /// Anomalies: delivery it was found in.
+    FoundIn,
+    /// Anomalies: delivery that fixes it.
+    FixedIn,
 }
 
 impl Field {

@@ -9,6 +9,7 @@
 
 mod cells;
 mod csv;
+mod delivery_note;
 mod grid;
 mod header;
 pub mod mapping;
@@ -21,6 +22,7 @@ use std::path::Path;
 use calamine::{open_workbook_auto, Reader, SheetVisible};
 
 use self::cells::{tr, Seen, SheetCtx};
+pub use self::delivery_note::read_delivery_note;
 use self::grid::Row;
 pub use self::mapping::{Field, Mapping, SheetKind, SheetMapping};
 use crate::error::{Error, Result};
@@ -199,6 +201,49 @@ pub fn read_spreadsheet_with_progress(
     let total = reader.total;
     (reader.progress)(total);
     Ok((reader.batch, reader.mapping))
+}
+
+/// What [`visit_sheets`] calls per sheet: its name, its rows, or why it could not be read.
+pub(crate) type SheetVisitor<'a> =
+    dyn FnMut(&str, &mut dyn Iterator<Item = Row>, Option<ImportIssue>) + 'a;
+
+/// Calls `f` with each visible sheet of a workbook (a CSV/TSV file is one sheet named after the
+/// file, its encoding and separator detected): the sheet name and its rows, or an issue when
+/// the sheet cannot be read. Hidden sheets are skipped.
+pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) -> Result<()> {
+    let file = path.to_string_lossy().into_owned();
+    let ext = extension(path);
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let name = path
+            .file_stem()
+            .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
+        let text = csv::CsvText::with(&bytes, ext == "tsv", None, None);
+        f(&name, &mut text.rows(), None);
+        return Ok(());
+    }
+    let mut wb = open_workbook_auto(path).map_err(|e| {
+        Error::input(
+            format!("{file} : classeur illisible ({e})"),
+            format!("{file}: unreadable workbook ({e})"),
+        )
+    })?;
+    for meta in wb.sheets_metadata().to_vec() {
+        if meta.visible != SheetVisible::Visible {
+            continue;
+        }
+        match wb.worksheet_range(&meta.name) {
+            Ok(range) => f(&meta.name, &mut grid::range_rows(&range), None),
+            Err(e) => {
+                let issue = ImportIssue {
+                    origin: Origin::file(&file).with_sheet(&meta.name),
+                    message: tr!(lang, "feuille illisible ({})", "unreadable sheet ({})", e),
+                };
+                f(&meta.name, &mut std::iter::empty(), Some(issue));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Lower-case extension of a path.

@@ -64,13 +64,17 @@ pub(crate) fn read_requirements(
 /// Test cases with their steps. A row whose reference is blank, or repeats the reference of the
 /// test above, continues that test: its action and expected result become the next step and
 /// its requirement references and tags are added.
+///
+/// Blank cells never erase: a test whose step cells are all blank gets `steps: None` and one
+/// whose tag cells are all blank gets `tags: None`, so the stored steps and tags are kept (a
+/// vendor sheet listing only references and titles must not wipe the steps typed in recette).
+/// Steps and tags read from the sheet replace the stored ones.
 pub(crate) fn read_test_cases(
     ctx: &mut SheetCtx,
     rows: &mut dyn Iterator<Item = Row>,
     seen: &mut Seen,
     batch: &mut ImportBatch,
 ) -> u64 {
-    let with_steps = ctx.has(Field::Action) || ctx.has(Field::Expected);
     let mut current: Option<TestCaseRecord> = None;
     // A duplicated test's own rows are skipped silently after the first issue.
     let mut skipping: Option<String> = None;
@@ -126,7 +130,6 @@ pub(crate) fn read_test_cases(
         }
         skipping = None;
         let mut rec = new_test_case(ctx, &row, reference);
-        rec.steps = with_steps.then(Vec::new);
         add_step(ctx, &mut rec, &row);
         merge_lists(ctx, &mut rec, &row);
         current = Some(rec);
@@ -169,7 +172,7 @@ fn new_test_case(ctx: &mut SheetCtx, row: &Row, reference: String) -> TestCaseRe
         steps: None,
         kind,
         automation_key: ctx.string(row, Field::AutomationKey),
-        tags: ctx.has(Field::Tags).then(Vec::new),
+        tags: None,
         priority: ctx.string(row, Field::Priority),
         category: ctx.string(row, Field::Category),
         requirement_refs: Vec::new(),
@@ -275,6 +278,9 @@ pub(crate) fn read_anomalies(
         batch.anomalies.push(AnomalyRecord {
             origin: ctx.at(row.number, None),
             title: ctx.string(&row, Field::Title),
+            description: ctx.string(&row, Field::Description),
+            found_in: ctx.string(&row, Field::FoundIn),
+            fixed_in: ctx.string(&row, Field::FixedIn),
             severity: ctx.word::<Severity>(&row, Field::Severity),
             status: ctx.word::<AnomalyStatus>(&row, Field::Status),
             reference,

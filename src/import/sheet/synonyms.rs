@@ -50,6 +50,8 @@ pub(crate) const SYNONYMS: &[(Role, &[&str])] = &[
     (Role::Severity, &["severite", "severity", "gravite"]),
     (Role::Campaign, &["campagne", "campaign", "ref campagne"]),
     (Role::BaseAttempt, &["tentative de base", "base attempt", "tentative"]),
+    (Role::FoundIn, &["trouvee dans", "detectee dans", "livraison de detection", "version de detection", "found in", "detected in"]),
+    (Role::FixedIn, &["corrigee dans", "livraison corrective", "version de correction", "fixed in", "corrected in"]),
 ];
 
 /// Headers characteristic of each sheet kind: the kind with most of them wins.

@@ -124,6 +124,7 @@ impl ReqifMapping {
             "criticality" | "criticite" => (ReqifField::Criticality, 1),
             "priority" | "priorite" => (ReqifField::Criticality, 2),
             "status" | "statut" => (ReqifField::Status, 1),
+            "source" | "reqif source" | "document source" => (ReqifField::Source, 1),
             // Written back by recette's own export; not requirement fields.
             "reqif prefix"
             | "reqif chapternumber"

@@ -43,6 +43,10 @@ impl Object<'_> {
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.trim().is_empty())
     }
+    /// The raw value of a field that is present, even empty.
+    pub(super) fn raw(&self, f: ReqifField) -> Option<&str> {
+        self.fields.get(&key(f)).map(|(_, v)| v.as_str())
+    }
     pub(super) fn reference(&self) -> String {
         self.get(ReqifField::Reference)
             .map_or_else(|| self.identifier.clone(), |r| r.trim().to_string())
@@ -299,7 +303,11 @@ impl Ctx<'_> {
             criticality,
             category: parse(ReqifField::Category).or_else(|| chapter.map(str::to_string)),
             status,
-            source: parse(ReqifField::Source).or_else(|| self.source.clone()),
+            // A Source attribute, even empty, wins over the document title.
+            source: o
+                .raw(ReqifField::Source)
+                .map(|v| v.trim().to_string())
+                .or_else(|| self.source.clone()),
         });
     }
 }

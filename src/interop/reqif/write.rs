@@ -48,6 +48,9 @@ pub struct ReqifExportItem {
     pub coverage: String,
     /// `passed`, `failed`, `blocked`, `not_run` or `uncovered`.
     pub result_status: String,
+    /// Source document (CCTP...), empty when none; written as the `Source` attribute so a
+    /// round trip keeps it.
+    pub source: String,
 }
 
 /// Document-level settings.
@@ -238,6 +241,7 @@ pub fn write_reqif(items: &[ReqifExportItem], options: &ReqifWriteOptions) -> Re
         ("NAME", "ReqIF.Name"),
         ("CHAPTERNAME", "ReqIF.ChapterName"),
         ("CATEGORY", "ReqIF.Category"),
+        ("SOURCE", "Source"),
     ];
     for (id, name) in strings {
         o.ident(
@@ -326,6 +330,9 @@ pub fn write_reqif(items: &[ReqifExportItem], options: &ReqifWriteOptions) -> Re
         if let Some(c) = &item.category {
             o.string_value("AD-CATEGORY", c);
         }
+        // Always written, even empty: an absent Source makes readers fall back to the
+        // document title.
+        o.string_value("AD-SOURCE", &item.source);
         o.enum_value(
             "AD-CRITICALITY",
             &format!("EV-CRITICALITY-{}", id_fragment(item.criticality.code())),

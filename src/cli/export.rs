@@ -1,0 +1,186 @@
+//! `recette export workbook` and `recette campaign sheet`: workbooks people read and fill,
+//! which `recette import` reads back.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::output::json;
+use super::{Env, EXIT_OK};
+use crate::error::{Error, Result};
+use crate::export::{campaign_sheet, workbook};
+use crate::interop::reqif::write_reqif;
+use crate::interop::{ReqifExportItem, ReqifWriteOptions};
+use crate::trace::{compute, Coverage, Scope};
+
+/// Export commands.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Classeur du projet (exigences, cas de test et étapes, traçabilité, derniers résultats,
+    /// anomalies), relisible par « recette import »
+    Workbook(WorkbookArgs),
+    /// Exigences au format ReqIF 1.2 (DOORS, Polarion, Capella...), avec leur couverture et leur
+    /// dernier statut en attributs, pour que l'outil d'exigences reprenne les résultats
+    Reqif(ReqifArgs),
+}
+
+/// `export reqif`
+#[derive(Debug, Args)]
+pub struct ReqifArgs {
+    /// Fichier .reqif à écrire
+    #[arg(value_name = "SORTIE.reqif")]
+    pub out: PathBuf,
+    /// Statuts sur une campagne (défaut : dernier résultat de chaque test, toutes campagnes)
+    #[arg(long, conflicts_with = "delivery")]
+    pub campaign: Option<String>,
+    /// Statuts sur les campagnes d'une livraison
+    #[arg(long)]
+    pub delivery: Option<String>,
+    /// Titre de la spécification (défaut : le nom du projet)
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+/// `export workbook`
+#[derive(Debug, Args)]
+pub struct WorkbookArgs {
+    /// Fichier .xlsx à écrire
+    #[arg(value_name = "SORTIE.xlsx")]
+    pub out: PathBuf,
+    /// Sortie JSON (ce qui a été écrit)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `campaign sheet`
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Campagne
+    pub campaign: String,
+    /// Fichier .xlsx à écrire
+    #[arg(value_name = "SORTIE.xlsx")]
+    pub out: PathBuf,
+    /// Sortie JSON (ce qui a été écrit)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs an export command.
+pub fn run(cmd: ExportCommand, env: &Env) -> Result<i32> {
+    let store = env.open()?;
+    match cmd {
+        ExportCommand::Reqif(a) => {
+            let scope = match (&a.campaign, &a.delivery) {
+                (Some(c), _) => Scope::Campaign(c.clone()),
+                (None, Some(d)) => Scope::Delivery(d.clone()),
+                (None, None) => Scope::Latest,
+            };
+            let trace = compute(&store.trace_data(&scope)?);
+            let items: Vec<ReqifExportItem> = store
+                .requirements()?
+                .into_iter()
+                .map(|r| {
+                    let t = trace
+                        .requirements
+                        .iter()
+                        .find(|t| t.reference == r.reference);
+                    ReqifExportItem {
+                        coverage: match t.map(|t| t.coverage) {
+                            Some(Coverage::Covered) => "covered",
+                            _ => "uncovered",
+                        }
+                        .to_string(),
+                        result_status: t
+                            .map(|t| t.status.code())
+                            .unwrap_or("uncovered")
+                            .to_string(),
+                        reference: r.reference,
+                        title: r.title,
+                        description: r.description,
+                        criticality: r.criticality,
+                        category: (!r.category.is_empty()).then_some(r.category),
+                        status: r.status,
+                        source: r.source,
+                    }
+                })
+                .collect();
+            let title = match a.title {
+                Some(t) => t,
+                None => store
+                    .project_value("name")?
+                    .unwrap_or_else(|| "Exigences".into()),
+            };
+            let text = write_reqif(
+                &items,
+                &ReqifWriteOptions {
+                    title,
+                    creation_time: None,
+                    lang: env.lang,
+                },
+            )?;
+            std::fs::write(&a.out, text).map_err(|e| Error::io(&a.out, e))?;
+            println!(
+                "{} {} : {} {}",
+                env.t("ReqIF écrit :", "ReqIF written:"),
+                a.out.display(),
+                items.len(),
+                env.t("exigence(s)", "requirement(s)")
+            );
+        }
+        ExportCommand::Workbook(a) => {
+            let s = workbook::export_workbook(&store, &a.out)?;
+            if a.json {
+                return json(&s).map(|_| EXIT_OK);
+            }
+            println!(
+                "{} {} : {} {}, {} {} ({} {}), {} {}, {} {}, {} {}",
+                env.t("Classeur écrit :", "Workbook written:"),
+                s.file,
+                s.requirements,
+                env.t("exigence(s)", "requirement(s)"),
+                s.test_cases,
+                env.t("cas de test", "test case(s)"),
+                s.steps,
+                env.t("étape(s)", "step(s)"),
+                s.links,
+                env.t("lien(s)", "link(s)"),
+                s.results,
+                env.t("résultat(s)", "result(s)"),
+                s.anomalies,
+                env.t("anomalie(s)", "anomalie(s)"),
+            );
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Runs `recette campaign sheet`.
+pub fn run_sheet(a: SheetArgs, env: &Env) -> Result<i32> {
+    let store = env.open()?;
+    let s = campaign_sheet::campaign_sheet(&store, &a.campaign, &a.out)?;
+    if a.json {
+        return json(&s).map(|_| EXIT_OK);
+    }
+    println!(
+        "{} {} : {} {}, {} {}, {} {}",
+        env.t(
+            "Feuille d'exécution hors ligne écrite :",
+            "Offline execution sheet written:"
+        ),
+        s.file,
+        env.t("campagne", "campaign"),
+        s.campaign,
+        s.tests,
+        env.t("cas de test", "test case(s)"),
+        s.steps,
+        env.t("étape(s)", "step(s)"),
+    );
+    println!(
+        "{}",
+        env.t(
+            "À remplir (colonnes jaunes), puis : recette import <fichier>",
+            "Fill in the yellow columns, then: recette import <file>"
+        )
+    );
+    Ok(EXIT_OK)
+}

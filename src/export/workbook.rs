@@ -1,0 +1,243 @@
+//! `recette export workbook`: the whole project as one workbook people can read, filter and
+//! correct, and that `recette import` reads back.
+//!
+//! Sheets: Exigences, Cas de test (one row per step: the test's fields on its first row,
+//! continuation rows with a blank reference carry the step number, action and expected
+//! result), Traçabilité (links), Résultats (the latest result of each test in each campaign,
+//! with the attempt it was, as "Tentative de base": re-importing an old export never overwrites
+//! a newer result, it is reported as a conflict), Anomalies.
+//!
+//! What the workbook does not carry: requirement revisions and suspect links (the store's
+//! history: a fresh store starts at revision 1), deliveries and campaigns themselves (create
+//! them before importing results into a fresh store), per-step results, evidence files and
+//! anomaly reopen counts.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{col, new_workbook, save, Column, Style, Styles, Table};
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::model::{AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, TestKind};
+use crate::store::Store;
+
+/// What was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct WorkbookSummary {
+    pub file: String,
+    pub requirements: u64,
+    pub test_cases: u64,
+    pub steps: u64,
+    pub links: u64,
+    pub results: u64,
+    pub anomalies: u64,
+}
+
+const REQUIREMENTS: &[Column] = &[
+    col("Référence", 16.0, Style::Text),
+    col("Titre", 40.0, Style::Text),
+    col("Description", 60.0, Style::Text),
+    col("Criticité", 12.0, Style::Text),
+    col("Catégorie", 18.0, Style::Text),
+    col("Statut", 12.0, Style::Text),
+    col("Source", 18.0, Style::Text),
+    // Not read back (the store keeps revisions): shown for information.
+    col("Révision", 9.0, Style::Grey),
+];
+
+const TEST_CASES: &[Column] = &[
+    col("Référence", 16.0, Style::Text),
+    col("Titre", 36.0, Style::Text),
+    col("Objectif", 30.0, Style::Text),
+    col("Préconditions", 30.0, Style::Text),
+    col("Type", 12.0, Style::Text),
+    col("Clé d'automatisation", 24.0, Style::Text),
+    col("Priorité", 10.0, Style::Text),
+    col("Catégorie", 16.0, Style::Text),
+    col("Étiquettes", 16.0, Style::Text),
+    col("Exigences couvertes", 20.0, Style::Text),
+    col("N° étape", 8.0, Style::Text),
+    col("Action", 40.0, Style::Text),
+    col("Résultat attendu", 40.0, Style::Text),
+];
+
+const LINKS: &[Column] = &[
+    col("Exigence", 18.0, Style::Text),
+    col("Cas de test", 18.0, Style::Text),
+    // Not read back: a link imported into a store is made against the current revision.
+    col("Suspect", 10.0, Style::Grey),
+];
+
+const RESULTS: &[Column] = &[
+    col("Campagne", 16.0, Style::Text),
+    col("Cas de test", 16.0, Style::Text),
+    col("Statut", 14.0, Style::Text),
+    col("Testeur", 16.0, Style::Text),
+    col("Date d'exécution", 20.0, Style::Text),
+    col("Commentaire", 50.0, Style::Text),
+    col("Anomalies", 16.0, Style::Text),
+    col("Tentative de base", 10.0, Style::Grey),
+];
+
+const ANOMALIES: &[Column] = &[
+    col("Référence", 14.0, Style::Text),
+    col("Titre", 40.0, Style::Text),
+    col("Description", 50.0, Style::Text),
+    col("Sévérité", 12.0, Style::Text),
+    col("Statut", 14.0, Style::Text),
+    col("Trouvée dans", 14.0, Style::Text),
+    col("Corrigée dans", 14.0, Style::Text),
+];
+
+fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| label(*v)).collect()
+}
+
+/// Writes the project workbook to `out`. Values are written in French words (the reader
+/// accepts French and English); the output is deterministic for a given store and clock.
+pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
+    let fr = Lang::Fr;
+    let project = store.project_value("name")?.unwrap_or_default();
+    let mut wb = new_workbook(
+        &store.context().now(),
+        &format!("Cahier de recette — {project}"),
+    );
+    let styles = Styles::new();
+    let mut summary = WorkbookSummary {
+        file: out.display().to_string(),
+        ..WorkbookSummary::default()
+    };
+
+    let reqs = store.requirements()?;
+    let mut t = Table::new(wb.add_worksheet(), "Exigences", REQUIREMENTS, &styles)?;
+    for r in &reqs {
+        let rev = r.revision.to_string();
+        t.row(
+            &[
+                &r.reference,
+                &r.title,
+                &r.description,
+                r.criticality.label(fr),
+                &r.category,
+                r.status.label(fr),
+                &r.source,
+                &rev,
+            ],
+            false,
+            false,
+        )?;
+    }
+    summary.requirements = t.finish(
+        &[
+            (3, labels(Criticality::ALL, |v| v.label(fr))),
+            (5, labels(ReqStatus::ALL, |v| v.label(fr))),
+        ],
+        1,
+    )?;
+
+    let tests = store.test_cases()?;
+    let mut t = Table::new(wb.add_worksheet(), "Cas de test", TEST_CASES, &styles)?;
+    for tc in &tests {
+        let kind = match tc.kind {
+            TestKind::Manual => "Manuel",
+            TestKind::Automated => "Automatique",
+        };
+        let (tags, reqs) = (tc.tags.join(", "), tc.requirements.join(", "));
+        let first = tc.steps.first();
+        t.row(
+            &[
+                &tc.reference,
+                &tc.title,
+                &tc.objective,
+                &tc.prerequisites,
+                kind,
+                &tc.automation_key,
+                &tc.priority,
+                &tc.category,
+                &tags,
+                &reqs,
+                if first.is_some() { "1" } else { "" },
+                first.map_or("", |s| s.action.as_str()),
+                first.map_or("", |s| s.expected.as_str()),
+            ],
+            false,
+            true,
+        )?;
+        for (i, s) in tc.steps.iter().enumerate().skip(1) {
+            let no = (i + 1).to_string();
+            let mut row: Vec<&str> = vec![""; 10];
+            row.extend([no.as_str(), &s.action, &s.expected]);
+            t.row(&row, false, false)?;
+        }
+        summary.steps += tc.steps.len() as u64;
+    }
+    t.finish(&[(4, vec!["Manuel", "Automatique"])], 1)?;
+    summary.test_cases = tests.len() as u64;
+
+    let links = store.links()?;
+    let mut t = Table::new(wb.add_worksheet(), "Traçabilité", LINKS, &styles)?;
+    for (r, test, suspect) in &links {
+        t.row(
+            &[r, test, if *suspect { "oui" } else { "non" }],
+            false,
+            false,
+        )?;
+    }
+    summary.links = t.finish(&[], 0)?;
+
+    let mut t = Table::new(wb.add_worksheet(), "Résultats", RESULTS, &styles)?;
+    for c in store.campaigns()? {
+        let execs = store.executions(&c.reference, None)?;
+        // Ordered by test then attempt: the last of each test is its latest result.
+        for (i, e) in execs.iter().enumerate() {
+            if execs.get(i + 1).is_some_and(|n| n.test == e.test) {
+                continue;
+            }
+            let (anomalies, attempt) = (e.anomalies.join(", "), e.attempt.to_string());
+            t.row(
+                &[
+                    &c.reference,
+                    &e.test,
+                    e.status.label(fr),
+                    &e.tester,
+                    &e.executed_at,
+                    &e.comment,
+                    &anomalies,
+                    &attempt,
+                ],
+                false,
+                false,
+            )?;
+        }
+    }
+    summary.results = t.finish(&[(2, labels(ExecStatus::ALL, |v| v.label(fr)))], 2)?;
+
+    let anomalies = store.anomalies()?;
+    let mut t = Table::new(wb.add_worksheet(), "Anomalies", ANOMALIES, &styles)?;
+    for a in &anomalies {
+        t.row(
+            &[
+                &a.reference,
+                &a.title,
+                &a.description,
+                a.severity.label(fr),
+                a.status.label(fr),
+                a.found_in.as_deref().unwrap_or(""),
+                a.fixed_in.as_deref().unwrap_or(""),
+            ],
+            false,
+            false,
+        )?;
+    }
+    summary.anomalies = t.finish(
+        &[
+            (3, labels(Severity::ALL, |v| v.label(fr))),
+            (4, labels(AnomalyStatus::ALL, |v| v.label(fr))),
+        ],
+        1,
+    )?;
+
+    save(&mut wb, out)?;
+    Ok(summary)
+}

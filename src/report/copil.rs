@@ -1,0 +1,738 @@
+//! The steering-committee (COPIL) dashboard: one self-contained HTML page and a workbook with
+//! the same figures and native charts, over every delivery and campaign — progress, quality
+//! trends, risks and the decisions taken.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{Chart, ChartType, Format as XFormat, FormatBorder, Workbook, Worksheet};
+use serde::Serialize;
+
+use super::charts::esc;
+use super::render::Renderer;
+use super::view::fmt_date;
+use crate::error::{Error, Result};
+use crate::i18n::{percent, Lang};
+use crate::model::Severity;
+use crate::store::Store;
+use crate::trace::{compute, Scope};
+use crate::vendor::{vendor_report, VendorReport};
+use crate::verdict::Evaluation;
+
+/// A decision deadline this close (in days) or passed, with no sign-off, is a risk.
+pub const DEADLINE_WARNING_DAYS: i64 = 10;
+
+/// One campaign's line on the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignLine {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub title: String,
+    pub phase: String,
+    pub delivery: String,
+    pub period: String,
+    pub tests: usize,
+    pub execution_rate: Option<f64>,
+    pub pass_rate: Option<f64>,
+    pub execution_rate_text: String,
+    pub pass_rate_text: String,
+    pub proposed: String,
+    pub proposed_code: String,
+    pub signed: String,
+    pub signed_code: String,
+}
+
+/// One delivery's line.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryLine {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub version: String,
+    pub planned: String,
+    pub delivered: String,
+    pub days_late: String,
+    pub deadline: String,
+    pub deadline_state: String,
+    pub found: [usize; 3],
+    pub fixes_claimed: usize,
+    pub fixes_confirmed: usize,
+    pub reopen_rate: String,
+    pub first_time_pass: String,
+    pub documents_missing: String,
+}
+
+/// A risk for the committee.
+#[derive(Debug, Clone, Serialize)]
+pub struct Risk {
+    /// `blocking_anomaly`, `overdue_reservation`, `decision_deadline`, `missing_document`.
+    pub kind: String,
+    pub label: String,
+    pub detail: String,
+    pub level: String,
+}
+
+/// A decision taken (sign-off).
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionLine {
+    pub campaign: String,
+    pub decision: String,
+    pub code: String,
+    pub date: String,
+    pub signatories: String,
+    pub reservations: usize,
+}
+
+/// Everything the dashboard shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Copil {
+    pub lang: String,
+    pub project: String,
+    pub issued_on: String,
+    pub requirements: usize,
+    pub coverage_rate: String,
+    pub passed_rate: String,
+    pub open: [usize; 3],
+    pub open_total: usize,
+    pub reservations_open: usize,
+    pub reservations_overdue: usize,
+    pub campaigns: Vec<CampaignLine>,
+    pub deliveries: Vec<DeliveryLine>,
+    pub risks: Vec<Risk>,
+    pub decisions: Vec<DecisionLine>,
+    pub chart_campaigns: String,
+    pub chart_anomalies: String,
+    pub t: serde_json::Value,
+    #[serde(skip)]
+    pub vendor: Option<VendorReport>,
+}
+
+fn labels(lang: Lang) -> serde_json::Value {
+    let l = |fr: &str, en: &str| lang.pick(fr, en).to_string();
+    serde_json::json!({
+        "title": l("Tableau de bord du comité de pilotage", "Steering committee dashboard"),
+        "subtitle": l("Suivi de la recette et du prestataire", "Acceptance and vendor follow-up"),
+        "edited_on": l("Édité le", "Issued on"),
+        "requirements": l("Exigences", "Requirements"),
+        "coverage": l("Couverture", "Coverage"),
+        "passed": l("Exigences conformes", "Requirements passed"),
+        "open_anomalies": l("Anomalies ouvertes", "Open anomalies"),
+        "reservations": l("Réserves ouvertes", "Open reservations"),
+        "overdue": l("en retard", "overdue"),
+        "progress": l("Avancement des campagnes", "Campaign progress"),
+        "campaign": l("Campagne", "Campaign"),
+        "phase": l("Phase", "Phase"),
+        "delivery": l("Livraison", "Delivery"),
+        "period": l("Période", "Period"),
+        "tests": l("Tests", "Tests"),
+        "execution": l("Exécution", "Executed"),
+        "pass": l("Réussite", "Passed"),
+        "proposed": l("Décision proposée", "Proposed decision"),
+        "signed": l("Décision signée", "Signed decision"),
+        "quality": l("Tendances qualité", "Quality trends"),
+        "vendor": l("Livraisons du prestataire", "Vendor deliveries"),
+        "version": l("Version", "Version"),
+        "planned": l("Prévue", "Planned"),
+        "delivered": l("Livrée", "Delivered"),
+        "late": l("Retard (j)", "Late (days)"),
+        "deadline": l("Décision avant", "Decide by"),
+        "found": l("FA trouvées B/M/m", "Found B/M/m"),
+        "fixes": l("Corrections annoncées / confirmées", "Fixes claimed / confirmed"),
+        "reopen": l("Réouverture", "Reopen rate"),
+        "first_pass": l("Retest OK 1er coup", "First-time pass"),
+        "missing_docs": l("Documents manquants", "Missing documents"),
+        "latest_result": l("dernier résultat de chaque test", "latest result of each test"),
+        "risks": l("Risques", "Risks"),
+        "no_risk": l("Aucun risque signalé.", "No risk flagged."),
+        "decisions": l("Décisions prises", "Decisions taken"),
+        "no_decision": l("Aucune décision signée.", "No signed decision."),
+        "date": l("Date", "Date"),
+        "signatories": l("Signataires", "Signatories"),
+        "reservations_n": l("Réserves", "Reservations"),
+        "none": "—",
+        "tacit": l("Au-delà de l'échéance de décision, l'admission est tacite (CCAG-TIC).", "After the decision deadline, acceptance is tacit (CCAG-TIC)."),
+    })
+}
+
+/// Builds the dashboard from the store. `today` is an ISO date.
+pub fn build(store: &Store, lang: Lang, today: &str) -> Result<Copil> {
+    let vendor = vendor_report(store, today)?;
+    let latest = compute(&store.trace_data(&Scope::Latest)?);
+    let anomalies = store.anomalies()?;
+    let sev = |s: Severity| {
+        anomalies
+            .iter()
+            .filter(|a| a.status.is_open() && a.severity == s)
+            .count()
+    };
+    let open = [
+        sev(Severity::Bloquante),
+        sev(Severity::Majeure),
+        sev(Severity::Mineure),
+    ];
+    let signoffs = store.signoffs(None)?;
+    let reservations = store.reservations(true)?;
+    let overdue: Vec<_> = reservations
+        .iter()
+        .filter(|r| r.deadline.as_deref().is_some_and(|d| d < today))
+        .collect();
+    let mut campaigns = Vec::new();
+    let mut campaign_list = store.campaigns()?;
+    campaign_list.sort_by(|a, b| {
+        a.start_date
+            .cmp(&b.start_date)
+            .then_with(|| a.reference.cmp(&b.reference))
+    });
+    for c in &campaign_list {
+        let e = Evaluation::load(store, &c.reference)?;
+        let signed = signoffs.iter().rev().find(|s| s.campaign == c.reference);
+        campaigns.push(CampaignLine {
+            reference: c.reference.clone(),
+            title: c.title.clone(),
+            phase: c.phase.label(lang).to_string(),
+            delivery: c.delivery.clone().unwrap_or_default(),
+            period: match (&c.start_date, &c.end_date) {
+                (Some(s), Some(e)) => format!(
+                    "{} – {}",
+                    fmt_date(lang, s, false),
+                    fmt_date(lang, e, false)
+                ),
+                (Some(s), None) => fmt_date(lang, s, false),
+                _ => String::new(),
+            },
+            tests: e.indicators.tests,
+            execution_rate: e.indicators.execution_rate,
+            pass_rate: e.indicators.pass_rate,
+            execution_rate_text: percent(lang, e.indicators.execution_rate),
+            pass_rate_text: percent(lang, e.indicators.pass_rate),
+            proposed: e.verdict.decision.label(lang).to_string(),
+            proposed_code: e.verdict.decision.code().to_string(),
+            signed: signed
+                .map(|s| s.decision.label(lang).to_string())
+                .unwrap_or_default(),
+            signed_code: signed
+                .map(|s| s.decision.code().to_string())
+                .unwrap_or_default(),
+        });
+    }
+    let mut risks = Vec::new();
+    for a in anomalies
+        .iter()
+        .filter(|a| a.status.is_open() && a.severity == Severity::Bloquante)
+    {
+        risks.push(Risk {
+            kind: "blocking_anomaly".into(),
+            label: lang
+                .pick("Anomalie bloquante ouverte", "Open blocking anomaly")
+                .into(),
+            detail: format!("{} — {} ({})", a.reference, a.title, a.status.label(lang)),
+            level: "high".into(),
+        });
+    }
+    for r in &overdue {
+        risks.push(Risk {
+            kind: "overdue_reservation".into(),
+            label: lang
+                .pick("Réserve non levée après l'échéance", "Reservation overdue")
+                .into(),
+            detail: format!(
+                "{} — {} ({} {})",
+                r.reference,
+                r.description,
+                lang.pick("échéance", "deadline"),
+                r.deadline
+                    .as_deref()
+                    .map(|d| fmt_date(lang, d, false))
+                    .unwrap_or_default()
+            ),
+            level: "high".into(),
+        });
+    }
+    let mut deliveries = Vec::new();
+    for d in &vendor.deliveries {
+        let signed = campaign_list
+            .iter()
+            .filter(|c| c.delivery.as_deref() == Some(&d.reference))
+            .any(|c| signoffs.iter().any(|s| s.campaign == c.reference));
+        let deadline_state = match d.days_to_decision {
+            _ if signed => "signed",
+            Some(n) if n < 0 => "passed",
+            Some(n) if n <= DEADLINE_WARNING_DAYS => "near",
+            Some(_) => "ok",
+            None => "none",
+        };
+        if matches!(deadline_state, "passed" | "near") {
+            risks.push(Risk {
+                kind: "decision_deadline".into(),
+                label: lang
+                    .pick("Échéance de décision", "Decision deadline")
+                    .into(),
+                detail: format!(
+                    "{} : {} {} ({})",
+                    d.reference,
+                    lang.pick("décision à notifier avant le", "decision due by"),
+                    d.decision_deadline
+                        .as_deref()
+                        .map(|x| fmt_date(lang, x, false))
+                        .unwrap_or_default(),
+                    if deadline_state == "passed" {
+                        lang.pick(
+                            "échéance dépassée : admission tacite",
+                            "deadline passed: tacit acceptance",
+                        )
+                        .to_string()
+                    } else {
+                        format!("J-{}", d.days_to_decision.unwrap_or(0))
+                    }
+                ),
+                level: if deadline_state == "passed" {
+                    "high"
+                } else {
+                    "medium"
+                }
+                .into(),
+            });
+        }
+        if !d.documents_missing.is_empty() {
+            risks.push(Risk {
+                kind: "missing_document".into(),
+                label: lang.pick("Documents manquants", "Missing documents").into(),
+                detail: format!("{} : {}", d.reference, d.documents_missing.join(", ")),
+                level: "medium".into(),
+            });
+        }
+        let f = |k: &str| d.anomalies_found.get(k).copied().unwrap_or(0);
+        deliveries.push(DeliveryLine {
+            reference: d.reference.clone(),
+            version: d.version.clone(),
+            planned: d
+                .planned_date
+                .as_deref()
+                .map(|x| fmt_date(lang, x, false))
+                .unwrap_or_default(),
+            delivered: d
+                .delivered_date
+                .as_deref()
+                .map(|x| fmt_date(lang, x, false))
+                .unwrap_or_default(),
+            days_late: d
+                .days_late
+                .map(|x| x.to_string())
+                .unwrap_or_else(|| "—".into()),
+            deadline: d
+                .decision_deadline
+                .as_deref()
+                .map(|x| fmt_date(lang, x, false))
+                .unwrap_or_default(),
+            deadline_state: deadline_state.into(),
+            found: [f("bloquante"), f("majeure"), f("mineure")],
+            fixes_claimed: d.fixes_claimed,
+            fixes_confirmed: d.fixes_confirmed,
+            reopen_rate: percent(lang, d.reopen_rate),
+            first_time_pass: percent(lang, d.first_time_pass_rate),
+            documents_missing: d.documents_missing.join(", "),
+        });
+    }
+    let decisions = signoffs
+        .iter()
+        .map(|s| DecisionLine {
+            campaign: s.campaign.clone(),
+            decision: s.decision.label(lang).to_string(),
+            code: s.decision.code().to_string(),
+            date: fmt_date(lang, &s.signed_at, false),
+            signatories: s.signatories.join(" ; "),
+            reservations: s.reservations.len(),
+        })
+        .collect();
+    let chart_campaigns = rate_bars(&campaigns, lang);
+    let chart_anomalies = anomaly_columns(&deliveries, lang);
+    Ok(Copil {
+        lang: lang.code().into(),
+        project: store.project_value("name")?.unwrap_or_default(),
+        issued_on: fmt_date(lang, today, false),
+        requirements: latest.summary.requirements,
+        coverage_rate: percent(lang, latest.summary.coverage_rate),
+        passed_rate: percent(lang, latest.summary.passed_rate),
+        open,
+        open_total: open.iter().sum(),
+        reservations_open: reservations.len(),
+        reservations_overdue: overdue.len(),
+        campaigns,
+        deliveries,
+        risks,
+        decisions,
+        chart_campaigns,
+        chart_anomalies,
+        t: labels(lang),
+        vendor: Some(vendor),
+    })
+}
+
+/// Grouped horizontal bars: execution and pass rate of each campaign.
+fn rate_bars(campaigns: &[CampaignLine], lang: Lang) -> String {
+    let row_h = 34.0;
+    let h = 30.0 + row_h * campaigns.len().max(1) as f64;
+    let (x0, width) = (110.0, 300.0);
+    let title = lang.pick(
+        "Exécution et réussite par campagne",
+        "Execution and pass rate by campaign",
+    );
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 {h}" width="480" height="{h}" role="img" aria-label="{0}"><title>{0}</title>"#,
+        esc(title)
+    );
+    let _ = write!(
+        s,
+        r##"<rect x="{x0}" y="6" width="10" height="10" fill="#1565c0"/><text x="{}" y="15" font-size="10" fill="#37474f">{}</text><rect x="{}" y="6" width="10" height="10" fill="#2e7d32"/><text x="{}" y="15" font-size="10" fill="#37474f">{}</text>"##,
+        x0 + 14.0,
+        esc(lang.pick("Exécution", "Executed")),
+        x0 + 100.0,
+        x0 + 114.0,
+        esc(lang.pick("Réussite", "Passed"))
+    );
+    for (i, c) in campaigns.iter().enumerate() {
+        let y = 26.0 + row_h * i as f64;
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#263238">{}</text>"##,
+            x0 - 6.0,
+            y + 14.0,
+            esc(&c.reference)
+        );
+        for (k, (v, txt, col)) in [
+            (c.execution_rate, &c.execution_rate_text, "#1565c0"),
+            (c.pass_rate, &c.pass_rate_text, "#2e7d32"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let yy = y + 2.0 + 13.0 * k as f64;
+            let w = v.unwrap_or(0.0).clamp(0.0, 1.0) * width;
+            let _ = write!(
+                s,
+                r##"<rect x="{x0}" y="{yy}" width="{width}" height="11" fill="#eceff1"/><rect x="{x0}" y="{yy}" width="{w:.1}" height="11" fill="{col}"/><text x="{}" y="{}" font-size="10" fill="#37474f">{}</text>"##,
+                x0 + width + 6.0,
+                yy + 9.5,
+                esc(txt)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Stacked columns: anomalies found in each delivery, by severity.
+fn anomaly_columns(deliveries: &[DeliveryLine], lang: Lang) -> String {
+    let colours = ["#c62828", "#ef6c00", "#f9a825"];
+    let names = [
+        lang.pick("Bloquante", "Blocking"),
+        lang.pick("Majeure", "Major"),
+        lang.pick("Mineure", "Minor"),
+    ];
+    let n = deliveries.len().max(1);
+    let col_w = 56.0;
+    let plot_h = 130.0;
+    let w = (60.0 + col_w * n as f64).max(300.0);
+    let h = plot_h + 70.0;
+    let max = deliveries
+        .iter()
+        .map(|d| d.found.iter().sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let title = lang.pick(
+        "Anomalies trouvées par livraison",
+        "Anomalies found per delivery",
+    );
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{0}"><title>{0}</title>"#,
+        esc(title)
+    );
+    let base = plot_h + 20.0;
+    let _ = write!(
+        s,
+        r##"<line x1="36" y1="{base}" x2="{}" y2="{base}" stroke="#90a4ae"/><text x="30" y="24" font-size="10" text-anchor="end" fill="#546e7a">{max}</text><text x="30" y="{base}" font-size="10" text-anchor="end" fill="#546e7a">0</text>"##,
+        w - 6.0
+    );
+    for (i, d) in deliveries.iter().enumerate() {
+        let x = 44.0 + col_w * i as f64;
+        let mut y = base;
+        for (k, count) in d.found.iter().enumerate() {
+            if *count == 0 {
+                continue;
+            }
+            let bh = plot_h * *count as f64 / max as f64;
+            y -= bh;
+            let _ = write!(
+                s,
+                r#"<rect x="{x}" y="{y:.1}" width="{}" height="{bh:.1}" fill="{}"><title>{} : {count}</title></rect>"#,
+                col_w - 16.0,
+                colours[k],
+                esc(names[k])
+            );
+        }
+        let total: usize = d.found.iter().sum();
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{:.1}" font-size="10" text-anchor="middle" fill="#263238">{total}</text><text x="{}" y="{}" font-size="10" text-anchor="middle" fill="#37474f">{}</text>"##,
+            x + (col_w - 16.0) / 2.0,
+            y - 3.0,
+            x + (col_w - 16.0) / 2.0,
+            base + 14.0,
+            esc(&d.reference)
+        );
+    }
+    for (k, name) in names.iter().enumerate() {
+        let x = 40.0 + 90.0 * k as f64;
+        let _ = write!(
+            s,
+            r##"<rect x="{x}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="10" fill="#37474f">{}</text>"##,
+            base + 26.0,
+            colours[k],
+            x + 14.0,
+            base + 35.0,
+            esc(name)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Writes `copil.html` and `copil.xlsx` into `out`; returns the files.
+pub fn write(copil: &Copil, templates: Option<&Path>, out: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let html = Renderer::new(templates)?.render("copil.html", copil)?;
+    let html_path = out.join("copil.html");
+    std::fs::write(&html_path, html).map_err(|e| Error::io(&html_path, e))?;
+    let xlsx_path = out.join("copil.xlsx");
+    write_xlsx(copil, &xlsx_path)?;
+    Ok(vec![html_path, xlsx_path])
+}
+
+/// Text that a spreadsheet could take for a formula is written with a leading apostrophe.
+fn cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn xerr(e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::Other(format!("xlsx : {e}"))
+}
+
+fn header(ws: &mut Worksheet, cols: &[&str], fmt: &XFormat) -> Result<()> {
+    for (i, c) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *c, fmt)
+            .map_err(xerr)?;
+        ws.set_column_width(i as u16, 18).map_err(xerr)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    Ok(())
+}
+
+fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
+    let t = |k: &str| c.t.get(k).and_then(|v| v.as_str()).unwrap_or(k).to_string();
+    let mut wb = Workbook::new();
+    let head = XFormat::new()
+        .set_bold()
+        .set_background_color(0x1F3864)
+        .set_font_color(0xFFFFFF)
+        .set_border(FormatBorder::Thin);
+    let pct = XFormat::new().set_num_format("0.0%");
+    // Summary.
+    let ws = wb
+        .add_worksheet()
+        .set_name(lang_pick(c, "Synthèse", "Summary"))
+        .map_err(xerr)?;
+    header(ws, &[&t("title"), ""], &head)?;
+    ws.set_column_width(0, 40).map_err(xerr)?;
+    let rows: Vec<(String, String)> = vec![
+        (lang_pick(c, "Projet", "Project").into(), c.project.clone()),
+        (t("edited_on"), c.issued_on.clone()),
+        (t("requirements"), c.requirements.to_string()),
+        (t("coverage"), c.coverage_rate.clone()),
+        (t("passed"), c.passed_rate.clone()),
+        (
+            t("open_anomalies"),
+            format!(
+                "{} ({}/{}/{})",
+                c.open_total, c.open[0], c.open[1], c.open[2]
+            ),
+        ),
+        (
+            t("reservations"),
+            format!(
+                "{} ({} {})",
+                c.reservations_open,
+                c.reservations_overdue,
+                t("overdue")
+            ),
+        ),
+    ];
+    for (i, (k, v)) in rows.iter().enumerate() {
+        ws.write_string(i as u32 + 1, 0, cell(k)).map_err(xerr)?;
+        ws.write_string(i as u32 + 1, 1, cell(v)).map_err(xerr)?;
+    }
+    // Campaigns with a native chart.
+    let name = lang_pick(c, "Campagnes", "Campaigns");
+    let ws = wb.add_worksheet().set_name(name).map_err(xerr)?;
+    header(
+        ws,
+        &[
+            &t("campaign"),
+            &t("phase"),
+            &t("delivery"),
+            &t("tests"),
+            &t("execution"),
+            &t("pass"),
+            &t("proposed"),
+            &t("signed"),
+        ],
+        &head,
+    )?;
+    for (i, l) in c.campaigns.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, cell(&l.reference)).map_err(xerr)?;
+        ws.write_string(r, 1, cell(&l.phase)).map_err(xerr)?;
+        ws.write_string(r, 2, cell(&l.delivery)).map_err(xerr)?;
+        ws.write_number(r, 3, l.tests as f64).map_err(xerr)?;
+        ws.write_number_with_format(r, 4, l.execution_rate.unwrap_or(0.0), &pct)
+            .map_err(xerr)?;
+        ws.write_number_with_format(r, 5, l.pass_rate.unwrap_or(0.0), &pct)
+            .map_err(xerr)?;
+        ws.write_string(r, 6, cell(&l.proposed)).map_err(xerr)?;
+        ws.write_string(r, 7, cell(&l.signed)).map_err(xerr)?;
+    }
+    let n = c.campaigns.len() as u32;
+    if n > 0 {
+        let mut chart = Chart::new(ChartType::Column);
+        for (col, label) in [(4u16, t("execution")), (5u16, t("pass"))] {
+            chart
+                .add_series()
+                .set_name(label.as_str())
+                .set_categories((name, 1, 0, n, 0))
+                .set_values((name, 1, col, n, col));
+        }
+        chart.title().set_name(&t("progress"));
+        ws.insert_chart(n + 3, 0, &chart).map_err(xerr)?;
+    }
+    // Deliveries with a native stacked chart.
+    let name = lang_pick(c, "Livraisons", "Deliveries");
+    let ws = wb.add_worksheet().set_name(name).map_err(xerr)?;
+    header(
+        ws,
+        &[
+            &t("delivery"),
+            &t("version"),
+            &t("planned"),
+            &t("delivered"),
+            &t("late"),
+            &t("deadline"),
+            "B",
+            "M",
+            "m",
+            &t("fixes"),
+            &t("reopen"),
+            &t("first_pass"),
+            &t("missing_docs"),
+        ],
+        &head,
+    )?;
+    for (i, d) in c.deliveries.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (k, v) in [
+            &d.reference,
+            &d.version,
+            &d.planned,
+            &d.delivered,
+            &d.days_late,
+            &d.deadline,
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(r, k as u16, cell(v)).map_err(xerr)?;
+        }
+        for (k, v) in d.found.iter().enumerate() {
+            ws.write_number(r, 6 + k as u16, *v as f64).map_err(xerr)?;
+        }
+        ws.write_string(r, 9, format!("{} / {}", d.fixes_claimed, d.fixes_confirmed))
+            .map_err(xerr)?;
+        ws.write_string(r, 10, cell(&d.reopen_rate)).map_err(xerr)?;
+        ws.write_string(r, 11, cell(&d.first_time_pass))
+            .map_err(xerr)?;
+        ws.write_string(r, 12, cell(&d.documents_missing))
+            .map_err(xerr)?;
+    }
+    let n = c.deliveries.len() as u32;
+    if n > 0 {
+        let mut chart = Chart::new(ChartType::ColumnStacked);
+        for (col, label) in [(6u16, "Bloquante"), (7u16, "Majeure"), (8u16, "Mineure")] {
+            chart
+                .add_series()
+                .set_name(label)
+                .set_categories((name, 1, 0, n, 0))
+                .set_values((name, 1, col, n, col));
+        }
+        chart.title().set_name(&t("found"));
+        ws.insert_chart(n + 3, 0, &chart).map_err(xerr)?;
+    }
+    // Risks and decisions.
+    let ws = wb
+        .add_worksheet()
+        .set_name(lang_pick(c, "Risques", "Risks"))
+        .map_err(xerr)?;
+    header(ws, &[&t("risks"), "", ""], &head)?;
+    ws.set_column_width(1, 90).map_err(xerr)?;
+    for (i, r) in c.risks.iter().enumerate() {
+        ws.write_string(i as u32 + 1, 0, cell(&r.label))
+            .map_err(xerr)?;
+        ws.write_string(i as u32 + 1, 1, cell(&r.detail))
+            .map_err(xerr)?;
+        ws.write_string(i as u32 + 1, 2, cell(&r.level))
+            .map_err(xerr)?;
+    }
+    let ws = wb
+        .add_worksheet()
+        .set_name(lang_pick(c, "Décisions", "Decisions"))
+        .map_err(xerr)?;
+    header(
+        ws,
+        &[
+            &t("campaign"),
+            &t("signed"),
+            &t("date"),
+            &t("signatories"),
+            &t("reservations_n"),
+        ],
+        &head,
+    )?;
+    for (i, d) in c.decisions.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, cell(&d.campaign)).map_err(xerr)?;
+        ws.write_string(r, 1, cell(&d.decision)).map_err(xerr)?;
+        ws.write_string(r, 2, cell(&d.date)).map_err(xerr)?;
+        ws.write_string(r, 3, cell(&d.signatories)).map_err(xerr)?;
+        ws.write_number(r, 4, d.reservations as f64).map_err(xerr)?;
+    }
+    // Fixed document properties so the file is the same bytes for the same data.
+    let props = rust_xlsxwriter::DocProperties::new().set_creation_datetime(
+        &rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(xerr)?,
+    );
+    wb.set_properties(&props);
+    wb.save(path).map_err(xerr)?;
+    Ok(())
+}
+
+fn lang_pick<'a>(c: &Copil, fr: &'a str, en: &'a str) -> &'a str {
+    if c.lang == "en" {
+        en
+    } else {
+        fr
+    }
+}

@@ -1,0 +1,465 @@
+//! Workbooks that leave recette and come back: `export workbook` (round trip into the same
+//! and into a fresh store, no formula anywhere), `campaign sheet` (offline execution filled by
+//! a tester, conflicts with results recorded meanwhile), and `delivery import` (bordereau de
+//! livraison, xlsx and CSV).
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use common::Project;
+use serde_json::{json, Value};
+
+fn fixture(p: &Project, name: &str) -> String {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/vendor")
+        .join(name);
+    std::fs::copy(&src, p.path().join(name)).expect("copy fixture");
+    name.to_string()
+}
+
+/// The XML parts of an xlsx file, by name.
+fn xml_parts(path: &Path) -> Vec<(String, String)> {
+    let file = std::fs::File::open(path).expect("open");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("member");
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        if name.ends_with(".xml") {
+            let mut s = String::new();
+            f.read_to_string(&mut s).expect("utf-8 xml");
+            out.push((name, s));
+        }
+    }
+    out
+}
+
+fn lists(p: &Project) -> Value {
+    json!({
+        "req": p.json(&["req", "list"]),
+        "test": p.json(&["test", "list"]),
+        "link": p.json(&["link", "list"]),
+        "anomaly": p.json(&["anomaly", "list"]),
+    })
+}
+
+/// The small project with results, anomalies and texts that look like formulas.
+fn project() -> Project {
+    let p = Project::small();
+    p.ok(&[
+        "req",
+        "add",
+        "EXI-004",
+        "--title",
+        "=HYPERLINK(\"http://x\";\"clic\")",
+        "--description",
+        "+33 687 12 34\n@SUM(A1:A9)",
+        "--criticality",
+        "mineure",
+    ]);
+    p.ok(&[
+        "test",
+        "add",
+        "CT-004",
+        "--title=-2 jours",
+        "--step",
+        "=1+1 => @x",
+        "--step",
+        "Saisir => \tRésultat",
+        "--covers",
+        "EXI-004",
+    ]);
+    p.ok(&["campaign", "add", "C1", "--all"]);
+    p.ok(&[
+        "anomaly",
+        "add",
+        "FA-1",
+        "--title",
+        "Création impossible",
+        "--severity",
+        "bloquante",
+        "--found-in",
+        "LIV-1",
+    ]);
+    p.ok(&[
+        "run",
+        "C1",
+        "CT-001",
+        "--status",
+        "KO",
+        "--anomaly",
+        "FA-1",
+        "--comment",
+        "=cmd|' /C calc'!A0",
+    ]);
+    p.ok(&[
+        "run",
+        "C1",
+        "CT-002",
+        "--status",
+        "OK",
+        "--tester",
+        "M. Wamytan",
+        "--at",
+        "2026-03-14T10:30:00",
+    ]);
+    p.ok(&["run", "C1", "CT-002", "--status", "Bloqué"]);
+    p
+}
+
+#[test]
+fn export_then_import_into_the_same_store_changes_nothing() {
+    let p = project();
+    let out = p.ok(&["export", "workbook", "projet.xlsx"]);
+    assert!(out.starts_with("Classeur écrit : projet.xlsx : 4 exigence(s), 4 cas de test (6 étape(s)), 5 lien(s), 2 résultat(s), 1 anomalie(s)"), "{out}");
+    let before = lists(&p);
+    let log = p.json(&["log"]).as_array().unwrap().len();
+    let v = p.json(&["import", "projet.xlsx"]);
+    let t = &v["records"]["totals"];
+    assert_eq!(t["created"], 0, "{v:#}");
+    assert_eq!(t["updated"], 0, "{v:#}");
+    assert_eq!(t["skipped"], 0, "{v:#}");
+    assert_eq!(t["unchanged"], 4 + 4 + 5 + 2 + 1);
+    assert_eq!(v["records"]["conflicts"], json!([]));
+    assert_eq!(lists(&p), before);
+    // Only the import itself is logged.
+    assert_eq!(p.json(&["log"]).as_array().unwrap().len(), log + 1);
+
+    // Same store, same clock: the same bytes.
+    p.ok(&["export", "workbook", "encore.xlsx"]);
+    assert_eq!(
+        std::fs::read(p.path().join("projet.xlsx")).unwrap(),
+        std::fs::read(p.path().join("encore.xlsx")).unwrap()
+    );
+}
+
+#[test]
+fn exported_texts_are_never_formulas() {
+    let p = project();
+    p.ok(&["export", "workbook", "projet.xlsx"]);
+    let parts = xml_parts(&p.path().join("projet.xlsx"));
+    for (name, xml) in &parts {
+        assert!(
+            !xml.contains("<f>") && !xml.contains("<f "),
+            "formula in {name}"
+        );
+    }
+    // Formula-like texts are quote-prefixed (Excel keeps them text when re-edited).
+    let styles = &parts.iter().find(|(n, _)| n == "xl/styles.xml").unwrap().1;
+    assert!(styles.contains("quotePrefix=\"1\""));
+    // And they read back as the same text.
+    let mut wb = open_workbook_auto(p.path().join("projet.xlsx")).unwrap();
+    let exi = wb.worksheet_range("Exigences").unwrap();
+    let row: Vec<String> = exi
+        .rows()
+        .nth(4)
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(row[0], "EXI-004");
+    assert_eq!(row[1], "=HYPERLINK(\"http://x\";\"clic\")");
+    let sheet = wb.worksheet_range("Cas de test").unwrap();
+    assert!(sheet
+        .rows()
+        .any(|r| r.get(11) == Some(&Data::String("=1+1".into()))));
+    // Drop-down lists, frozen header, autofilter.
+    let exi_xml = &parts
+        .iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+        .unwrap()
+        .1;
+    assert!(
+        exi_xml.contains("<dataValidation type=\"list\""),
+        "{exi_xml}"
+    );
+    assert!(exi_xml.contains("\"Critique,Majeure,Mineure\""));
+    assert!(exi_xml.contains("state=\"frozen\""));
+    assert!(exi_xml.contains("<autoFilter ref=\"A1:H5\""));
+}
+
+#[test]
+fn export_into_a_fresh_store_reproduces_the_data() {
+    let p = project();
+    p.ok(&["export", "workbook", "projet.xlsx"]);
+    let q = Project::new();
+    std::fs::copy(p.path().join("projet.xlsx"), q.path().join("projet.xlsx")).unwrap();
+    // Deliveries and campaigns are not in the workbook: create them first.
+    q.ok(&["delivery", "add", "LIV-1"]);
+    q.ok(&["campaign", "create", "C1", "--delivery", "LIV-1"]);
+    let v = q.json(&["import", "projet.xlsx"]);
+    assert_eq!(v["records"]["issues"], json!([]));
+    assert_eq!(lists(&q), lists(&p));
+    // The latest results, with their tester, date and comment.
+    let latest = |p: &Project| -> Vec<Value> {
+        p.json(&["campaign", "show", "C1"])["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["attempts"] != 0)
+            .map(|t| {
+                json!([
+                    t["ref"],
+                    t["status"],
+                    t["tester"],
+                    t["executed_at"],
+                    t["anomalies"]
+                ])
+            })
+            .collect()
+    };
+    assert_eq!(latest(&q), latest(&p));
+}
+
+#[test]
+fn fresh_store_without_campaign_names_the_rows() {
+    let p = project();
+    p.ok(&["export", "workbook", "projet.xlsx"]);
+    let q = Project::new();
+    std::fs::copy(p.path().join("projet.xlsx"), q.path().join("projet.xlsx")).unwrap();
+    q.ok(&["delivery", "add", "LIV-1"]);
+    let err = q.fails(1, &["import", "projet.xlsx"]);
+    assert!(
+        err.contains("projet.xlsx › Résultats › ligne 2 : campagne inconnue C1 : créez-la d'abord (recette campaign create C1)"),
+        "{err}"
+    );
+}
+
+/// Writes a filled copy of an offline sheet: `fill(test, step, column header) -> value`.
+fn fill_sheet(src: &Path, dst: &Path, fill: &dyn Fn(&str, &str, &str) -> Option<String>) {
+    let mut wb = open_workbook_auto(src).expect("read sheet");
+    let range = wb.worksheet_range("Exécution").expect("Exécution");
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|d| d.to_string()).collect())
+        .collect();
+    let headers = rows[0].clone();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet();
+    ws.set_name("Exécution").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let value = if r == 0 {
+                Some(v.clone())
+            } else {
+                fill(&row[1], &row[3], &headers[c]).or_else(|| Some(v.clone()))
+            };
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                ws.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+    }
+    out.save(dst).expect("save filled");
+}
+
+#[test]
+fn offline_sheet_filled_then_imported_with_a_conflict() {
+    let p = project();
+    let out = p.ok(&["campaign", "sheet", "C1", "hors_ligne.xlsx"]);
+    assert!(
+        out.starts_with("Feuille d'exécution hors ligne écrite : hors_ligne.xlsx : campagne C1, 4 cas de test, 6 étape(s)"),
+        "{out}"
+    );
+    let path = p.path().join("hors_ligne.xlsx");
+    let parts = xml_parts(&path);
+    let sheet = &parts
+        .iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet2.xml")
+        .unwrap()
+        .1;
+    assert!(sheet.contains("<sheetProtection"), "protected");
+    assert!(!sheet.contains("password"), "without a password");
+    assert!(sheet.contains("\"Conforme,Non conforme,Bloqué,Non passé,Non applicable,En cours\""));
+    assert!(parts.iter().all(|(_, x)| !x.contains("<f>")));
+    // The workbook as exported is read as a results sheet with nothing to record.
+    let v = p.json(&["import", "hors_ligne.xlsx", "--dry-run"]);
+    let kinds: Vec<&str> = v["records"]["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["ignored", "results"]);
+    assert_eq!(v["records"]["totals"]["created"], 0);
+
+    // A tester fills it offline...
+    fill_sheet(&path, &p.path().join("rempli.xlsx"), &|test, step, col| {
+        let v = match (test, step, col) {
+            ("CT-001", "", "Statut") => "Conforme",
+            ("CT-001", "", "Testeur") => "É. Kaloï",
+            ("CT-001", "", "Date") => "16/03/2026 14:30",
+            ("CT-002", "", "Statut") => "Non conforme",
+            ("CT-002", "", "Anomalie") => "FA-1",
+            ("CT-003", "1", "Statut") => "Bloqué",
+            ("CT-003", "1", "Commentaire") => "Serveur arrêté",
+            _ => return None,
+        };
+        Some(v.to_string())
+    });
+    // ...while someone records a newer result of CT-002 in the store.
+    p.ok(&["run", "C1", "CT-002", "--status", "OK"]);
+    let v = p.json(&["import", "rempli.xlsx"]);
+    let r = &v["records"];
+    assert_eq!(r["campaign"], "C1");
+    assert_eq!(r["issues"], json!([]));
+    let conflicts = r["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{r:#}");
+    assert_eq!(conflicts[0]["origin"]["row"], 5);
+    assert!(conflicts[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("conflit : CT-002 a été enregistré dans la campagne C1 après l'export"));
+    assert_eq!(r["totals"]["created"], 2);
+    assert_eq!(r["totals"]["skipped"], 1);
+
+    let c = p.json(&["campaign", "show", "C1"]);
+    let t = |r: &str| {
+        c["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["ref"] == r)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(t("CT-001")["status"], "passed");
+    assert_eq!(t("CT-001")["tester"], "É. Kaloï");
+    assert_eq!(t("CT-001")["executed_at"], "2026-03-16T14:30:00");
+    assert_eq!(t("CT-002")["status"], "passed", "the newer result was kept");
+    assert_eq!(t("CT-002")["attempts"], 3);
+    assert_eq!(t("CT-003")["status"], "blocked");
+    let e = p.json(&["campaign", "show", "C1"]);
+    assert_eq!(t("CT-004")["attempts"], 0, "{e:#}");
+    let text = p.ok(&["import", "rempli.xlsx", "--dry-run"]);
+    assert!(text.contains("Conflits (non appliqués) :"), "{text}");
+    assert!(
+        text.contains("rempli.xlsx › Exécution › ligne 5 : conflit : CT-002"),
+        "{text}"
+    );
+}
+
+fn note_project() -> Project {
+    let p = Project::new();
+    p.ok(&["delivery", "add", "LIV-1"]);
+    p.ok(&["delivery", "add", "LIV-1.1"]);
+    let f = fixture(&p, "cahier_immatriculation.xlsx");
+    p.ok(&["import", &f, "--delivery", "LIV-1"]);
+    p
+}
+
+#[test]
+fn delivery_note_moves_fixed_anomalies_to_retest() {
+    let p = note_project();
+    let f = fixture(&p, "bordereau_livraison_1.1.xlsx");
+    let before = p.json(&["delivery", "show", "LIV-1.1"]);
+    let dry = p.ok(&[
+        "delivery",
+        "import",
+        &f,
+        "--delivery",
+        "LIV-1.1",
+        "--dry-run",
+    ]);
+    insta::assert_snapshot!("delivery_note_plan", dry);
+    assert_eq!(p.json(&["delivery", "show", "LIV-1.1"]), before);
+
+    p.ok(&["delivery", "import", &f, "--delivery", "LIV-1.1"]);
+    let d = p.json(&["delivery", "show", "LIV-1.1"]);
+    assert_eq!(d["version"], "1.1.0");
+    assert_eq!(d["delivered_date"], "2026-03-20");
+    let fixes: Vec<(Value, Value)> = d["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["anomaly"].clone(), f["status"].clone()))
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            (json!("FA-001"), json!("a_retester")),
+            (json!("FA-002"), json!("a_retester")),
+            (json!("FA-003"), json!("a_retester"))
+        ]
+    );
+    assert_eq!(
+        d["requirements"],
+        json!([{"requirement": "EXI-IMM-004", "change": "changed"},
+               {"requirement": "EXI-IMM-005", "change": "delivered"}])
+    );
+    assert_eq!(d["documents"].as_array().unwrap().len(), 3);
+    let fa = p.json(&["anomaly", "list"]);
+    assert!(fa
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["fixed_in"] == "LIV-1.1"));
+
+    // The CSV variant says the same thing: nothing changes.
+    let csv = fixture(&p, "bordereau_livraison_1.1.csv");
+    let v = p.json(&["delivery", "import", &csv, "--delivery", "LIV-1.1"]);
+    assert_eq!(
+        v["plan"]["totals"],
+        json!({"created": 0, "updated": 0, "unchanged": 10, "skipped": 0})
+    );
+}
+
+#[test]
+fn delivery_note_with_unknown_references_is_refused_unless_partial() {
+    let p = Project::new();
+    p.ok(&["delivery", "add", "LIV-1.1"]);
+    p.ok(&[
+        "anomaly",
+        "add",
+        "FA-001",
+        "--title",
+        "CPI vide",
+        "--severity",
+        "bloquante",
+    ]);
+    p.ok(&[
+        "req",
+        "add",
+        "EXI-IMM-005",
+        "--title",
+        "Cession",
+        "--criticality",
+        "mineure",
+    ]);
+    let f = fixture(&p, "bordereau_livraison_1.1.csv");
+    let before = p.json(&["delivery", "show", "LIV-1.1"]);
+    let err = p.fails(1, &["delivery", "import", &f, "--delivery", "LIV-1.1"]);
+    for line in [
+        "erreur : import refusé : 3 problème(s), rien n'a été écrit",
+        "  - bordereau_livraison_1.1.csv › bordereau_livraison_1.1 › ligne 9 › A « N° FA » : anomalie inconnue FA-002",
+        "  - bordereau_livraison_1.1.csv › bordereau_livraison_1.1 › ligne 10 › A « N° FA » : anomalie inconnue FA-003",
+        "  - bordereau_livraison_1.1.csv › bordereau_livraison_1.1 › ligne 14 › A « Exigence » : exigence inconnue EXI-IMM-004",
+    ] {
+        assert!(err.lines().any(|l| l == line), "missing {line:?} in\n{err}");
+    }
+    assert_eq!(p.json(&["delivery", "show", "LIV-1.1"]), before);
+    let v = p.json(&[
+        "delivery",
+        "import",
+        &f,
+        "--delivery",
+        "LIV-1.1",
+        "--partial",
+    ]);
+    assert_eq!(v["plan"]["issues"].as_array().unwrap().len(), 3);
+    assert_eq!(v["plan"]["totals"]["skipped"], 3);
+    let d = p.json(&["delivery", "show", "LIV-1.1"]);
+    assert_eq!(d["fixes"][0]["anomaly"], "FA-001");
+    assert_eq!(d["fixes"][0]["status"], "a_retester");
+    assert_eq!(
+        d["requirements"],
+        json!([{"requirement": "EXI-IMM-005", "change": "delivered"}])
+    );
+    let missing = p.fails(1, &["delivery", "import", &f, "--delivery", "LIV-9"]);
+    assert!(
+        missing.contains("livraison inconnu(e) : LIV-9"),
+        "{missing}"
+    );
+}
