@@ -674,6 +674,51 @@ fn gate_exit_codes() {
         .args(["strategy", "criterion", "S1", "bogus >= 1"])
         .assert()
         .code(1);
+
+    // Reports produced by hand, then sealed with --reports; verify finds them.
+    let out = dir.path().join("rapports");
+    bin()
+        .args(["--db"])
+        .arg(&db)
+        .args(["--lang", "en", "report", "C1", "--out"])
+        .arg(&out)
+        .args(["--format", "html,pv"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("bilan-C1.html"));
+    assert!(out.join("pv-C1.html").exists() && !out.join("bilan-C1.md").exists());
+    bin()
+        .args(["--db"])
+        .arg(&db)
+        .args([
+            "signoff",
+            "C1",
+            "--decision",
+            "ajournement",
+            "--signatory",
+            "Alice, MOA",
+            "--reports",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    bin()
+        .args(["--db"])
+        .arg(&db)
+        .arg("verify")
+        .arg(out.join("bilan-C1.html"))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Ajournement"));
+    // The next verdict counts that ajournement.
+    let out = bin()
+        .args(["--db"])
+        .arg(&db)
+        .args(["verdict", "C1", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["previous_ajournements"], 1);
 }
 
 #[test]

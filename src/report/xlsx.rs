@@ -318,9 +318,9 @@ pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<
         ws.insert_chart(18, 4, &chart).map_err(xerr)?;
     }
 
-    // Traceability list.
+    // Traceability list (large sheets are streamed: constant memory, inline strings).
     {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
         ws.set_name(trace_name).map_err(xerr)?;
         let cols = [
             t("requirement"),
@@ -447,7 +447,7 @@ pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<
 
     // Links.
     {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
         ws.set_name(links_name).map_err(xerr)?;
         let cols = [
             t("requirement"),

@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_deliveries.sql"),
     include_str!("migrations/0003_result_imports.sql"),
     include_str!("migrations/0004_result_lookups.sql"),
+    include_str!("migrations/0005_report_indexes.sql"),
 ];
 
 /// The schema version this build writes.

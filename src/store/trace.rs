@@ -8,7 +8,7 @@ use rusqlite::params;
 use super::{decode, id_of, Store};
 use crate::entities::{Anomaly, CampaignTest};
 use crate::error::Result;
-use crate::model::{Criticality, ExecStatus, ReqStatus, TestKind};
+use crate::model::{AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, TestKind};
 use crate::trace::{
     CampaignResults, Scope, TestResult, TraceData, TraceLink, TraceRequirement, TraceTest,
 };
@@ -141,15 +141,16 @@ impl Store {
 
     /// The tests of a campaign with their latest execution and every anomaly recorded on any of
     /// their executions in the campaign, in selection order. Bulk version of
-    /// [`Store::campaign_tests`].
+    /// [`Store::campaign_tests`]: three queries, joined in memory.
     pub fn campaign_results(&self, campaign: &str) -> Result<Vec<CampaignTest>> {
         let conn = self.conn();
         let cid = id_of(conn, "campaign", "campagne", campaign)?;
         let mut anomalies: HashMap<i64, Vec<String>> = HashMap::new();
         {
             let mut stmt = conn.prepare(
-                "SELECT DISTINCT e.test_id, a.ref FROM execution_anomaly ea
-                 JOIN execution e ON e.id = ea.execution_id JOIN anomaly a ON a.id = ea.anomaly_id
+                "SELECT DISTINCT e.test_id, a.ref FROM execution e
+                 JOIN execution_anomaly ea ON ea.execution_id = e.id
+                 JOIN anomaly a ON a.id = ea.anomaly_id
                  WHERE e.campaign_id = ?1 ORDER BY e.test_id, a.ref",
             )?;
             let mut rows = stmt.query([cid])?;
@@ -157,20 +158,42 @@ impl Store {
                 anomalies.entry(r.get(0)?).or_default().push(r.get(1)?);
             }
         }
+        struct Latest {
+            status: ExecStatus,
+            attempts: i64,
+            tester: Option<String>,
+            executed_at: Option<String>,
+        }
+        let mut latest: HashMap<i64, Latest> = HashMap::new();
+        {
+            // One row per test: SQLite takes the bare columns from the row of MAX(attempt).
+            let mut stmt = conn.prepare(
+                "SELECT test_id, status, tester, executed_at, COUNT(*), MAX(attempt)
+                 FROM execution WHERE campaign_id = ?1 GROUP BY test_id",
+            )?;
+            let mut rows = stmt.query([cid])?;
+            while let Some(r) = rows.next()? {
+                latest.insert(
+                    r.get(0)?,
+                    Latest {
+                        status: decode(&r.get::<_, String>(1)?, ExecStatus::from_code)?,
+                        tester: r.get(2)?,
+                        executed_at: r.get(3)?,
+                        attempts: r.get(4)?,
+                    },
+                );
+            }
+        }
         let mut stmt = conn.prepare(
-            "SELECT t.id, t.ref, t.title, t.kind, ct.assignee, ct.reason,
-                    x.status, x.n, x.tester, x.executed_at
+            "SELECT t.id, t.ref, t.title, t.kind, ct.assignee, ct.reason
              FROM campaign_test ct JOIN test_case t ON t.id = ct.test_id
-             LEFT JOIN (SELECT test_id, status, tester, executed_at, COUNT(*) AS n, MAX(attempt)
-                        FROM execution WHERE campaign_id = ?1 GROUP BY test_id) x
-                    ON x.test_id = ct.test_id
              WHERE ct.campaign_id = ?1 ORDER BY ct.position, t.ref",
         )?;
         let mut rows = stmt.query([cid])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            let status: Option<String> = r.get(6)?;
+            let l = latest.remove(&id);
             out.push(CampaignTest {
                 reference: r.get(1)?,
                 title: r.get(2)?,
@@ -181,13 +204,10 @@ impl Store {
                 },
                 assignee: r.get(4)?,
                 reason: r.get(5)?,
-                status: match status {
-                    Some(s) => decode(&s, ExecStatus::from_code)?,
-                    None => ExecStatus::NotRun,
-                },
-                attempts: r.get::<_, Option<i64>>(7)?.unwrap_or(0),
-                tester: r.get(8)?,
-                executed_at: r.get(9)?,
+                status: l.as_ref().map(|l| l.status).unwrap_or(ExecStatus::NotRun),
+                attempts: l.as_ref().map(|l| l.attempts).unwrap_or(0),
+                tester: l.as_ref().and_then(|l| l.tester.clone()),
+                executed_at: l.and_then(|l| l.executed_at),
                 anomalies: anomalies.remove(&id).unwrap_or_default(),
             });
         }
@@ -195,28 +215,58 @@ impl Store {
     }
 
     /// The anomalies of a campaign: those recorded on its executions and those found in its
-    /// delivery, by reference.
+    /// delivery, by reference, each with the tests of this campaign whose executions reference
+    /// it. Two queries, whatever the number of anomalies.
     pub fn campaign_anomalies(&self, campaign: &str) -> Result<Vec<Anomaly>> {
         let conn = self.conn();
         let cid = id_of(conn, "campaign", "campagne", campaign)?;
-        let refs: std::collections::BTreeSet<String> = conn
-            .prepare(
-                "SELECT a.ref FROM anomaly a
-                 WHERE a.id IN (SELECT ea.anomaly_id FROM execution_anomaly ea
-                                JOIN execution e ON e.id = ea.execution_id WHERE e.campaign_id = ?1)
-                    OR (a.found_in_delivery_id IS NOT NULL AND a.found_in_delivery_id =
-                        (SELECT delivery_id FROM campaign WHERE id = ?1))",
-            )?
-            .query_map([cid], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if refs.is_empty() {
-            return Ok(Vec::new());
+        let delivery: Option<i64> = conn.query_row(
+            "SELECT delivery_id FROM campaign WHERE id = ?1",
+            [cid],
+            |r| r.get(0),
+        )?;
+        let mut tests: HashMap<i64, std::collections::BTreeSet<String>> = HashMap::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT DISTINCT ea.anomaly_id, t.ref FROM execution e
+                 JOIN execution_anomaly ea ON ea.execution_id = e.id
+                 JOIN test_case t ON t.id = e.test_id WHERE e.campaign_id = ?1",
+            )?;
+            let mut rows = stmt.query([cid])?;
+            while let Some(r) = rows.next()? {
+                tests.entry(r.get(0)?).or_default().insert(r.get(1)?);
+            }
         }
-        Ok(self
-            .anomalies()?
-            .into_iter()
-            .filter(|a| refs.contains(&a.reference))
-            .collect())
+        let mut stmt = conn.prepare(
+            "SELECT a.id, a.ref, a.title, a.description, a.severity, a.status, df.ref, dx.ref,
+                    a.reopen_count, a.created_at, a.closed_at, a.found_in_delivery_id
+             FROM anomaly a LEFT JOIN delivery df ON df.id = a.found_in_delivery_id
+             LEFT JOIN delivery dx ON dx.id = a.fixed_in_delivery_id ORDER BY a.ref",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let found: Option<i64> = r.get(11)?;
+            let linked = tests.remove(&id);
+            if linked.is_none() && (delivery.is_none() || found != delivery) {
+                continue;
+            }
+            out.push(Anomaly {
+                reference: r.get(1)?,
+                title: r.get(2)?,
+                description: r.get(3)?,
+                severity: decode(&r.get::<_, String>(4)?, Severity::from_code)?,
+                status: decode(&r.get::<_, String>(5)?, AnomalyStatus::from_code)?,
+                found_in: r.get(6)?,
+                fixed_in: r.get(7)?,
+                reopen_count: r.get(8)?,
+                created_at: r.get(9)?,
+                closed_at: r.get(10)?,
+                tests: linked.map(|s| s.into_iter().collect()).unwrap_or_default(),
+            });
+        }
+        Ok(out)
     }
 
     /// Executions of a campaign per day (`YYYY-MM-DD`) and status code, every attempt counted.
