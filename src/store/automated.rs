@@ -389,13 +389,16 @@ impl Store {
             None => None,
         };
         let mut stmt = self.conn().prepare(
-            "SELECT t.ref, e.attempt, a.source_file, a.format, i.imported_at, a.suite_path,
+            "SELECT t.ref, e.attempt, a.source_file, a.format,
+                    COALESCE(i.imported_at, e.executed_at, ''), a.suite_path,
                     a.classname, a.name, a.status, a.duration_ms, a.start_time, a.message,
                     a.failure_text, a.stdout, a.properties, a.retries, a.flaky
-             FROM automated_result a JOIN result_import i ON i.id = a.import_id
+             FROM automated_result a LEFT JOIN result_import i ON i.id = a.import_id
              LEFT JOIN test_case t ON t.id = a.test_id
              LEFT JOIN execution e ON e.id = a.execution_id
-             WHERE i.campaign_id = ?1 AND (?2 IS NULL OR a.test_id = ?2)
+             -- Results stored before schema 3 have no import: their execution names the campaign.
+             WHERE (i.campaign_id = ?1 OR (a.import_id IS NULL AND e.campaign_id = ?1))
+               AND (?2 IS NULL OR a.test_id = ?2)
                AND (?3 IS NULL OR a.status = ?3) AND (?4 = 0 OR a.test_id IS NULL)
              ORDER BY a.import_id, a.id",
         )?;

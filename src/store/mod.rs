@@ -190,7 +190,11 @@ impl Store {
     }
 
     fn migrate(&mut self, from: i64) -> Result<()> {
-        if from >= SCHEMA_VERSION {
+        self.migrate_to(from, SCHEMA_VERSION)
+    }
+
+    fn migrate_to(&mut self, from: i64, to: i64) -> Result<()> {
+        if from >= to {
             return Ok(());
         }
         // IMMEDIATE: take the write lock before reading the version, so two processes never
@@ -199,13 +203,36 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .take(to.max(0) as usize)
+            .skip(current.max(0) as usize)
+        {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Creates an empty store with only the first `version` migrations applied, as an earlier
+    /// release of recette would have written it. For migration tests: open it afterwards with
+    /// [`Store::open`] to run the remaining migrations.
+    #[doc(hidden)]
+    pub fn create_at_schema_version(path: &Path, version: i64) -> Result<()> {
+        let conn = Connection::open(path)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            ctx: Context {
+                actor: "migration-test".into(),
+                fixed_now: None,
+            },
+        };
+        store.configure()?;
+        store.migrate_to(0, version.clamp(1, SCHEMA_VERSION))
     }
 
     /// The store file.
