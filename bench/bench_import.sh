@@ -20,8 +20,9 @@ cargo build --release --quiet --bin recette --example gen_workbook
 RECETTE=target/release/recette
 export RECETTE_NOW=2026-03-15T09:00:00Z RECETTE_USER=bench
 
-# run NAME CMD...: runs CMD under /usr/bin/time -v, records seconds and peak KB.
-declare -A SECS KB
+# run NAME CMD...: runs CMD under /usr/bin/time -v, records wall seconds, CPU seconds
+# (user + sys, less sensitive than wall time to other processes on a shared machine) and peak KB.
+declare -A SECS CPU KB
 run() {
   local name=$1; shift
   local log="$OUT/time_${name}.txt"
@@ -30,8 +31,9 @@ run() {
   wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}')
   # h:mm:ss or m:ss.cc -> seconds
   SECS[$name]=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  CPU[$name]=$(awk -F: '/User time|System time/ { s += $2 } END { print s }' "$log")
   KB[$name]=$(grep 'Maximum resident set size' "$log" | awk '{print $NF}')
-  printf '%-22s %8.2f s  %7d MB\n' "$name" "${SECS[$name]}" "$(( KB[$name] / 1024 ))"
+  printf '%-22s %8.2f s wall  %6.2f s CPU  %7d MB\n' "$name" "${SECS[$name]}" "${CPU[$name]}" "$(( KB[$name] / 1024 ))"
 }
 
 fresh() {
@@ -48,11 +50,14 @@ fresh
 run recette_import "$RECETTE" --db "$OUT/bench.db" import "$BOOK" --json
 run recette_reimport "$RECETTE" --db "$OUT/bench.db" import "$BOOK" --json
 
-python3 - "${SECS[openpyxl_read]}" "${SECS[recette_dry_run]}" "${SECS[recette_import]}" "${SECS[recette_reimport]}" <<'PY'
+echo "Load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "${SECS[openpyxl_read]}" "${SECS[recette_dry_run]}" "${SECS[recette_import]}" "${SECS[recette_reimport]}" \
+  "${CPU[openpyxl_read]}" "${CPU[recette_dry_run]}" "${CPU[recette_import]}" "${CPU[recette_reimport]}" <<'PY'
 import sys
-o, d, i, r = map(float, sys.argv[1:])
-print(f"openpyxl read / recette dry run  : {o / d:5.1f}x")
-print(f"openpyxl read / recette import   : {o / i:5.1f}x")
-print(f"openpyxl read / recette re-import: {o / r:5.1f}x")
+o, d, i, r, oc, dc, ic, rc = map(float, sys.argv[1:])
+print("openpyxl read / recette            wall     CPU")
+print(f"  dry run                       {o / d:5.1f}x  {oc / dc:5.1f}x")
+print(f"  import                        {o / i:5.1f}x  {oc / ic:5.1f}x")
+print(f"  re-import                     {o / r:5.1f}x  {oc / rc:5.1f}x")
 PY
 python3 -c "import json,sys; t=json.load(open('$OUT/out_recette_import.txt'))['records']['totals']; print('import totals:', t)"

@@ -15,6 +15,23 @@ use crate::i18n::Lang;
 ///
 /// `"  Non-Conforme "` and `"non conforme"` fold to the same string.
 pub fn normalize_word(input: &str) -> String {
+    if input.is_ascii() {
+        // Same result without decomposition (ASCII has no combining marks nor ligatures).
+        let mut out = String::with_capacity(input.len());
+        let mut pending_space = false;
+        for c in input.chars() {
+            if c.is_ascii_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c.to_ascii_lowercase());
+            } else {
+                pending_space = true;
+            }
+        }
+        return out;
+    }
     let mut out = String::with_capacity(input.len());
     let mut pending_space = false;
     for c in input.nfd() {
@@ -32,7 +49,11 @@ pub fn normalize_word(input: &str) -> String {
         }
     }
     // Ligatures common in French text.
-    out.replace('œ', "oe").replace('æ', "ae")
+    if out.contains(['œ', 'æ']) {
+        out.replace('œ', "oe").replace('æ', "ae")
+    } else {
+        out
+    }
 }
 
 /// An input word that matches no value of a vocabulary.
@@ -89,16 +110,22 @@ macro_rules! vocabulary {
             /// Parses a user word in French or English, case, accent, punctuation and space
             /// insensitive.
             pub fn parse(word: &str) -> Result<Self, UnknownWord> {
+                // The folded vocabulary, in the order it is tried: folded once per process
+                // rather than on every cell of an import.
+                static FOLDED: std::sync::OnceLock<Vec<(String, $name)>> =
+                    std::sync::OnceLock::new();
+                let table = FOLDED.get_or_init(|| {
+                    vec![$(
+                        (normalize_word($code), $name::$variant),
+                        (normalize_word($fr), $name::$variant),
+                        (normalize_word($en), $name::$variant),
+                        $(($syn.to_string(), $name::$variant),)*
+                    )+]
+                });
                 let folded = normalize_word(word);
-                $(
-                    if folded == normalize_word($code)
-                        || folded == normalize_word($fr)
-                        || folded == normalize_word($en)
-                        $(|| folded == $syn)*
-                    {
-                        return Ok($name::$variant);
-                    }
-                )+
+                if let Some((_, found)) = table.iter().find(|(w, _)| *w == folded) {
+                    return Ok(*found);
+                }
                 Err(UnknownWord {
                     kind: $kind,
                     word: word.to_string(),

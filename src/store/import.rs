@@ -2,16 +2,17 @@
 //! anomalies created or linked, a change plan per sheet. Runs inside the caller's transaction,
 //! so `Store::dry_run` gives the exact plan and a failed import writes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 
 use super::campaigns::{NewCampaign, RunInput};
-use super::requirements::{Change, RequirementPatch};
+use super::requirements::{check_ref, Change, RequirementPatch};
 use super::testcases::TestCasePatch;
 use super::{AnomalyPatch, Tx};
+use crate::entities::{Requirement, TestCase};
 use crate::error::{Error, Result};
 use crate::import::records::{ImportBatch, ImportIssue, Origin, ResultRecord};
 use crate::model::{ExecStatus, Phase, Severity};
@@ -70,17 +71,17 @@ pub struct SheetPlan {
 
 impl ImportReport {
     fn count(&mut self, origin: &Origin, kind: &str, change: Option<Change>) {
-        let sheet = origin.sheet.clone().unwrap_or_default();
+        let sheet = origin.sheet.as_deref().unwrap_or_default();
         let idx = match self
             .sheets
             .iter()
-            .position(|s| s.file == origin.file && s.sheet == sheet && s.kind == kind)
+            .position(|s| s.kind == kind && s.sheet == sheet && s.file == origin.file)
         {
             Some(i) => i,
             None => {
                 self.sheets.push(SheetPlan {
                     file: origin.file.clone(),
-                    sheet,
+                    sheet: sheet.to_string(),
                     kind: kind.to_string(),
                     reason: None,
                     rows: 0,
@@ -112,6 +113,203 @@ impl ImportReport {
     }
 }
 
+/// Rows refused as a whole, as (file, sheet, row): the batch's issues, then test cases naming
+/// an unknown requirement (their steps and links are refused with them).
+type BadRows<'b> = HashSet<(&'b str, Option<&'b str>, u64)>;
+
+fn is_bad(bad: &BadRows<'_>, o: &Origin) -> bool {
+    !bad.is_empty()
+        && o.row
+            .is_some_and(|row| bad.contains(&(o.file.as_str(), o.sheet.as_deref(), row)))
+}
+
+fn mark_bad<'b>(bad: &mut BadRows<'b>, o: &'b Origin) {
+    if let Some(row) = o.row {
+        bad.insert((o.file.as_str(), o.sheet.as_deref(), row));
+    }
+}
+
+/// From this many lookups of one kind on, [`Known`] reads the whole table once instead of
+/// querying each reference (a full read costs about as much as a few hundred lookups on a
+/// store of a few thousand rows, and an import of a large workbook does tens of thousands).
+const BULK_LOOKUPS: usize = 256;
+
+/// What [`Known`] holds for one reference.
+enum Entry<T> {
+    /// No such row.
+    Absent,
+    /// The row as stored: id and fields.
+    Stored(i64, T),
+    /// A row this batch wrote: its id and (requirements) revision. Read again from the store,
+    /// inside the transaction, only if the batch names the reference once more (keeping every
+    /// written row whole would cost more than re-reading the rare duplicates).
+    Written { id: i64, revision: i64 },
+}
+
+/// What `apply_batch` knows of the stored requirements, test cases and links: read once in
+/// bulk for a large batch, else looked up reference by reference and remembered; kept up to
+/// date as the batch writes, so no row is read twice and no new row is read back.
+#[derive(Default)]
+struct Known {
+    /// Requirements by reference.
+    requirements: HashMap<String, Entry<Requirement>>,
+    /// Whether `requirements` holds every stored requirement.
+    all_requirements: bool,
+    /// Test cases by reference (fields, steps and tags; their `requirements` are not kept).
+    tests: HashMap<String, Entry<TestCase>>,
+    /// Whether `tests` holds every stored test case.
+    all_tests: bool,
+    /// Every link as (requirement id, test id), when read in bulk.
+    links: Option<HashSet<(i64, i64)>>,
+}
+
+impl Known {
+    /// Reads in bulk what the batch will look up many times.
+    fn load(tx: &Tx<'_>, batch: &ImportBatch, bulk_from: usize) -> Result<Known> {
+        let link_rows: usize = batch
+            .test_cases
+            .iter()
+            .map(|t| t.requirement_refs.len())
+            .sum::<usize>()
+            + batch.links.len();
+        let mut known = Known::default();
+        if batch.requirements.len() + batch.test_cases.len() + batch.links.len() >= bulk_from {
+            tx.prepare_bulk_write()?;
+        }
+        if batch.requirements.len() + link_rows >= bulk_from {
+            known.requirements = super::requirements::all_by_ref(tx.conn())?
+                .into_iter()
+                .map(|(k, (id, r))| (k, Entry::Stored(id, r)))
+                .collect();
+            known.all_requirements = true;
+        }
+        if batch.test_cases.len() + batch.links.len() >= bulk_from {
+            known.tests = tx
+                .all_test_cases_by_ref()?
+                .into_iter()
+                .map(|(k, (id, t))| (k, Entry::Stored(id, t)))
+                .collect();
+            known.all_tests = true;
+        }
+        if link_rows >= bulk_from {
+            known.links = Some(tx.link_ids()?);
+        }
+        Ok(known)
+    }
+
+    /// The stored requirement (id and fields), if any.
+    fn requirement(&mut self, tx: &Tx<'_>, reference: &str) -> Result<Option<(i64, &Requirement)>> {
+        let reload = match self.requirements.get(reference) {
+            None => !self.all_requirements,
+            Some(Entry::Written { .. }) => true,
+            Some(_) => false,
+        };
+        if reload {
+            let found = match super::requirements::find_with_id(tx.conn(), reference)? {
+                Some((id, r)) => Entry::Stored(id, r),
+                None => Entry::Absent,
+            };
+            self.requirements.insert(reference.to_string(), found);
+        }
+        Ok(match self.requirements.get(reference) {
+            Some(Entry::Stored(id, r)) => Some((*id, r)),
+            _ => None,
+        })
+    }
+
+    /// A requirement's id and current revision, if it exists.
+    fn requirement_key(&mut self, tx: &Tx<'_>, reference: &str) -> Result<Option<(i64, i64)>> {
+        match self.requirements.get(reference) {
+            Some(Entry::Written { id, revision }) => Ok(Some((*id, *revision))),
+            Some(Entry::Stored(id, r)) => Ok(Some((*id, r.revision))),
+            Some(Entry::Absent) => Ok(None),
+            None => Ok(self
+                .requirement(tx, reference)?
+                .map(|(id, r)| (id, r.revision))),
+        }
+    }
+
+    /// Records what an upsert wrote.
+    fn wrote_requirement(&mut self, reference: &str, id: i64, revision: i64) {
+        self.requirements
+            .insert(reference.to_string(), Entry::Written { id, revision });
+    }
+
+    /// The stored test case (id, fields, steps and tags), if any.
+    fn test(&mut self, tx: &Tx<'_>, reference: &str) -> Result<Option<(i64, &TestCase)>> {
+        let reload = match self.tests.get(reference) {
+            None => !self.all_tests,
+            Some(Entry::Written { .. }) => true,
+            Some(_) => false,
+        };
+        if reload {
+            let found = match tx.test_case_with_id(reference)? {
+                Some((id, t)) => Entry::Stored(id, t),
+                None => Entry::Absent,
+            };
+            self.tests.insert(reference.to_string(), found);
+        }
+        Ok(match self.tests.get(reference) {
+            Some(Entry::Stored(id, t)) => Some((*id, t)),
+            _ => None,
+        })
+    }
+
+    /// The row id of a test case, if it exists.
+    fn test_id(&mut self, tx: &Tx<'_>, reference: &str) -> Result<Option<i64>> {
+        match self.tests.get(reference) {
+            Some(Entry::Written { id, .. } | Entry::Stored(id, _)) => Ok(Some(*id)),
+            Some(Entry::Absent) => Ok(None),
+            None => Ok(self.test(tx, reference)?.map(|(id, _)| id)),
+        }
+    }
+
+    /// Records what an upsert wrote.
+    fn wrote_test(&mut self, reference: &str, id: i64) {
+        self.tests
+            .insert(reference.to_string(), Entry::Written { id, revision: 0 });
+    }
+
+    /// Whether a test case exists (without reading it whole when not known yet).
+    fn test_exists(&self, tx: &Tx<'_>, reference: &str) -> Result<bool> {
+        match self.tests.get(reference) {
+            Some(Entry::Absent) => Ok(false),
+            Some(_) => Ok(true),
+            None if self.all_tests => Ok(false),
+            None => tx.exists("test_case", reference),
+        }
+    }
+
+    /// Links a test to a requirement at the requirement's current revision; `false` when the
+    /// link existed already. Both must exist.
+    fn add_link(&mut self, tx: &mut Tx<'_>, requirement: &str, test: &str) -> Result<bool> {
+        let Some((req_id, revision)) = self.requirement_key(tx, requirement)? else {
+            return Err(Error::NotFound {
+                kind: "exigence",
+                reference: requirement.to_string(),
+            });
+        };
+        let Some(test_id) = self.test_id(tx, test)? else {
+            return Err(Error::NotFound {
+                kind: "cas de test",
+                reference: test.to_string(),
+            });
+        };
+        if self
+            .links
+            .as_ref()
+            .is_some_and(|l| l.contains(&(req_id, test_id)))
+        {
+            return Ok(false);
+        }
+        let added = tx.add_link_ids((req_id, requirement, revision), (test_id, test))?;
+        if let Some(l) = &mut self.links {
+            l.insert((req_id, test_id));
+        }
+        Ok(added)
+    }
+}
+
 fn issue(origin: &Origin, fr: String) -> ImportIssue {
     ImportIssue {
         origin: origin.clone(),
@@ -138,6 +336,17 @@ impl Tx<'_> {
         batch: &ImportBatch,
         opts: &ApplyOptions,
     ) -> Result<ImportReport> {
+        self.apply_batch_with(batch, opts, BULK_LOOKUPS)
+    }
+
+    /// [`Tx::apply_batch`], reading the store in bulk from `bulk_from` lookups of a kind on
+    /// (tests compare both ways of knowing the store).
+    fn apply_batch_with(
+        &mut self,
+        batch: &ImportBatch,
+        opts: &ApplyOptions,
+        bulk_from: usize,
+    ) -> Result<ImportReport> {
         let mut report = ImportReport {
             issues: batch.issues.clone(),
             ..ImportReport::default()
@@ -152,23 +361,18 @@ impl Tx<'_> {
                 counts: Counts::default(),
             });
         }
-        let mut bad_rows: Vec<(String, Option<String>, Option<u64>)> = batch
-            .issues
-            .iter()
-            .map(|i| (i.origin.file.clone(), i.origin.sheet.clone(), i.origin.row))
-            .collect();
-        let is_bad = |bad: &Vec<(String, Option<String>, Option<u64>)>, o: &Origin| {
-            o.row.is_some()
-                && bad
-                    .iter()
-                    .any(|b| b.0 == o.file && b.1 == o.sheet && b.2 == o.row)
-        };
+        let mut bad_rows: BadRows<'_> = HashSet::new();
+        for i in &batch.issues {
+            mark_bad(&mut bad_rows, &i.origin);
+        }
+        let mut known = Known::load(self, batch, bulk_from)?;
 
         for r in &batch.requirements {
             if is_bad(&bad_rows, &r.origin) {
                 report.count(&r.origin, "requirements", None);
                 continue;
             }
+            check_ref(&r.reference, "exigence")?;
             let patch = RequirementPatch {
                 title: r.title.clone(),
                 description: r.description.clone(),
@@ -177,7 +381,11 @@ impl Tx<'_> {
                 status: r.status,
                 source: r.source.clone(),
             };
-            let change = self.upsert_requirement(&r.reference, &patch)?;
+            let before = known.requirement(self, &r.reference)?;
+            let (change, now) = self.upsert_requirement_from(&r.reference, &patch, before)?;
+            if let Some((id, now)) = now {
+                known.wrote_requirement(&r.reference, id, now.revision);
+            }
             report.count(&r.origin, "requirements", Some(change));
         }
         for a in &batch.anomalies {
@@ -226,25 +434,21 @@ impl Tx<'_> {
             report.count(&a.origin, "anomalies", Some(change));
         }
         for t in &batch.test_cases {
-            let unknown: Vec<&String> = {
-                let mut v = Vec::new();
-                for r in &t.requirement_refs {
-                    if !self.exists("requirement", r)? {
-                        v.push(r);
-                    }
+            let mut unknown = false;
+            for r in &t.requirement_refs {
+                if known.requirement_key(self, r)?.is_none() {
+                    unknown = true;
+                    report
+                        .issues
+                        .push(issue(&t.origin, format!("exigence inconnue {r}")));
                 }
-                v
-            };
-            for r in &unknown {
-                report
-                    .issues
-                    .push(issue(&t.origin, format!("exigence inconnue {r}")));
             }
-            if !unknown.is_empty() || is_bad(&bad_rows, &t.origin) {
-                bad_rows.push((t.origin.file.clone(), t.origin.sheet.clone(), t.origin.row));
+            if unknown || is_bad(&bad_rows, &t.origin) {
+                mark_bad(&mut bad_rows, &t.origin);
                 report.count(&t.origin, "test_cases", None);
                 continue;
             }
+            check_ref(&t.reference, "cas de test")?;
             let patch = TestCasePatch {
                 title: t.title.clone(),
                 objective: t.objective.clone(),
@@ -257,9 +461,14 @@ impl Tx<'_> {
                 steps: t.steps.clone(),
                 tags: t.tags.clone(),
             };
-            let mut change = self.upsert_test_case(&t.reference, &patch)?;
+            let before = known.test(self, &t.reference)?;
+            let (mut change, now) =
+                self.upsert_test_case_from(&t.reference, &patch, before, false)?;
+            if let Some((id, _)) = now {
+                known.wrote_test(&t.reference, id);
+            }
             for r in &t.requirement_refs {
-                if self.add_link(r, &t.reference)? && change == Change::Unchanged {
+                if known.add_link(self, r, &t.reference)? && change == Change::Unchanged {
                     change = Change::Updated;
                 }
             }
@@ -267,10 +476,10 @@ impl Tx<'_> {
         }
         for l in &batch.links {
             let mut problems = Vec::new();
-            if !self.exists("requirement", &l.requirement_ref)? {
+            if known.requirement_key(self, &l.requirement_ref)?.is_none() {
                 problems.push(format!("exigence inconnue {}", l.requirement_ref));
             }
-            if !self.exists("test_case", &l.test_ref)? {
+            if known.test_id(self, &l.test_ref)?.is_none() {
                 problems.push(format!("cas de test inconnu {}", l.test_ref));
             }
             if !problems.is_empty() || is_bad(&bad_rows, &l.origin) {
@@ -280,7 +489,7 @@ impl Tx<'_> {
                 report.count(&l.origin, "links", None);
                 continue;
             }
-            let added = self.add_link(&l.requirement_ref, &l.test_ref)?;
+            let added = known.add_link(self, &l.requirement_ref, &l.test_ref)?;
             report.count(
                 &l.origin,
                 "links",
@@ -292,7 +501,7 @@ impl Tx<'_> {
             );
         }
         if !batch.results.is_empty() {
-            self.apply_results(&batch.results, opts, &mut report, &bad_rows)?;
+            self.apply_results(&batch.results, opts, &mut report, &bad_rows, &known)?;
         }
         report
             .sheets
@@ -357,16 +566,13 @@ impl Tx<'_> {
         results: &[ResultRecord],
         opts: &ApplyOptions,
         report: &mut ImportReport,
-        bad_rows: &[(String, Option<String>, Option<u64>)],
+        bad_rows: &BadRows<'_>,
+        known: &Known,
     ) -> Result<()> {
         // Group per campaign so a sheet naming its campaign (offline sheets) lands there.
         let mut campaigns: BTreeMap<Option<String>, String> = BTreeMap::new();
         for r in results {
-            let bad = r.origin.row.is_some()
-                && bad_rows
-                    .iter()
-                    .any(|b| b.0 == r.origin.file && b.1 == r.origin.sheet && b.2 == r.origin.row);
-            if bad {
+            if is_bad(bad_rows, &r.origin) {
                 report.count(&r.origin, "results", None);
                 continue;
             }
@@ -394,7 +600,7 @@ impl Tx<'_> {
                 },
             };
             report.campaign = Some(campaign.clone());
-            if !self.exists("test_case", &r.test_ref)? {
+            if !known.test_exists(self, &r.test_ref)? {
                 report.issues.push(issue(
                     &r.origin,
                     format!("cas de test inconnu {}", r.test_ref),
@@ -504,5 +710,147 @@ impl Tx<'_> {
             Some((a, s, t, d, c)) => Some((a, super::decode(&s, ExecStatus::from_code)?, t, d, c)),
             None => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::records::{LinkRecord, RequirementRecord, TestCaseRecord};
+    use crate::model::{Criticality, Step};
+    use crate::store::{AuditFilter, Context, Store};
+
+    fn origin(row: u64) -> Origin {
+        Origin::file("cahier.xlsx")
+            .with_sheet("Feuille")
+            .with_row(row)
+    }
+
+    fn requirement(i: usize, title: &str) -> RequirementRecord {
+        RequirementRecord {
+            origin: origin(i as u64),
+            reference: format!("EXI-{i:04}"),
+            title: Some(title.to_string()),
+            description: Some(format!("Description {i}")),
+            criticality: Some(if i.is_multiple_of(2) {
+                Criticality::Critique
+            } else {
+                Criticality::Mineure
+            }),
+            ..RequirementRecord::default()
+        }
+    }
+
+    fn test_case(i: usize, action: &str, reqs: &[usize]) -> TestCaseRecord {
+        TestCaseRecord {
+            origin: origin(1000 + i as u64),
+            reference: format!("CT-{i:04}"),
+            title: Some(format!("Scénario {i}")),
+            steps: Some(vec![
+                Step {
+                    action: action.to_string(),
+                    expected: "OK".into(),
+                },
+                Step {
+                    action: format!("Étape 2 de {i}"),
+                    expected: String::new(),
+                },
+            ]),
+            tags: Some(vec![" b ".into(), "a".into(), "b".into()]),
+            requirement_refs: reqs.iter().map(|r| format!("EXI-{r:04}")).collect(),
+            ..TestCaseRecord::default()
+        }
+    }
+
+    /// A first import, then a second one that updates some rows (new revisions, so suspect
+    /// links), repeats references, adds links and leaves the rest unchanged.
+    fn batches() -> (ImportBatch, ImportBatch) {
+        let first = ImportBatch {
+            requirements: (0..300).map(|i| requirement(i, "Titre")).collect(),
+            test_cases: (0..300)
+                .map(|i| test_case(i, "Ouvrir", &[i, (i + 1) % 300]))
+                .collect(),
+            ..ImportBatch::default()
+        };
+        let mut second = first.clone();
+        for i in (0..300).step_by(7) {
+            second.requirements[i].title = Some("Titre révisé".into());
+        }
+        // The same requirement twice in one batch: the second sees the first's write.
+        second
+            .requirements
+            .push(requirement(3, "Titre encore révisé"));
+        second.requirements.push(requirement(400, "Nouvelle"));
+        for i in (0..300).step_by(11) {
+            second.test_cases[i] = test_case(i, "Ouvrir autrement", &[i, 400]);
+        }
+        second.test_cases.push(test_case(5, "Ouvrir encore", &[5]));
+        second.test_cases.push(test_case(500, "Nouveau", &[400, 3]));
+        second.links = vec![
+            LinkRecord {
+                origin: origin(2000),
+                requirement_ref: "EXI-0010".into(),
+                test_ref: "CT-0500".into(),
+            },
+            LinkRecord {
+                origin: origin(2001),
+                requirement_ref: "EXI-0400".into(),
+                test_ref: "CT-0500".into(),
+            },
+        ];
+        (first, second)
+    }
+
+    /// Everything an import leaves behind, comparable across stores.
+    fn state(store: &Store) -> String {
+        let audit: Vec<_> = store
+            .audit_log(&AuditFilter::default())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| (a.action, a.entity, a.reference, a.before, a.after))
+            .collect();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}",
+            store.requirements().ok(),
+            store.test_cases().ok(),
+            store.links().ok(),
+            audit
+        )
+    }
+
+    #[test]
+    fn bulk_and_row_by_row_lookups_give_the_same_store_and_plans() -> Result<()> {
+        let (first, second) = batches();
+        let dir = tempfile::tempdir().map_err(|e| Error::Other(e.to_string()))?;
+        let mut runs = Vec::new();
+        for bulk_from in [0, usize::MAX] {
+            let ctx = Context {
+                actor: "test".into(),
+                fixed_now: Some("2026-03-15T09:00:00Z".into()),
+            };
+            let path = dir.path().join(format!("{bulk_from}.db"));
+            let mut store = Store::init(&path, ctx, "p")?;
+            let opts = ApplyOptions::default();
+            let mut plans = Vec::new();
+            for batch in [&first, &second, &second] {
+                let report =
+                    store.write("import", |tx| tx.apply_batch_with(batch, &opts, bulk_from))?;
+                plans
+                    .push(serde_json::to_string(&report).map_err(|e| Error::Other(e.to_string()))?);
+            }
+            runs.push((plans, state(&store)));
+        }
+        assert_eq!(runs[0].0, runs[1].0);
+        assert_eq!(runs[0].1, runs[1].1);
+        let plans = &runs[0].0;
+        assert!(plans[1].contains("\"updated\":"), "{}", plans[1]);
+        // Re-importing the same file changes nothing.
+        assert!(
+            plans[2].contains("\"created\":0,\"updated\":0"),
+            "{}",
+            plans[2]
+        );
+        assert!(runs[0].1.contains("Titre encore révisé"));
+        Ok(())
     }
 }

@@ -185,7 +185,8 @@ impl Store {
         // page cache (instead of 2 MiB) keeps them from spilling to the WAL and being read
         // back; it is only allocated as used. Every statement of an import stays prepared.
         self.conn.pragma_update(None, "cache_size", -16384)?;
-        self.conn.set_prepared_statement_cache_capacity(128);
+        // Sorts and temporary b-trees (bulk reads of an import) in memory, not in a temp file.
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(())
     }
 
@@ -352,6 +353,17 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Sizes the page cache for a bulk write (an import of thousands of rows): with SQLite's
+    /// default 2 MB, a transaction writing tens of megabytes spills pages to the WAL before the
+    /// commit, then reads some of them back and writes them again. Up to 256 MB of pages (only
+    /// as many as the transaction touches) stay in memory until the commit instead.
+    /// Durability is unchanged: the commit still writes every page to the WAL with the usual
+    /// `synchronous=NORMAL`.
+    pub(crate) fn prepare_bulk_write(&self) -> Result<()> {
+        self.tx.pragma_update(None, "cache_size", -256 * 1024)?;
+        Ok(())
+    }
+
     /// Appends an audit row.
     pub fn audit(
         &mut self,
@@ -360,6 +372,49 @@ impl Tx<'_> {
         reference: &str,
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
+    ) -> Result<()> {
+        self.audit_text(
+            action,
+            entity,
+            reference,
+            before.map(|v| v.to_string()).as_deref(),
+            after.map(|v| v.to_string()).as_deref(),
+        )
+    }
+
+    /// Appends an audit row, serialising `before` and `after` straight to JSON text (no
+    /// intermediate `serde_json::Value`): for bulk writers such as imports.
+    pub(crate) fn audit_of<B: serde::Serialize + ?Sized, A: serde::Serialize + ?Sized>(
+        &mut self,
+        action: &str,
+        entity: &str,
+        reference: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<()> {
+        let json = |e: serde_json::Error| Error::Other(format!("journal d'audit : {e}"));
+        let before = before
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(json)?;
+        let after = after.map(serde_json::to_string).transpose().map_err(json)?;
+        self.audit_text(
+            action,
+            entity,
+            reference,
+            before.as_deref(),
+            after.as_deref(),
+        )
+    }
+
+    /// Appends an audit row whose `before` and `after` are JSON text already.
+    fn audit_text(
+        &mut self,
+        action: &str,
+        entity: &str,
+        reference: &str,
+        before: Option<&str>,
+        after: Option<&str>,
     ) -> Result<()> {
         self.tx
             .prepare_cached(
@@ -372,8 +427,8 @@ impl Tx<'_> {
                 action,
                 entity,
                 reference,
-                before.map(|v| v.to_string()),
-                after.map(|v| v.to_string()),
+                before,
+                after,
             ])?;
         Ok(())
     }

@@ -41,29 +41,34 @@ pub fn content_hash(title: &str, description: &str, criticality: Criticality) ->
 
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
 }
 
 const COLUMNS: &str =
     "ref, title, description, criticality, category, status, source, revision, content_hash";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Requirement> {
+    from_row_at(r, 0)
+}
+
+/// A requirement from the [`COLUMNS`] of a row, starting at column `i`.
+fn from_row_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Requirement> {
     Ok(Requirement {
-        reference: r.get(0)?,
-        title: r.get(1)?,
-        description: r.get(2)?,
-        criticality: decode(&r.get::<_, String>(3)?, Criticality::from_code)?,
-        category: r.get(4)?,
-        status: decode(&r.get::<_, String>(5)?, ReqStatus::from_code)?,
-        source: r.get(6)?,
-        revision: r.get(7)?,
-        content_hash: r.get(8)?,
+        reference: r.get(i)?,
+        title: r.get(i + 1)?,
+        description: r.get(i + 2)?,
+        criticality: decode(&r.get::<_, String>(i + 3)?, Criticality::from_code)?,
+        category: r.get(i + 4)?,
+        status: decode(&r.get::<_, String>(i + 5)?, ReqStatus::from_code)?,
+        source: r.get(i + 6)?,
+        revision: r.get(i + 7)?,
+        content_hash: r.get(i + 8)?,
     })
 }
 
@@ -138,6 +143,31 @@ impl Store {
     }
 }
 
+/// One requirement with its row id, if it exists.
+pub(super) fn find_with_id(
+    conn: &rusqlite::Connection,
+    reference: &str,
+) -> Result<Option<(i64, Requirement)>> {
+    let sql = format!("SELECT id, {COLUMNS} FROM requirement WHERE ref = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([reference], |r| Ok((r.get(0)?, from_row_at(r, 1)?)))
+        .optional()?)
+}
+
+/// Every requirement with its row id, keyed by reference: what an import compares against.
+pub(super) fn all_by_ref(
+    conn: &rusqlite::Connection,
+) -> Result<std::collections::HashMap<String, (i64, Requirement)>> {
+    let sql = format!("SELECT id, {COLUMNS} FROM requirement");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |r| {
+        let req = from_row_at(r, 1)?;
+        Ok((req.reference.clone(), (r.get(0)?, req)))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn find(conn: &rusqlite::Connection, reference: &str) -> Result<Option<Requirement>> {
     let sql = format!("SELECT {COLUMNS} FROM requirement WHERE ref = ?1");
     Ok(conn
@@ -182,14 +212,38 @@ impl Tx<'_> {
         patch: &RequirementPatch,
     ) -> Result<Change> {
         check_ref(reference, "exigence")?;
-        let before = find(self.conn(), reference)?;
-        let now = self.now().to_string();
+        let before = find_with_id(self.conn(), reference)?;
+        let (change, _) =
+            self.upsert_requirement_from(reference, patch, before.as_ref().map(|(i, r)| (*i, r)))?;
+        Ok(change)
+    }
+
+    /// [`Tx::upsert_requirement`] when the caller already knows the stored row (`before`: its
+    /// id and fields, `None` when the reference is new) and has checked the reference. Returns
+    /// the change and, when something was written, the row id and the requirement as stored
+    /// now.
+    pub(super) fn upsert_requirement_from(
+        &mut self,
+        reference: &str,
+        patch: &RequirementPatch,
+        before: Option<(i64, &Requirement)>,
+    ) -> Result<(Change, Option<(i64, Requirement)>)> {
         match before {
             None => {
                 let title = patch.title.clone().unwrap_or_default();
                 let description = patch.description.clone().unwrap_or_default();
                 let criticality = patch.criticality.unwrap_or(Criticality::Majeure);
-                let hash = content_hash(&title, &description, criticality);
+                let new = Requirement {
+                    reference: reference.to_string(),
+                    content_hash: content_hash(&title, &description, criticality),
+                    title,
+                    description,
+                    criticality,
+                    category: patch.category.clone().unwrap_or_default(),
+                    status: patch.status.unwrap_or(ReqStatus::Validee),
+                    source: patch.source.clone().unwrap_or_default(),
+                    revision: 1,
+                };
                 self.conn()
                     .prepare_cached(
                         "INSERT INTO requirement(ref, title, description, criticality, category,
@@ -198,49 +252,55 @@ impl Tx<'_> {
                     )?
                     .execute(params![
                         reference,
-                        title,
-                        description,
-                        criticality.code(),
-                        patch.category.clone().unwrap_or_default(),
-                        patch.status.unwrap_or(ReqStatus::Validee).code(),
-                        patch.source.clone().unwrap_or_default(),
-                        hash,
-                        now,
+                        new.title,
+                        new.description,
+                        new.criticality.code(),
+                        new.category,
+                        new.status.code(),
+                        new.source,
+                        new.content_hash,
+                        self.now(),
                     ])?;
                 let id = self.conn().last_insert_rowid();
-                self.add_revision(id, 1, &title, &description, criticality, &hash)?;
-                let after = find(self.conn(), reference)?;
-                self.audit("create", "exigence", reference, None, Some(json!(after)))?;
-                Ok(Change::Created)
+                self.add_revision(
+                    id,
+                    1,
+                    &new.title,
+                    &new.description,
+                    new.criticality,
+                    &new.content_hash,
+                )?;
+                // The row as inserted: reading it back would give the same fields.
+                self.audit_of::<Requirement, _>("create", "exigence", reference, None, Some(&new))?;
+                Ok((Change::Created, Some((id, new))))
             }
-            Some(old) => {
+            Some((id, old)) => {
                 let mut new = old.clone();
                 if let Some(v) = &patch.title {
-                    new.title = v.clone();
+                    new.title.clone_from(v);
                 }
                 if let Some(v) = &patch.description {
-                    new.description = v.clone();
+                    new.description.clone_from(v);
                 }
                 if let Some(v) = patch.criticality {
                     new.criticality = v;
                 }
                 if let Some(v) = &patch.category {
-                    new.category = v.clone();
+                    new.category.clone_from(v);
                 }
                 if let Some(v) = patch.status {
                     new.status = v;
                 }
                 if let Some(v) = &patch.source {
-                    new.source = v.clone();
+                    new.source.clone_from(v);
                 }
                 new.content_hash = content_hash(&new.title, &new.description, new.criticality);
                 if new.content_hash != old.content_hash {
                     new.revision = old.revision + 1;
                 }
-                if new == old {
-                    return Ok(Change::Unchanged);
+                if new == *old {
+                    return Ok((Change::Unchanged, None));
                 }
-                let id = id_of(self.conn(), "requirement", "exigence", reference)?;
                 self.conn()
                     .prepare_cached(
                         "UPDATE requirement SET title=?2, description=?3, criticality=?4,
@@ -257,7 +317,7 @@ impl Tx<'_> {
                         new.source,
                         new.revision,
                         new.content_hash,
-                        now,
+                        self.now(),
                     ])?;
                 if new.revision != old.revision {
                     self.add_revision(
@@ -269,14 +329,8 @@ impl Tx<'_> {
                         &new.content_hash,
                     )?;
                 }
-                self.audit(
-                    "update",
-                    "exigence",
-                    reference,
-                    Some(json!(old)),
-                    Some(json!(new)),
-                )?;
-                Ok(Change::Updated)
+                self.audit_of("update", "exigence", reference, Some(old), Some(&new))?;
+                Ok((Change::Updated, Some((id, new))))
             }
         }
     }
@@ -290,7 +344,6 @@ impl Tx<'_> {
         criticality: Criticality,
         hash: &str,
     ) -> Result<()> {
-        let now = self.now().to_string();
         self.conn()
             .prepare_cached(
                 "INSERT INTO requirement_revision(requirement_id, revision, title, description,
@@ -303,7 +356,7 @@ impl Tx<'_> {
                 description,
                 criticality.code(),
                 hash,
-                now
+                self.now()
             ])?;
         Ok(())
     }
@@ -321,24 +374,54 @@ impl Tx<'_> {
                 reference: requirement.to_string(),
             })?;
         let test_id = id_of(self.conn(), "test_case", "cas de test", test)?;
-        let now = self.now().to_string();
+        self.add_link_ids((req_id, requirement, revision), (test_id, test))
+    }
+
+    /// [`Tx::add_link`] with the ids already known: the requirement as (id, ref, current
+    /// revision), the test as (id, ref).
+    pub(super) fn add_link_ids(
+        &mut self,
+        (req_id, requirement, revision): (i64, &str, i64),
+        (test_id, test): (i64, &str),
+    ) -> Result<bool> {
         let n = self
             .conn()
             .prepare_cached(
                 "INSERT OR IGNORE INTO link(requirement_id, test_id, requirement_revision, created_at)
                  VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![req_id, test_id, revision, now])?;
+            .execute(params![req_id, test_id, revision, self.now()])?;
         if n > 0 {
-            self.audit(
+            /// The audit record of a new link (fields in the order `json!` would sort them).
+            #[derive(serde::Serialize)]
+            struct NewLink<'a> {
+                requirement: &'a str,
+                revision: i64,
+                test: &'a str,
+            }
+            let after = NewLink {
+                requirement,
+                revision,
+                test,
+            };
+            self.audit_of::<NewLink<'_>, _>(
                 "create",
                 "lien",
                 &format!("{requirement} -> {test}"),
                 None,
-                Some(json!({"requirement": requirement, "test": test, "revision": revision})),
+                Some(&after),
             )?;
         }
         Ok(n > 0)
+    }
+
+    /// Every link as (requirement id, test id).
+    pub(super) fn link_ids(&self) -> Result<std::collections::HashSet<(i64, i64)>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT requirement_id, test_id FROM link")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Removes a link; an unknown link is an error.

@@ -1,10 +1,9 @@
 //! Test cases, their steps and tags.
 
 use rusqlite::{params, OptionalExtension};
-use serde_json::json;
 
 use super::requirements::{check_ref, Change};
-use super::{decode, id_of, Store, Tx};
+use super::{decode, Store, Tx};
 use crate::entities::TestCase;
 use crate::error::{Error, Result};
 use crate::model::{Step, TestKind};
@@ -33,30 +32,49 @@ fn kind_from_code(code: &str) -> Option<TestKind> {
     }
 }
 
+/// A test case's fields from `SELECT id, ref, title, objective, prerequisites, kind,
+/// automation_key, priority, category, active` (steps, tags and requirements empty).
+fn test_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TestCase> {
+    Ok(TestCase {
+        reference: r.get(1)?,
+        title: r.get(2)?,
+        objective: r.get(3)?,
+        prerequisites: r.get(4)?,
+        kind: decode(&r.get::<_, String>(5)?, kind_from_code)?,
+        automation_key: r.get(6)?,
+        priority: r.get(7)?,
+        category: r.get(8)?,
+        active: r.get(9)?,
+        tags: Vec::new(),
+        steps: Vec::new(),
+        requirements: Vec::new(),
+    })
+}
+
+/// The references of the requirements a test is linked to, ordered.
+fn requirement_refs(conn: &rusqlite::Connection, id: i64) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT r.ref FROM link l JOIN requirement r ON r.id = l.requirement_id
+             WHERE l.test_id = ?1 ORDER BY r.ref",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 fn load(conn: &rusqlite::Connection, reference: &str) -> Result<Option<TestCase>> {
+    Ok(load_with_id(conn, reference)?.map(|(_, tc)| tc))
+}
+
+/// One test case with its row id, steps, tags and requirements.
+fn load_with_id(conn: &rusqlite::Connection, reference: &str) -> Result<Option<(i64, TestCase)>> {
     let row = conn
         .prepare_cached(
             "SELECT id, ref, title, objective, prerequisites, kind, automation_key, priority,
                     category, active FROM test_case WHERE ref = ?1",
         )?
         .query_row([reference], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                TestCase {
-                    reference: r.get(1)?,
-                    title: r.get(2)?,
-                    objective: r.get(3)?,
-                    prerequisites: r.get(4)?,
-                    kind: decode(&r.get::<_, String>(5)?, kind_from_code)?,
-                    automation_key: r.get(6)?,
-                    priority: r.get(7)?,
-                    category: r.get(8)?,
-                    active: r.get(9)?,
-                    tags: Vec::new(),
-                    steps: Vec::new(),
-                    requirements: Vec::new(),
-                },
-            ))
+            Ok((r.get::<_, i64>(0)?, test_from_row(r)?))
         })
         .optional()?;
     let Some((id, mut tc)) = row else {
@@ -77,14 +95,8 @@ fn load(conn: &rusqlite::Connection, reference: &str) -> Result<Option<TestCase>
         .prepare_cached("SELECT tag FROM test_tag WHERE test_id = ?1 ORDER BY tag")?
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    tc.requirements = conn
-        .prepare_cached(
-            "SELECT r.ref FROM link l JOIN requirement r ON r.id = l.requirement_id
-             WHERE l.test_id = ?1 ORDER BY r.ref",
-        )?
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(tc))
+    tc.requirements = requirement_refs(conn, id)?;
+    Ok(Some((id, tc)))
 }
 
 impl Store {
@@ -128,41 +140,74 @@ impl Tx<'_> {
         load(self.conn(), reference)
     }
 
+    /// One test case with its row id, read inside the transaction.
+    pub(super) fn test_case_with_id(&self, reference: &str) -> Result<Option<(i64, TestCase)>> {
+        load_with_id(self.conn(), reference)
+    }
+
     /// Creates or updates a test case by reference.
     pub fn upsert_test_case(&mut self, reference: &str, patch: &TestCasePatch) -> Result<Change> {
         check_ref(reference, "cas de test")?;
-        let before = load(self.conn(), reference)?;
-        let now = self.now().to_string();
-        let mut new = before.clone().unwrap_or(TestCase {
-            reference: reference.to_string(),
-            title: String::new(),
-            objective: String::new(),
-            prerequisites: String::new(),
-            kind: TestKind::Manual,
-            automation_key: String::new(),
-            priority: String::new(),
-            category: String::new(),
-            active: true,
-            tags: Vec::new(),
-            steps: Vec::new(),
-            requirements: Vec::new(),
-        });
+        let before = load_with_id(self.conn(), reference)?;
+        let (change, _) = self.upsert_test_case_from(
+            reference,
+            patch,
+            before.as_ref().map(|(i, t)| (*i, t)),
+            true,
+        )?;
+        Ok(change)
+    }
+
+    /// [`Tx::upsert_test_case`] when the caller already knows the stored test (`before`: its
+    /// id, fields, steps and tags; `None` when the reference is new) and has checked the
+    /// reference. `before.requirements` is only trusted when `with_requirements`; otherwise the
+    /// linked requirements are read when the audit row of an update needs them. Returns the
+    /// change and, when something was written, the row id and the test as stored now (its
+    /// `requirements` as in `before`).
+    pub(super) fn upsert_test_case_from(
+        &mut self,
+        reference: &str,
+        patch: &TestCasePatch,
+        before: Option<(i64, &TestCase)>,
+        with_requirements: bool,
+    ) -> Result<(Change, Option<(i64, TestCase)>)> {
+        let mut new = match before {
+            Some((_, b)) => b.clone(),
+            None => TestCase {
+                reference: reference.to_string(),
+                title: String::new(),
+                objective: String::new(),
+                prerequisites: String::new(),
+                kind: TestKind::Manual,
+                automation_key: String::new(),
+                priority: String::new(),
+                category: String::new(),
+                active: true,
+                tags: Vec::new(),
+                steps: Vec::new(),
+                requirements: Vec::new(),
+            },
+        };
         macro_rules! set {
             ($field:ident) => {
                 if let Some(v) = &patch.$field {
-                    new.$field = v.clone();
+                    new.$field.clone_from(v);
                 }
             };
         }
         set!(title);
         set!(objective);
         set!(prerequisites);
-        set!(kind);
         set!(automation_key);
         set!(priority);
         set!(category);
-        set!(active);
         set!(steps);
+        if let Some(v) = patch.kind {
+            new.kind = v;
+        }
+        if let Some(v) = patch.active {
+            new.active = v;
+        }
         if let Some(tags) = &patch.tags {
             let mut t: Vec<String> = tags
                 .iter()
@@ -173,10 +218,12 @@ impl Tx<'_> {
             t.dedup();
             new.tags = t;
         }
-        if before.as_ref() == Some(&new) {
-            return Ok(Change::Unchanged);
+        // `new` starts from `before`, so its requirements are equal whether or not they were
+        // loaded: the comparison is on fields, steps and tags.
+        if before.is_some_and(|(_, b)| *b == new) {
+            return Ok((Change::Unchanged, None));
         }
-        let id = match &before {
+        let id = match before {
             None => {
                 self.conn()
                     .prepare_cached(
@@ -194,12 +241,11 @@ impl Tx<'_> {
                         new.priority,
                         new.category,
                         new.active,
-                        now
+                        self.now()
                     ])?;
                 self.conn().last_insert_rowid()
             }
-            Some(_) => {
-                let id = id_of(self.conn(), "test_case", "cas de test", reference)?;
+            Some((id, _)) => {
                 self.conn()
                     .prepare_cached(
                         "UPDATE test_case SET title=?2, objective=?3, prerequisites=?4, kind=?5,
@@ -216,15 +262,20 @@ impl Tx<'_> {
                         new.priority,
                         new.category,
                         new.active,
-                        now
+                        self.now()
                     ])?;
                 id
             }
         };
-        if before.as_ref().map(|b| &b.steps) != Some(&new.steps) {
-            self.conn()
-                .prepare_cached("DELETE FROM test_step WHERE test_id = ?1")?
-                .execute([id])?;
+        // A new test has no steps nor tags yet (foreign keys cascade deletions, so no orphan
+        // row can wait under a reused id): only an existing one needs clearing first.
+        let old_steps = before.map(|(_, b)| &b.steps);
+        if old_steps != Some(&new.steps) {
+            if old_steps.is_some() {
+                self.conn()
+                    .prepare_cached("DELETE FROM test_step WHERE test_id = ?1")?
+                    .execute([id])?;
+            }
             for (i, s) in new.steps.iter().enumerate() {
                 self.conn()
                     .prepare_cached(
@@ -233,28 +284,78 @@ impl Tx<'_> {
                     .execute(params![id, i as i64 + 1, s.action, s.expected])?;
             }
         }
-        if before.as_ref().map(|b| &b.tags) != Some(&new.tags) {
-            self.conn()
-                .prepare_cached("DELETE FROM test_tag WHERE test_id = ?1")?
-                .execute([id])?;
+        let old_tags = before.map(|(_, b)| &b.tags);
+        if old_tags != Some(&new.tags) {
+            if old_tags.is_some() {
+                self.conn()
+                    .prepare_cached("DELETE FROM test_tag WHERE test_id = ?1")?
+                    .execute([id])?;
+            }
             for t in &new.tags {
                 self.conn()
                     .prepare_cached("INSERT INTO test_tag(test_id, tag) VALUES (?1, ?2)")?
                     .execute(params![id, t])?;
             }
         }
-        let (action, change) = if before.is_some() {
-            ("update", Change::Updated)
-        } else {
-            ("create", Change::Created)
-        };
-        self.audit(
-            action,
-            "cas de test",
-            reference,
-            before.map(|b| json!(b)),
-            Some(json!(new)),
-        )?;
-        Ok(change)
+        match before {
+            None => {
+                self.audit_of::<TestCase, _>("create", "cas de test", reference, None, Some(&new))?;
+                Ok((Change::Created, Some((id, new))))
+            }
+            Some((_, b)) if with_requirements => {
+                self.audit_of("update", "cas de test", reference, Some(b), Some(&new))?;
+                Ok((Change::Updated, Some((id, new))))
+            }
+            Some((_, b)) => {
+                let mut old = b.clone();
+                old.requirements = requirement_refs(self.conn(), id)?;
+                new.requirements.clone_from(&old.requirements);
+                self.audit_of("update", "cas de test", reference, Some(&old), Some(&new))?;
+                Ok((Change::Updated, Some((id, new))))
+            }
+        }
+    }
+
+    /// Every test case with its row id, steps and tags (not its requirements), keyed by
+    /// reference: what an import compares against.
+    pub(super) fn all_test_cases_by_ref(
+        &self,
+    ) -> Result<std::collections::HashMap<String, (i64, TestCase)>> {
+        let conn = self.conn();
+        let mut by_id: std::collections::HashMap<i64, TestCase> = conn
+            .prepare(
+                "SELECT id, ref, title, objective, prerequisites, kind, automation_key, priority,
+                        category, active FROM test_case",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, test_from_row(r)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        {
+            let mut stmt = conn.prepare(
+                "SELECT test_id, action, expected FROM test_step ORDER BY test_id, position",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(tc) = by_id.get_mut(&r.get::<_, i64>(0)?) {
+                    tc.steps.push(Step {
+                        action: r.get(1)?,
+                        expected: r.get(2)?,
+                    });
+                }
+            }
+        }
+        {
+            let mut stmt =
+                conn.prepare("SELECT test_id, tag FROM test_tag ORDER BY test_id, tag")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(tc) = by_id.get_mut(&r.get::<_, i64>(0)?) {
+                    tc.tags.push(r.get(1)?);
+                }
+            }
+        }
+        Ok(by_id
+            .into_iter()
+            .map(|(id, tc)| (tc.reference.clone(), (id, tc)))
+            .collect())
     }
 }

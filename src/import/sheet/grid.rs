@@ -6,7 +6,7 @@
 //! behaviour). Rows are produced lazily from the sheet's range so that a 100,000-row sheet is
 //! never copied as a whole into strings.
 
-use calamine::{Data, ExcelDateTime, Range};
+use calamine::{Data, DataRef, ExcelDateTime, Range};
 
 /// One row of a sheet: its 1-based number and its cells, trimmed, by 0-based column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,7 +34,7 @@ impl Row {
 
 /// The rows of a calamine range, numbered as in the workbook (ranges may start below row 1 or
 /// right of column A).
-pub(crate) fn range_rows(range: &Range<Data>) -> impl Iterator<Item = Row> + '_ {
+pub(crate) fn range_rows<T: CellText>(range: &Range<T>) -> impl Iterator<Item = Row> + '_ {
     let (row0, col0) = range.start().unwrap_or((0, 0));
     range.rows().enumerate().map(move |(i, cells)| Row {
         number: u64::from(row0) + i as u64 + 1,
@@ -42,11 +42,39 @@ pub(crate) fn range_rows(range: &Range<Data>) -> impl Iterator<Item = Row> + '_ 
             .iter()
             .enumerate()
             .filter_map(|(j, d)| {
-                let text = cell_text(d);
+                let text = d.text();
                 (!text.is_empty()).then(|| (col0 as usize + j, text))
             })
             .collect(),
     })
+}
+
+/// A calamine cell that [`range_rows`] reads: an owned [`Data`], or a [`DataRef`] whose
+/// shared strings are borrowed from the workbook (no copy before the one into the row).
+pub(crate) trait CellText: calamine::CellType {
+    /// See [`cell_text`].
+    fn text(&self) -> String;
+}
+
+impl CellText for Data {
+    fn text(&self) -> String {
+        cell_text(self)
+    }
+}
+
+impl CellText for DataRef<'_> {
+    fn text(&self) -> String {
+        match self {
+            DataRef::SharedString(s) => clean(s),
+            DataRef::String(s) => clean(s),
+            DataRef::Empty | DataRef::Error(_) => String::new(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Float(f) => number_text(*f),
+            DataRef::Bool(b) => if *b { "VRAI" } else { "FAUX" }.to_string(),
+            DataRef::DateTime(dt) => excel_datetime(dt),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => iso_text(s),
+        }
+    }
 }
 
 /// The text of a cell: trimmed (Rust's `trim` includes U+00A0 and U+202F), integral numbers
@@ -124,6 +152,28 @@ mod tests {
         );
         assert_eq!(cell_text(&Data::String("a\r\nb".into())), "a\nb");
         assert_eq!(cell_text(&Data::Float(f64::NAN)), "NaN");
+    }
+
+    #[test]
+    fn borrowed_cells_read_like_owned_ones() {
+        let cases = [
+            (
+                DataRef::SharedString(" EXI-1\r\n"),
+                Data::String(" EXI-1\r\n".into()),
+            ),
+            (DataRef::String("a\rb".into()), Data::String("a\rb".into())),
+            (DataRef::Float(101.0), Data::Float(101.0)),
+            (DataRef::Int(7), Data::Int(7)),
+            (DataRef::Bool(true), Data::Bool(true)),
+            (DataRef::Empty, Data::Empty),
+            (
+                DataRef::DateTimeIso("2026-03-14T00:00:00".into()),
+                Data::DateTimeIso("2026-03-14T00:00:00".into()),
+            ),
+        ];
+        for (r, d) in cases {
+            assert_eq!(r.text(), d.text());
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ mod synonyms;
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Reader, SheetVisible};
+use calamine::{open_workbook_auto, Reader, ReaderRef, SheetVisible, Sheets};
 
 use self::cells::{tr, Seen, SheetCtx};
 pub use self::delivery_note::read_delivery_note;
@@ -184,8 +184,23 @@ pub fn read_spreadsheet_with_progress(
                 reader.ignore(&meta.name, reason, 0);
                 continue;
             }
-            match wb.worksheet_range(&meta.name) {
-                Ok(range) => reader.sheet(&meta.name, &mut grid::range_rows(&range)),
+            // xlsx/xlsb: the borrowed range (shared strings not copied into every cell; the
+            // owned range is built from it the same way), else the owned one.
+            let read = match &mut wb {
+                Sheets::Xlsx(x) => x
+                    .worksheet_range_ref(&meta.name)
+                    .map(|range| reader.sheet(&meta.name, &mut grid::range_rows(&range)))
+                    .map_err(calamine::Error::Xlsx),
+                Sheets::Xlsb(x) => x
+                    .worksheet_range_ref(&meta.name)
+                    .map(|range| reader.sheet(&meta.name, &mut grid::range_rows(&range)))
+                    .map_err(calamine::Error::Xlsb),
+                _ => wb
+                    .worksheet_range(&meta.name)
+                    .map(|range| reader.sheet(&meta.name, &mut grid::range_rows(&range))),
+            };
+            match read {
+                Ok(()) => {}
                 Err(e) => {
                     let reason = tr!(lang, "feuille illisible ({})", "unreadable sheet ({})", e);
                     let origin = reader.origin.with_sheet(&meta.name);

@@ -27,6 +27,12 @@ use sheets::{read_links, read_requirements, read_steps, read_test_cases};
 
 /// Whether a workbook has a `TEST_CASES` or `REQUIREMENT` sheet.
 pub fn is_squash_workbook(path: &Path) -> bool {
+    // Opening a workbook with calamine parses all its shared strings (a large vendor workbook
+    // holds hundreds of thousands): first look at the sheet names in `xl/workbook.xml`, and
+    // only open the workbook when they may name a Squash sheet.
+    if surely_not_squash(path) {
+        return false;
+    }
     open_workbook_auto(path).is_ok_and(|wb| {
         wb.sheet_names().iter().any(|s| {
             matches!(
@@ -35,6 +41,33 @@ pub fn is_squash_workbook(path: &Path) -> bool {
             )
         })
     })
+}
+
+/// Whether an xlsx/xlsm archive certainly has no `TEST_CASES` nor `REQUIREMENT` sheet: its
+/// `xl/workbook.xml` (where sheet names live) does not contain either word in any case, nor a
+/// character reference that could spell one. Anything unusual (not a zip, another layout, a
+/// large or unreadable part) answers `false`, so the caller checks with calamine.
+fn surely_not_squash(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return false;
+    };
+    let Ok(part) = zip.by_name("xl/workbook.xml") else {
+        return false;
+    };
+    if part.size() > 16 * 1024 * 1024 {
+        return false;
+    }
+    let mut text = Vec::new();
+    if part.take(16 * 1024 * 1024).read_to_end(&mut text).is_err() {
+        return false;
+    }
+    text.make_ascii_lowercase();
+    let has = |word: &[u8]| text.windows(word.len()).any(|w| w == word);
+    !has(b"test_cases") && !has(b"requirement") && !has(b"&#")
 }
 
 /// One sheet: headers and non-empty rows as text, with Excel row numbers.
