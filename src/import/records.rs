@@ -5,17 +5,19 @@
 
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::model::{AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, Step, TestKind};
 
 /// Where a record (or an error) comes from: file, sheet, row, column and header.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Origin {
-    /// File name as given by the user.
-    pub file: String,
-    /// Sheet name (workbooks) or element path (XML), if any.
+    /// File name as given by the user (shared by every record of the file: a large import
+    /// holds a million origins).
+    pub file: Arc<str>,
+    /// Sheet name (workbooks) or element path (XML), if any (shared likewise).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
+    pub sheet: Option<Arc<str>>,
     /// 1-based row (spreadsheets) or line (text and XML files).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<u64>,
@@ -31,14 +33,14 @@ impl Origin {
     /// An origin naming only a file.
     pub fn file(file: impl Into<String>) -> Origin {
         Origin {
-            file: file.into(),
+            file: Arc::from(file.into()),
             ..Origin::default()
         }
     }
     /// The same origin at another sheet.
     pub fn with_sheet(&self, sheet: impl Into<String>) -> Origin {
         Origin {
-            sheet: Some(sheet.into()),
+            sheet: Some(Arc::from(sheet.into())),
             ..self.clone()
         }
     }

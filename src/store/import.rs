@@ -75,12 +75,12 @@ impl ImportReport {
         let idx = match self
             .sheets
             .iter()
-            .position(|s| s.kind == kind && s.sheet == sheet && s.file == origin.file)
+            .position(|s| s.kind == kind && s.sheet == sheet && *s.file == *origin.file)
         {
             Some(i) => i,
             None => {
                 self.sheets.push(SheetPlan {
-                    file: origin.file.clone(),
+                    file: origin.file.to_string(),
                     sheet: sheet.to_string(),
                     kind: kind.to_string(),
                     reason: None,
@@ -120,12 +120,12 @@ type BadRows<'b> = HashSet<(&'b str, Option<&'b str>, u64)>;
 fn is_bad(bad: &BadRows<'_>, o: &Origin) -> bool {
     !bad.is_empty()
         && o.row
-            .is_some_and(|row| bad.contains(&(o.file.as_str(), o.sheet.as_deref(), row)))
+            .is_some_and(|row| bad.contains(&(&*o.file, o.sheet.as_deref(), row)))
 }
 
 fn mark_bad<'b>(bad: &mut BadRows<'b>, o: &'b Origin) {
     if let Some(row) = o.row {
-        bad.insert((o.file.as_str(), o.sheet.as_deref(), row));
+        bad.insert((&*o.file, o.sheet.as_deref(), row));
     }
 }
 

@@ -180,7 +180,7 @@ impl SheetCtx {
         let sheet = self.origin.sheet.clone().unwrap_or_default();
         match seen.get(&(kind, reference.to_string())) {
             Some((s, r)) => {
-                let msg = if *s == sheet {
+                let msg = if **s == *sheet {
                     tr!(
                         self.lang,
                         "référence « {} » en double (déjà ligne {})",
@@ -202,7 +202,7 @@ impl SheetCtx {
                 false
             }
             None => {
-                seen.insert((kind, reference.to_string()), (sheet, row));
+                seen.insert((kind, reference.to_string()), (sheet.to_string(), row));
                 true
             }
         }

@@ -283,7 +283,7 @@ impl FileReader<'_> {
     /// Records an ignored sheet in the summary and the mapping.
     fn ignore(&mut self, name: &str, reason: String, rows: u64) {
         self.batch.sheets.push(SheetSummary {
-            file: self.origin.file.clone(),
+            file: self.origin.file.to_string(),
             sheet: name.to_string(),
             kind: SheetKind::Ignored.code().to_string(),
             reason: Some(reason.clone()),
@@ -437,7 +437,7 @@ impl FileReader<'_> {
         batch.issues.append(&mut oversized);
         batch.issues.append(&mut ctx.issues);
         batch.sheets.push(SheetSummary {
-            file: self.origin.file.clone(),
+            file: self.origin.file.to_string(),
             sheet: name.to_string(),
             kind: kind.code().to_string(),
             reason: None,
