@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 CASES="${1:-200000}"
 WORK="${BENCH_DIR:-$(mktemp -d)}"
 FILE="$WORK/junit-$CASES.xml"
-RECETTE=target/release/recette
+RECETTE="${RECETTE:-target/release/recette}"   # RECETTE=path/to/other/build to compare
 
 cargo build --release --quiet
 [ -f "$FILE" ] || python3 bench/gen_junit.py "$FILE" --cases "$CASES"

@@ -11,7 +11,8 @@
 //! 4. otherwise the result is unmatched: listed in the report, or given its own automated test
 //!    case with `--create-unmatched`.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ use super::records::AutomatedResult;
 use super::results::link::{requirement_ids, test_case_refs, IdPattern};
 use super::results::{read_results, ReadOptions, ResultFormat};
 use crate::error::{Error, Result};
-use crate::store::{hex, NewAutomatedTest, Tx};
+use crate::store::{hex, NewAutomatedTest, ResultFileImport, Tx};
 
 /// Options of an automated results import.
 #[derive(Debug, Clone, Default)]
@@ -90,7 +91,16 @@ struct Linker {
     globs: Vec<(glob::Pattern, String)>,
     pattern: IdPattern,
     create_unmatched: bool,
+    /// Requirement reference -> (id, revision) or none, as looked up (requirements do not
+    /// change during a results import). Bounded: cleared at `CACHE_MAX` entries.
+    requirements: RefCell<HashMap<String, Option<(i64, i64)>>>,
+    /// Requirement ids found in results that are not test-case references. Bounded likewise;
+    /// a test case created by the import is taken out of it.
+    not_tests: RefCell<HashSet<String>>,
 }
+
+/// Most entries kept in each of the linker's caches (memory stays bounded).
+const CACHE_MAX: usize = 50_000;
 
 enum Target {
     /// An existing test case: id.
@@ -121,7 +131,44 @@ impl Linker {
             globs,
             pattern,
             create_unmatched,
+            requirements: RefCell::new(HashMap::new()),
+            not_tests: RefCell::new(HashSet::new()),
         })
+    }
+
+    /// `find_test_case` for an id that may be a requirement id, with the negative cache.
+    fn find_test_id(&self, tx: &Tx<'_>, reference: &str) -> Result<Option<i64>> {
+        if self.not_tests.borrow().contains(reference) {
+            return Ok(None);
+        }
+        let found = tx.find_test_case(reference)?;
+        if found.is_none() {
+            let mut set = self.not_tests.borrow_mut();
+            if set.len() >= CACHE_MAX {
+                set.clear();
+            }
+            set.insert(reference.to_string());
+        }
+        Ok(found)
+    }
+
+    /// `find_requirement`, cached.
+    fn find_requirement(&self, tx: &Tx<'_>, reference: &str) -> Result<Option<(i64, i64)>> {
+        if let Some(found) = self.requirements.borrow().get(reference) {
+            return Ok(*found);
+        }
+        let found = tx.find_requirement(reference)?;
+        let mut map = self.requirements.borrow_mut();
+        if map.len() >= CACHE_MAX {
+            map.clear();
+        }
+        map.insert(reference.to_string(), found);
+        Ok(found)
+    }
+
+    /// A test case was created with this reference.
+    fn created(&self, reference: &str) {
+        self.not_tests.borrow_mut().remove(reference);
     }
 
     fn resolve(&self, tx: &Tx<'_>, r: &AutomatedResult, key: &str) -> Result<Target> {
@@ -143,14 +190,14 @@ impl Linker {
         }
         let ids = requirement_ids(r, &self.pattern);
         for i in &ids {
-            if let Some(id) = tx.find_test_case(i)? {
+            if let Some(id) = self.find_test_id(tx, i)? {
                 return Ok(Target::Existing(id));
             }
         }
         // 3. requirement ids: the automated test case of this key, linked to them.
         let mut requirements = Vec::new();
         for i in ids {
-            if let Some((id, revision)) = tx.find_requirement(&i)? {
+            if let Some((id, revision)) = self.find_requirement(tx, &i)? {
                 requirements.push((i, id, revision));
             }
         }
@@ -241,74 +288,60 @@ pub fn import_results(
             continue;
         }
         let mut file = tx.begin_result_file(campaign, &sha, &name, format.code())?;
-        let summary = {
-            let report = &mut report;
-            let unmatched_seen = &mut unmatched_seen;
-            let linker = &linker;
-            let file = &mut file;
-            let tx = &mut *tx;
-            let mut sink = |r: AutomatedResult| -> Result<()> {
-                seen += 1;
-                if seen.is_multiple_of(1000) {
-                    progress(seen);
-                }
-                let key = r.key();
-                let test_id = match linker.resolve(tx, &r, &key)? {
-                    Target::Existing(id) => {
-                        report.matched += 1;
-                        Some(id)
-                    }
-                    Target::Auto {
-                        reference,
-                        requirements,
-                    } => {
-                        let reqs = requirements;
-                        let id = match tx.find_test_case(&reference)? {
-                            Some(id) => {
-                                report.matched += 1;
-                                for (q, ..) in &reqs {
-                                    if tx.add_link(q, &reference)? {
-                                        report.links += 1;
-                                    }
-                                }
-                                id
-                            }
-                            None => {
-                                let category = r.suite_path.join(" / ");
-                                let id = tx.create_automated_test(
-                                    &NewAutomatedTest {
-                                        reference: &reference,
-                                        title: &r.name,
-                                        objective: AUTO_OBJECTIVE,
-                                        automation_key: &key,
-                                        category: &category,
-                                        tags: &r.tags,
-                                    },
-                                    &reqs,
-                                )?;
-                                report.created_tests += 1;
-                                report.links += reqs.len() as u64;
-                                id
-                            }
-                        };
-                        Some(id)
-                    }
-                    Target::Unmatched => {
-                        report.unmatched += 1;
-                        if unmatched_seen.insert(name_hash(&key)) {
-                            report.unmatched_tests += 1;
-                            if report.unmatched_names.len() < MAX_UNMATCHED_LISTED {
-                                report.unmatched_names.push(key);
-                            }
-                        }
-                        None
-                    }
+        // The file is read (XML parsing) on a second thread while this one links and writes;
+        // a bounded channel keeps memory constant.
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<AutomatedResult>>(READ_AHEAD);
+        let read_opts = &opts.read;
+        let (summary, written) = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let send = send;
+                // Results go by chunks: one channel operation per chunk, not per result.
+                let mut chunk = Vec::with_capacity(CHUNK);
+                let stopped = || Error::Input {
+                    fr: "lecture interrompue".into(),
+                    en: "reading interrupted".into(),
                 };
-                tx.add_automated_result(file, test_id, &r, &name)
-            };
-            read_results(path, Some(format), &opts.read, &mut sink)?
-        };
-        let executions = tx.finish_result_file(&file, summary.results)?;
+                let summary = read_results(path, Some(format), read_opts, &mut |r| {
+                    chunk.push(r);
+                    if chunk.len() >= CHUNK {
+                        // The writer stopped (error): stop reading, its error is reported.
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                        send.send(full).map_err(|_| stopped())?;
+                    }
+                    Ok(())
+                })?;
+                if !chunk.is_empty() {
+                    send.send(chunk).map_err(|_| stopped())?;
+                }
+                Ok(summary)
+            });
+            let mut written: Result<()> = Ok(());
+            'chunks: for chunk in receive.iter() {
+                for r in chunk {
+                    seen += 1;
+                    if seen.is_multiple_of(1000) {
+                        progress(seen);
+                    }
+                    if let Err(e) =
+                        store_result(tx, &linker, &mut file, &mut report, &mut unmatched_seen, r)
+                    {
+                        written = Err(e);
+                        break 'chunks;
+                    }
+                }
+            }
+            drop(receive);
+            let summary = reader.join().unwrap_or_else(|_| {
+                Err(Error::Input {
+                    fr: "la lecture du fichier a échoué".into(),
+                    en: "reading the file failed".into(),
+                })
+            });
+            (summary, written)
+        });
+        written?;
+        let summary = summary?;
+        let executions = tx.finish_result_file(&mut file, summary.results)?;
         report.executions += executions;
         report.results += summary.results;
         report.files.push(FileReport {
@@ -326,4 +359,81 @@ pub fn import_results(
     }
     progress(seen);
     Ok(report)
+}
+
+/// Chunks of results read ahead of the writer, and results per chunk (bounded memory:
+/// at most (READ_AHEAD + 2) × CHUNK results in flight).
+const READ_AHEAD: usize = 4;
+const CHUNK: usize = 256;
+
+/// Links one result to its test case (creating the automated test case when needed) and
+/// writes it.
+fn store_result(
+    tx: &mut Tx<'_>,
+    linker: &Linker,
+    file: &mut ResultFileImport,
+    report: &mut AutomatedReport,
+    unmatched_seen: &mut HashSet<u64>,
+    r: AutomatedResult,
+) -> Result<()> {
+    let key = r.key();
+    let mut fresh = false;
+    let test_id = match linker.resolve(tx, &r, &key)? {
+        Target::Existing(id) => {
+            report.matched += 1;
+            Some(id)
+        }
+        Target::Auto {
+            reference,
+            requirements,
+        } => {
+            let reqs = requirements;
+            let id = match tx.find_test_case(&reference)? {
+                Some(id) => {
+                    report.matched += 1;
+                    let mut added = 0;
+                    for (q, ..) in &reqs {
+                        if tx.add_link(q, &reference)? {
+                            added += 1;
+                        }
+                    }
+                    report.links += added;
+                    tx.note_links(file, added);
+                    id
+                }
+                None => {
+                    let category = r.suite_path.join(" / ");
+                    let id = tx.create_automated_test(
+                        file,
+                        &NewAutomatedTest {
+                            reference: &reference,
+                            title: &r.name,
+                            objective: AUTO_OBJECTIVE,
+                            automation_key: &key,
+                            category: &category,
+                            tags: &r.tags,
+                        },
+                        &reqs,
+                    )?;
+                    linker.created(&reference);
+                    fresh = true;
+                    report.created_tests += 1;
+                    report.links += reqs.len() as u64;
+                    id
+                }
+            };
+            Some(id)
+        }
+        Target::Unmatched => {
+            report.unmatched += 1;
+            if unmatched_seen.insert(name_hash(&key)) {
+                report.unmatched_tests += 1;
+                if report.unmatched_names.len() < MAX_UNMATCHED_LISTED {
+                    report.unmatched_names.push(key);
+                }
+            }
+            None
+        }
+    };
+    tx.add_automated_result(file, test_id, fresh, r)
 }

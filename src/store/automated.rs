@@ -33,7 +33,38 @@ pub struct ResultFileImport {
     before: i64,
     /// Next position for tests added to the campaign by this file.
     next_position: i64,
+    /// File name (audit rows).
+    file_name: String,
+    /// Executions of this file that got a second result since their last recompute: their
+    /// status, start, duration and comment are recomputed from their results in batches (at
+    /// most `DIRTY_BATCH` ids held).
+    dirty: Vec<i64>,
+    /// Automated results not yet written: inserted by multi-row statements of `RESULT_BATCH`
+    /// rows.
+    pending: Vec<PendingResult>,
+    /// References of the test cases created since the last audit row (at most `AUDIT_BATCH`).
+    created: Vec<String>,
+    /// Audit rows written for created tests.
+    audit_parts: u64,
+    /// Totals for the file's audit row.
+    created_total: u64,
+    links_total: u64,
 }
+
+/// An automated result waiting for its multi-row INSERT.
+#[derive(Debug, Clone)]
+struct PendingResult {
+    execution_id: Option<i64>,
+    test_id: Option<i64>,
+    r: AutomatedResult,
+}
+
+/// Rows per multi-row INSERT of automated results (17 values each).
+const RESULT_BATCH: usize = 64;
+/// Executions recomputed per batch.
+const DIRTY_BATCH: usize = 4096;
+/// Created test references listed per audit row.
+const AUDIT_BATCH: usize = 1000;
 
 /// An automated test case made by a result import.
 #[derive(Debug, Clone)]
@@ -122,68 +153,85 @@ impl Tx<'_> {
     }
 
     /// Creates the automated test case of a result (its reference must be new), linked to
-    /// `requirements` (existing ones, as `(ref, id, revision)`), with one audit row that lists
-    /// the test and its links. Returns the test's id.
+    /// `requirements` (existing ones, as `(ref, id, revision)`). Returns the test's id.
+    ///
+    /// Audit: the test is listed (by reference) in the audit rows of its result file, written
+    /// every `AUDIT_BATCH` created tests and when the file is complete (see
+    /// `finish_result_file`), instead of one audit row per test.
     pub fn create_automated_test(
         &mut self,
+        file: &mut ResultFileImport,
         new: &NewAutomatedTest<'_>,
         requirements: &[(String, i64, i64)],
     ) -> Result<i64> {
         check_ref(new.reference, "cas de test")?;
-        let now = self.now().to_string();
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO test_case(ref, title, objective, prerequisites, kind, automation_key,
-                     priority, category, active, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, '', 'automated', ?4, '', ?5, 1, ?6, ?6)",
-            )?
-            .execute(params![
-                new.reference,
-                new.title,
-                new.objective,
-                new.automation_key,
-                new.category,
-                now
-            ])?;
-        let id = self.conn().last_insert_rowid();
-        let mut tags: Vec<&str> = new
-            .tags
-            .iter()
-            .map(|t| t.trim())
-            .filter(|t| !t.is_empty())
-            .collect();
-        tags.sort_unstable();
-        tags.dedup();
-        for t in &tags {
-            self.conn()
-                .prepare_cached("INSERT INTO test_tag(test_id, tag) VALUES (?1, ?2)")?
-                .execute(params![id, t])?;
-        }
-        for (_, req_id, revision) in requirements {
-            self.conn()
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO link(requirement_id, test_id, requirement_revision, created_at)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![req_id, id, revision, now])?;
-        }
-        let reqs: Vec<&str> = requirements.iter().map(|(r, ..)| r.as_str()).collect();
-        self.audit(
-            "create",
-            "cas de test",
+        let conn = self.conn();
+        conn.prepare_cached(
+            "INSERT INTO test_case(ref, title, objective, prerequisites, kind, automation_key,
+                 priority, category, active, created_at, updated_at)
+             VALUES (?1, ?2, ?3, '', 'automated', ?4, '', ?5, 1, ?6, ?6)",
+        )?
+        .execute(params![
             new.reference,
-            None,
-            Some(json!({
-                "ref": new.reference,
-                "title": new.title,
-                "kind": "automated",
-                "automation_key": new.automation_key,
-                "category": new.category,
-                "tags": tags,
-                "requirements": reqs,
-            })),
+            new.title,
+            new.objective,
+            new.automation_key,
+            new.category,
+            self.now()
+        ])?;
+        let id = conn.last_insert_rowid();
+        if !new.tags.is_empty() {
+            let mut tags: Vec<&str> = new
+                .tags
+                .iter()
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty())
+                .collect();
+            tags.sort_unstable();
+            tags.dedup();
+            let mut stmt =
+                conn.prepare_cached("INSERT INTO test_tag(test_id, tag) VALUES (?1, ?2)")?;
+            for t in &tags {
+                stmt.execute(params![id, t])?;
+            }
+        }
+        let mut stmt = conn.prepare_cached(
+            "INSERT OR IGNORE INTO link(requirement_id, test_id, requirement_revision, created_at)
+             VALUES (?1, ?2, ?3, ?4)",
         )?;
+        for (_, req_id, revision) in requirements {
+            stmt.execute(params![req_id, id, revision, self.now()])?;
+        }
+        drop(stmt);
+        file.created.push(new.reference.to_string());
+        file.created_total += 1;
+        file.links_total += requirements.len() as u64;
+        if file.created.len() >= AUDIT_BATCH {
+            self.audit_created(file)?;
+        }
         Ok(id)
+    }
+
+    /// Notes links added to an existing automated test (for the file's audit row).
+    pub fn note_links(&mut self, file: &mut ResultFileImport, links: u64) {
+        file.links_total += links;
+    }
+
+    /// Writes the audit row listing the tests created since the previous one.
+    fn audit_created(&mut self, file: &mut ResultFileImport) -> Result<()> {
+        if file.created.is_empty() {
+            return Ok(());
+        }
+        file.audit_parts += 1;
+        let tests = std::mem::take(&mut file.created);
+        let after = json!({
+            "file": file.file_name,
+            "part": file.audit_parts,
+            "kind": "automated",
+            "objective": crate::import::automated::AUTO_OBJECTIVE,
+            "tests": tests,
+        });
+        self.audit("create", "cas de test", &file.file_name, None, Some(after))
     }
 
     /// The name under which a file with this content was already imported into the campaign.
@@ -231,75 +279,182 @@ impl Tx<'_> {
             format: format.to_string(),
             before,
             next_position: last_position + 1,
+            file_name: file_name.to_string(),
+            dirty: Vec::new(),
+            pending: Vec::with_capacity(RESULT_BATCH),
+            created: Vec::new(),
+            audit_parts: 0,
+            created_total: 0,
+            links_total: 0,
         })
     }
 
     /// Writes one automated result of a file, attached to a test case (or to none when it
     /// matched nothing: it is kept for the record but makes no execution). The test's
     /// execution for this file is made at its first result (and the test added to the
-    /// campaign when it was not selected).
+    /// campaign when it was not selected). `fresh`: the test was just created by this result
+    /// (it has no execution yet). Rows are written in multi-row INSERTs of `RESULT_BATCH`; the
+    /// rest is written by `finish_result_file`.
     pub fn add_automated_result(
         &mut self,
         file: &mut ResultFileImport,
         test_id: Option<i64>,
-        r: &AutomatedResult,
-        source_file: &str,
+        fresh: bool,
+        r: AutomatedResult,
     ) -> Result<()> {
         let execution_id = match test_id {
-            Some(t) => Some(self.file_execution(file, t, r)?),
+            Some(t) => Some(self.file_execution(file, t, fresh, &r)?),
             None => None,
         };
-        let properties = serde_json::to_string(&r.properties).unwrap_or_else(|_| "[]".into());
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO automated_result(import_id, execution_id, test_id, status, duration_ms,
-                     start_time, format, source_file, suite_path, classname, name, message,
-                     failure_text, stdout, properties, retries, flaky)
-                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
-            )?
-            .execute(params![
-                file.id,
-                execution_id,
-                test_id,
-                r.status.code(),
-                r.duration_ms,
-                r.start_time,
-                r.format,
-                source_file,
-                r.suite_path.join(" / "),
-                r.classname.as_deref().unwrap_or_default(),
-                r.name,
-                r.message.as_deref().unwrap_or_default(),
-                r.failure_text.as_deref().unwrap_or_default(),
-                r.stdout.as_deref().unwrap_or_default(),
-                properties,
-                r.retries,
-                r.flaky
-            ])?;
+        file.pending.push(PendingResult {
+            execution_id,
+            test_id,
+            r,
+        });
+        if file.pending.len() >= RESULT_BATCH {
+            self.flush_results(file)?;
+        }
+        if file.dirty.len() >= DIRTY_BATCH {
+            self.recompute_dirty(file)?;
+        }
         Ok(())
     }
 
-    /// The execution of `test` made by this file, made now when it is the test's first result.
+    /// Writes the pending automated results.
+    fn flush_results(&mut self, file: &mut ResultFileImport) -> Result<()> {
+        const COLUMNS: &str = "INSERT INTO automated_result(import_id, execution_id, test_id,
+            status, duration_ms, start_time, format, source_file, suite_path, classname, name,
+            message, failure_text, stdout, properties, retries, flaky) VALUES ";
+        const ROW: &str = "(?,?,?,?,?,?,?,'',?,?,?,?,?,?,?,?,?)";
+        static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        if file.pending.is_empty() {
+            return Ok(());
+        }
+        let full;
+        let one;
+        let sql: &str = if file.pending.len() == RESULT_BATCH {
+            full = FULL.get_or_init(|| format!("{COLUMNS}{}", vec![ROW; RESULT_BATCH].join(",")));
+            full
+        } else {
+            one = format!("{COLUMNS}{ROW}");
+            &one
+        };
+        let rows = std::mem::take(&mut file.pending);
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(sql)?;
+        let chunk = if rows.len() == RESULT_BATCH {
+            RESULT_BATCH
+        } else {
+            1
+        };
+        for group in rows.chunks(chunk) {
+            let mut i = 0;
+            for p in group {
+                let r = &p.r;
+                // Properties (and tags) as JSON; most results have few, an empty list is '[]'.
+                let properties = if r.properties.is_empty() {
+                    "[]".to_string()
+                } else {
+                    serde_json::to_string(&r.properties).unwrap_or_else(|_| "[]".into())
+                };
+                let suite_path = r.suite_path.join(" / ");
+                let values: [&dyn rusqlite::ToSql; 16] = [
+                    &file.id,
+                    &p.execution_id,
+                    &p.test_id,
+                    &r.status.code(),
+                    &r.duration_ms,
+                    &r.start_time,
+                    &r.format,
+                    &suite_path,
+                    &r.classname.as_deref().unwrap_or_default(),
+                    &r.name,
+                    &r.message.as_deref().unwrap_or_default(),
+                    &r.failure_text.as_deref().unwrap_or_default(),
+                    &r.stdout.as_deref().unwrap_or_default(),
+                    &properties,
+                    &r.retries,
+                    &r.flaky,
+                ];
+                for v in values {
+                    i += 1;
+                    stmt.raw_bind_parameter(i, v)?;
+                }
+            }
+            stmt.raw_execute()?;
+        }
+        let mut rows = rows;
+        rows.clear();
+        file.pending = rows;
+        Ok(())
+    }
+
+    /// Recomputes the executions that got more than one result: worst status, earliest start,
+    /// summed duration, first failure message.
+    fn recompute_dirty(&mut self, file: &mut ResultFileImport) -> Result<()> {
+        if file.dirty.is_empty() {
+            return Ok(());
+        }
+        self.flush_results(file)?;
+        let mut ids = std::mem::take(&mut file.dirty);
+        ids.sort_unstable();
+        ids.dedup();
+        let sql = format!(
+            "UPDATE execution SET
+                 status = (SELECT CASE MAX({RANK}) WHEN 5 THEN 'failed' WHEN 4 THEN 'blocked'
+                     WHEN 3 THEN 'in_progress' WHEN 2 THEN 'not_run' WHEN 1 THEN 'passed'
+                     ELSE 'not_applicable' END
+                     FROM automated_result a WHERE a.execution_id = execution.id),
+                 executed_at = COALESCE((SELECT MIN(a.start_time) FROM automated_result a
+                     WHERE a.execution_id = execution.id), ?2),
+                 duration_ms = (SELECT SUM(a.duration_ms) FROM automated_result a
+                     WHERE a.execution_id = execution.id),
+                 comment = COALESCE((SELECT a.message FROM automated_result a
+                     WHERE a.execution_id = execution.id AND a.status IN ('failed', 'blocked')
+                     ORDER BY a.id LIMIT 1), '')
+             WHERE id = ?1"
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        for id in &ids {
+            stmt.execute(params![id, self.now()])?;
+        }
+        drop(stmt);
+        ids.clear();
+        file.dirty = ids;
+        Ok(())
+    }
+
+    /// The execution of `test` made by this file, made now when it is the test's first result
+    /// (with this result's status, start, duration and failure message; a later result of the
+    /// same test marks it for recomputation).
     fn file_execution(
         &mut self,
         file: &mut ResultFileImport,
         test: i64,
+        fresh: bool,
         r: &AutomatedResult,
     ) -> Result<i64> {
         // The latest execution has the largest id and attempt (no ORDER BY ... LIMIT: with it
-        // SQLite re-prepares the statement at every new value).
-        let latest: Option<(i64, i64)> = self
-            .conn()
-            .prepare_cached(
-                "SELECT MAX(id), MAX(attempt) FROM execution WHERE campaign_id = ?1 AND test_id = ?2",
-            )?
-            .query_row(params![file.campaign_id, test], |r| {
-                Ok(match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
-                    (Some(id), Some(attempt)) => Some((id, attempt)),
-                    _ => None,
-                })
-            })?;
+        // SQLite re-prepares the statement at every new value). A test just created has none.
+        let latest: Option<(i64, i64)> = if fresh {
+            None
+        } else {
+            self.conn()
+                .prepare_cached(
+                    "SELECT MAX(id), MAX(attempt) FROM execution WHERE campaign_id = ?1 AND test_id = ?2",
+                )?
+                .query_row(params![file.campaign_id, test], |r| {
+                    Ok(match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
+                        (Some(id), Some(attempt)) => Some((id, attempt)),
+                        _ => None,
+                    })
+                })?
+        };
         if let Some((id, _)) = latest.filter(|(id, _)| *id > file.before) {
+            if file.dirty.last() != Some(&id) {
+                file.dirty.push(id);
+            }
             return Ok(id);
         }
         let added = self
@@ -310,12 +465,15 @@ impl Tx<'_> {
             )?
             .execute(params![file.campaign_id, test, file.next_position])?;
         file.next_position += added as i64;
-        let now = self.now().to_string();
+        let comment = match r.status {
+            ExecStatus::Failed | ExecStatus::Blocked => r.message.as_deref().unwrap_or_default(),
+            _ => "",
+        };
         self.conn()
             .prepare_cached(
                 "INSERT INTO execution(campaign_id, test_id, attempt, status, tester, executed_at,
                      comment, duration_ms, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', NULL, ?5)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5)",
             )?
             .execute(params![
                 file.campaign_id,
@@ -323,7 +481,9 @@ impl Tx<'_> {
                 latest.map(|(_, a)| a).unwrap_or(0) + 1,
                 r.status.code(),
                 file.format,
-                r.start_time.as_deref().unwrap_or(&now),
+                r.start_time.as_deref().unwrap_or(self.now()),
+                comment,
+                r.duration_ms,
             ])?;
         Ok(self.conn().last_insert_rowid())
     }
@@ -331,37 +491,42 @@ impl Tx<'_> {
     /// Ends the import of one file: each execution it made takes the worst status of its
     /// results, the earliest start, the summed duration and the first failure message; retests
     /// close or reopen anomalies. Returns the number of executions made.
-    pub fn finish_result_file(&mut self, file: &ResultFileImport, results: u64) -> Result<u64> {
+    pub fn finish_result_file(&mut self, file: &mut ResultFileImport, results: u64) -> Result<u64> {
+        self.flush_results(file)?;
+        self.recompute_dirty(file)?;
+        self.audit_created(file)?;
         self.conn().execute(
             "UPDATE result_import SET results = ?2 WHERE id = ?1",
             params![file.id, results as i64],
         )?;
-        let now = self.now().to_string();
-        let sql = format!(
-            "UPDATE execution SET
-                 status = (SELECT CASE MAX({RANK}) WHEN 5 THEN 'failed' WHEN 4 THEN 'blocked'
-                     WHEN 3 THEN 'in_progress' WHEN 2 THEN 'not_run' WHEN 1 THEN 'passed'
-                     ELSE 'not_applicable' END
-                     FROM automated_result a WHERE a.execution_id = execution.id),
-                 executed_at = COALESCE((SELECT MIN(a.start_time) FROM automated_result a
-                     WHERE a.execution_id = execution.id), ?3),
-                 duration_ms = (SELECT SUM(a.duration_ms) FROM automated_result a
-                     WHERE a.execution_id = execution.id),
-                 comment = COALESCE((SELECT a.message FROM automated_result a
-                     WHERE a.execution_id = execution.id AND a.status IN ('failed', 'blocked')
-                     ORDER BY a.id LIMIT 1), '')
-             WHERE id > ?1 AND campaign_id = ?2"
-        );
-        let made = self
-            .conn()
-            .execute(&sql, params![file.before, file.campaign_id, now])?;
+        let made: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM execution WHERE id > ?1 AND campaign_id = ?2",
+            params![file.before, file.campaign_id],
+            |r| r.get(0),
+        )?;
+        self.audit(
+            "import",
+            "résultats automatisés",
+            &file.file_name,
+            None,
+            Some(json!({
+                "file": file.file_name,
+                "format": file.format,
+                "results": results,
+                "tests_created": file.created_total,
+                "links": file.links_total,
+                "executions": made,
+                "audit_parts": file.audit_parts,
+            })),
+        )?;
+        // Tests with anomalies are few: look their new executions up by test.
         let new: Vec<(i64, i64, String)> = self
             .conn()
             .prepare_cached(
                 "SELECT e.id, e.test_id, e.status FROM execution e
-                 WHERE e.id > ?1 AND e.campaign_id = ?2 AND e.status IN ('passed', 'failed')
-                   AND EXISTS (SELECT 1 FROM execution p JOIN execution_anomaly ea ON ea.execution_id = p.id
-                               WHERE p.test_id = e.test_id)
+                 WHERE e.test_id IN (SELECT p.test_id FROM execution_anomaly ea
+                                     JOIN execution p ON p.id = ea.execution_id)
+                   AND e.id > ?1 AND e.campaign_id = ?2 AND e.status IN ('passed', 'failed')
                  ORDER BY e.id",
             )?
             .query_map(params![file.before, file.campaign_id], |r| {
@@ -389,7 +554,7 @@ impl Store {
             None => None,
         };
         let mut stmt = self.conn().prepare(
-            "SELECT t.ref, e.attempt, a.source_file, a.format,
+            "SELECT t.ref, e.attempt, COALESCE(NULLIF(a.source_file, ''), i.file_name, ''), a.format,
                     COALESCE(i.imported_at, e.executed_at, ''), a.suite_path,
                     a.classname, a.name, a.status, a.duration_ms, a.start_time, a.message,
                     a.failure_text, a.stdout, a.properties, a.retries, a.flaky
