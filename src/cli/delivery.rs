@@ -456,20 +456,7 @@ fn import_note(a: NoteImportArgs, env: &Env) -> Result<i32> {
         env.t("ignoré(s)", "skipped"),
     );
     if a.dry_run {
-        println!(
-            "{}",
-            if failed {
-                env.t(
-                    "Essai à blanc : rien n'a été écrit. Avec ces erreurs, l'import serait refusé (ou utilisez --partial).",
-                    "Dry run: nothing was written. With these errors the import would be refused (or use --partial).",
-                )
-            } else {
-                env.t(
-                    "Essai à blanc : rien n'a été écrit.",
-                    "Dry run: nothing was written.",
-                )
-            }
-        );
+        println!("{}", super::import::dry_run_note(env, failed));
     }
     Ok(if failed { EXIT_REJECTED } else { EXIT_OK })
 }

@@ -311,20 +311,7 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
     } else {
         print_outcome(&outcome, env, &store)?;
         if a.dry_run {
-            println!(
-                "\n{}",
-                if failed {
-                    env.t(
-                        "Essai à blanc : rien n'a été écrit. Avec ces erreurs, l'import serait refusé (ou utilisez --partial).",
-                        "Dry run: nothing was written. With these errors the import would be refused (or use --partial).",
-                    )
-                } else {
-                    env.t(
-                        "Essai à blanc : rien n'a été écrit.",
-                        "Dry run: nothing was written.",
-                    )
-                }
-            );
+            println!("\n{}", dry_run_note(env, failed));
         }
     }
     Ok(if failed { EXIT_REJECTED } else { EXIT_OK })
@@ -492,4 +479,19 @@ fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The closing line of a dry run: nothing was written, and whether the import would pass.
+pub fn dry_run_note(env: &Env, failed: bool) -> &'static str {
+    if failed {
+        env.t(
+            "Essai à blanc : rien n'a été écrit. Avec ces erreurs, l'import serait refusé (ou utilisez --partial).",
+            "Dry run: nothing was written. With these errors the import would be refused (or use --partial).",
+        )
+    } else {
+        env.t(
+            "Essai à blanc : rien n'a été écrit.",
+            "Dry run: nothing was written.",
+        )
+    }
 }
