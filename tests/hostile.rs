@@ -182,3 +182,24 @@ fn a_very_long_csv_imports_whole() {
     let done = p.json(&["import", path.to_str().unwrap()]);
     assert_eq!(done["records"]["totals"]["created"], n);
 }
+
+#[test]
+fn a_csv_longer_than_an_excel_sheet_is_refused() {
+    // 1,048,577 data rows: one more than an Excel sheet holds. Long (a few seconds in debug per
+    // 100,000 rows), so behind RECETTE_LONG=1; the limit itself is a constant of the reader.
+    if std::env::var("RECETTE_LONG").is_err() {
+        assert_eq!(recette::import::sheet::MAX_ROWS_PER_SHEET, 1_048_576);
+        return;
+    }
+    let p = project_with_campaign();
+    let path = p.path().join("trop-long.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "Référence;Intitulé;Criticité").unwrap();
+    for i in 0..1_048_577 {
+        writeln!(f, "EXI-{i:07};E {i};majeure").unwrap();
+    }
+    drop(f);
+    let err = p.fails(1, &["import", path.to_str().unwrap()]);
+    assert!(err.contains("plus de 1048576 lignes"), "{err}");
+    assert_nothing_imported(&p);
+}

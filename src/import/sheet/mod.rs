@@ -32,6 +32,10 @@ use crate::import::records::{ImportBatch, ImportIssue, Origin, SheetSummary};
 /// Largest cell accepted, in bytes (Excel itself stops at 32,767 characters per cell).
 pub const MAX_CELL_BYTES: usize = 256 * 1024;
 
+/// Most rows read from one sheet or CSV file: an Excel sheet's own limit (1,048,576 rows). A
+/// longer CSV is refused, which bounds the memory of an import.
+pub const MAX_ROWS_PER_SHEET: u64 = 1_048_576;
+
 /// Largest CSV/TSV file read, in bytes.
 pub const MAX_TEXT_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 
@@ -315,7 +319,11 @@ impl FileReader<'_> {
             );
         }
         let (total, progress) = (&mut self.total, &mut *self.progress);
-        let mut counted = source.inspect(|_| {
+        // Reading stops one row past the limit, so memory stays bounded whatever the file.
+        let mut sheet_rows: u64 = 0;
+        let sheet_rows_ref = &mut sheet_rows;
+        let mut counted = source.take(MAX_ROWS_PER_SHEET as usize + 1).inspect(|_| {
+            *sheet_rows_ref += 1;
             *total += 1;
             if *total % 1000 == 0 {
                 progress(*total);
@@ -434,6 +442,18 @@ impl FileReader<'_> {
             SheetKind::Ignored => 0,
         };
         drop(data);
+        drop(counted);
+        if sheet_rows > MAX_ROWS_PER_SHEET {
+            batch.issues.push(ImportIssue {
+                origin: sheet_origin.clone(),
+                message: tr!(
+                    lang,
+                    "plus de {} lignes (la limite d'une feuille Excel) : lecture arrêtée, découpez le fichier",
+                    "more than {} rows (the limit of an Excel sheet): reading stopped, split the file",
+                    MAX_ROWS_PER_SHEET
+                ),
+            });
+        }
         batch.issues.append(&mut oversized);
         batch.issues.append(&mut ctx.issues);
         batch.sheets.push(SheetSummary {
