@@ -438,7 +438,7 @@ fn import_note(a: NoteImportArgs, env: &Env) -> Result<i32> {
     if !plan.issues.is_empty() {
         println!("\n{}", env.t("Erreurs :", "Errors:"));
         for i in &plan.issues {
-            println!("  - {i}");
+            println!("  - {}", i.describe(env.lang));
         }
     }
     let tot = &plan.totals;

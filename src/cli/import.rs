@@ -330,13 +330,13 @@ fn kind_label(env: &Env, kind: &str) -> String {
     .to_string()
 }
 
-fn print_issues(title: &str, issues: &[ImportIssue]) {
+fn print_issues(title: &str, issues: &[ImportIssue], lang: crate::i18n::Lang) {
     if issues.is_empty() {
         return;
     }
     println!("\n{title}");
     for i in issues.iter().take(500) {
-        println!("  - {i}");
+        println!("  - {}", i.describe(lang));
     }
     if issues.len() > 500 {
         println!("  … (+{})", issues.len() - 500);
@@ -376,10 +376,11 @@ fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
         t.max_width = 70;
         t.print("");
     }
-    print_issues(env.t("Erreurs :", "Errors:"), &r.issues);
+    print_issues(env.t("Erreurs :", "Errors:"), &r.issues, env.lang);
     print_issues(
         env.t("Conflits (non appliqués) :", "Conflicts (not applied):"),
         &r.conflicts,
+        env.lang,
     );
     if let Some(c) = &r.campaign {
         println!(

@@ -233,7 +233,7 @@ pub fn report_error(e: &Error, lang: Lang) {
     eprintln!("{} {}", lang.pick("erreur :", "error:"), e.message(lang));
     if let Error::Import { issues } = e {
         for i in issues.iter().take(200) {
-            eprintln!("  - {i}");
+            eprintln!("  - {}", i.describe(lang));
         }
         if issues.len() > 200 {
             eprintln!("  … {} {}", issues.len() - 200, lang.pick("autres", "more"));

@@ -61,23 +61,37 @@ impl Origin {
     }
 }
 
-impl fmt::Display for Origin {
-    /// `cahier.xlsx › Cas de test › ligne 7 › C « Exigences couvertes »`
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
+impl Origin {
+    /// `cahier.xlsx › Cas de test › ligne 7 › C « Exigences couvertes »` in French,
+    /// `cahier.xlsx › Cas de test › row 7 › C "Exigences couvertes"` in English.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        use std::fmt::Write;
+        let en = lang == crate::i18n::Lang::En;
+        let mut out = self.file.to_string();
         if let Some(s) = &self.sheet {
-            write!(f, " › {s}")?;
+            let _ = write!(out, " › {s}");
         }
         if let Some(r) = self.row {
-            write!(f, " › ligne {r}")?;
+            let _ = write!(out, " › {} {r}", if en { "row" } else { "ligne" });
         }
         if let Some(c) = &self.column {
-            write!(f, " › {c}")?;
+            let _ = write!(out, " › {c}");
             if let Some(h) = &self.header {
-                write!(f, " « {h} »")?;
+                let _ = if en {
+                    write!(out, " \"{h}\"")
+                } else {
+                    write!(out, " « {h} »")
+                };
             }
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Origin {
+    /// The French form of [`Origin::describe`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(crate::i18n::Lang::Fr))
     }
 }
 
@@ -88,6 +102,19 @@ pub struct ImportIssue {
     pub origin: Origin,
     /// What is wrong and what was expected, in the user's language.
     pub message: String,
+}
+
+impl ImportIssue {
+    /// The issue with its origin worded in `lang` (the message is in the language it was
+    /// written in).
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        let sep = if lang == crate::i18n::Lang::En {
+            ":"
+        } else {
+            " :"
+        };
+        format!("{}{sep} {}", self.origin.describe(lang), self.message)
+    }
 }
 
 impl fmt::Display for ImportIssue {
