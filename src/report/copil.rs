@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::charts::esc;
 use super::render::Renderer;
 use super::view::fmt_date;
+use super::xlsx::put_text;
 use crate::error::{Error, Result};
 use crate::i18n::{percent, Lang};
 use crate::model::Severity;
@@ -512,15 +513,6 @@ pub fn write(copil: &Copil, templates: Option<&Path>, out: &Path) -> Result<Vec<
     Ok(vec![html_path, xlsx_path])
 }
 
-/// Text that a spreadsheet could take for a formula is written with a leading apostrophe.
-fn cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
 fn xerr(e: rust_xlsxwriter::XlsxError) -> Error {
     Error::Other(format!("xlsx : {e}"))
 }
@@ -544,6 +536,9 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
         .set_font_color(0xFFFFFF)
         .set_border(FormatBorder::Thin);
     let pct = XFormat::new().set_num_format("0.0%");
+    // Text cells go through the reports' `put_text`: strings only, formula-like text kept as
+    // written with Excel's quote-prefix style.
+    let text = XFormat::new();
     // Summary.
     let ws = wb
         .add_worksheet()
@@ -575,8 +570,8 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
         ),
     ];
     for (i, (k, v)) in rows.iter().enumerate() {
-        ws.write_string(i as u32 + 1, 0, cell(k)).map_err(xerr)?;
-        ws.write_string(i as u32 + 1, 1, cell(v)).map_err(xerr)?;
+        put_text(ws, i as u32 + 1, 0, k, &text)?;
+        put_text(ws, i as u32 + 1, 1, v, &text)?;
     }
     // Campaigns with a native chart.
     let name = lang_pick(c, "Campagnes", "Campaigns");
@@ -597,16 +592,16 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
     )?;
     for (i, l) in c.campaigns.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, cell(&l.reference)).map_err(xerr)?;
-        ws.write_string(r, 1, cell(&l.phase)).map_err(xerr)?;
-        ws.write_string(r, 2, cell(&l.delivery)).map_err(xerr)?;
+        put_text(ws, r, 0, &l.reference, &text)?;
+        put_text(ws, r, 1, &l.phase, &text)?;
+        put_text(ws, r, 2, &l.delivery, &text)?;
         ws.write_number(r, 3, l.tests as f64).map_err(xerr)?;
         ws.write_number_with_format(r, 4, l.execution_rate.unwrap_or(0.0), &pct)
             .map_err(xerr)?;
         ws.write_number_with_format(r, 5, l.pass_rate.unwrap_or(0.0), &pct)
             .map_err(xerr)?;
-        ws.write_string(r, 6, cell(&l.proposed)).map_err(xerr)?;
-        ws.write_string(r, 7, cell(&l.signed)).map_err(xerr)?;
+        put_text(ws, r, 6, &l.proposed, &text)?;
+        put_text(ws, r, 7, &l.signed, &text)?;
     }
     let n = c.campaigns.len() as u32;
     if n > 0 {
@@ -656,18 +651,21 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
         .iter()
         .enumerate()
         {
-            ws.write_string(r, k as u16, cell(v)).map_err(xerr)?;
+            put_text(ws, r, k as u16, v, &text)?;
         }
         for (k, v) in d.found.iter().enumerate() {
             ws.write_number(r, 6 + k as u16, *v as f64).map_err(xerr)?;
         }
-        ws.write_string(r, 9, format!("{} / {}", d.fixes_claimed, d.fixes_confirmed))
-            .map_err(xerr)?;
-        ws.write_string(r, 10, cell(&d.reopen_rate)).map_err(xerr)?;
-        ws.write_string(r, 11, cell(&d.first_time_pass))
-            .map_err(xerr)?;
-        ws.write_string(r, 12, cell(&d.documents_missing))
-            .map_err(xerr)?;
+        put_text(
+            ws,
+            r,
+            9,
+            &format!("{} / {}", d.fixes_claimed, d.fixes_confirmed),
+            &text,
+        )?;
+        put_text(ws, r, 10, &d.reopen_rate, &text)?;
+        put_text(ws, r, 11, &d.first_time_pass, &text)?;
+        put_text(ws, r, 12, &d.documents_missing, &text)?;
     }
     let n = c.deliveries.len() as u32;
     if n > 0 {
@@ -690,12 +688,9 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
     header(ws, &[&t("risks"), "", ""], &head)?;
     ws.set_column_width(1, 90).map_err(xerr)?;
     for (i, r) in c.risks.iter().enumerate() {
-        ws.write_string(i as u32 + 1, 0, cell(&r.label))
-            .map_err(xerr)?;
-        ws.write_string(i as u32 + 1, 1, cell(&r.detail))
-            .map_err(xerr)?;
-        ws.write_string(i as u32 + 1, 2, cell(&r.level))
-            .map_err(xerr)?;
+        put_text(ws, i as u32 + 1, 0, &r.label, &text)?;
+        put_text(ws, i as u32 + 1, 1, &r.detail, &text)?;
+        put_text(ws, i as u32 + 1, 2, &r.level, &text)?;
     }
     let ws = wb
         .add_worksheet()
@@ -714,10 +709,10 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
     )?;
     for (i, d) in c.decisions.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, cell(&d.campaign)).map_err(xerr)?;
-        ws.write_string(r, 1, cell(&d.decision)).map_err(xerr)?;
-        ws.write_string(r, 2, cell(&d.date)).map_err(xerr)?;
-        ws.write_string(r, 3, cell(&d.signatories)).map_err(xerr)?;
+        put_text(ws, r, 0, &d.campaign, &text)?;
+        put_text(ws, r, 1, &d.decision, &text)?;
+        put_text(ws, r, 2, &d.date, &text)?;
+        put_text(ws, r, 3, &d.signatories, &text)?;
         ws.write_number(r, 4, d.reservations as f64).map_err(xerr)?;
     }
     // Fixed document properties so the file is the same bytes for the same data.

@@ -38,10 +38,7 @@ fn xerr(e: rust_xlsxwriter::XlsxError) -> Error {
     Error::Other(format!("xlsx : {e}"))
 }
 
-/// Whether a text would be read as a formula by a spreadsheet when typed.
-pub fn looks_like_formula(s: &str) -> bool {
-    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
+pub use crate::export::looks_like_formula;
 
 struct Styles {
     header: Format,
