@@ -19,12 +19,14 @@ fn no_reference(ctx: &mut SheetCtx, row: u64) {
     ctx.issue(row, Some(Field::Reference), msg);
 }
 
-/// One requirement per row; a test reference column adds links.
-pub(crate) fn read_requirements(
+/// Calls `f` for each row that holds data and a reference seen for the first time in the file
+/// (a row without reference or with a duplicate one is an issue); returns the rows read.
+fn each_referenced_row(
     ctx: &mut SheetCtx,
     rows: &mut dyn Iterator<Item = Row>,
     seen: &mut Seen,
-    batch: &mut ImportBatch,
+    kind: &'static str,
+    mut f: impl FnMut(&mut SheetCtx, &Row, String),
 ) -> u64 {
     let mut n = 0;
     for row in rows {
@@ -36,11 +38,23 @@ pub(crate) fn read_requirements(
             no_reference(ctx, row.number);
             continue;
         };
-        if !ctx.first_time(seen, "requirement", &reference, row.number) {
-            continue;
+        if ctx.first_time(seen, kind, &reference, row.number) {
+            f(ctx, &row, reference);
         }
+    }
+    n
+}
+
+/// One requirement per row; a test reference column adds links.
+pub(crate) fn read_requirements(
+    ctx: &mut SheetCtx,
+    rows: &mut dyn Iterator<Item = Row>,
+    seen: &mut Seen,
+    batch: &mut ImportBatch,
+) -> u64 {
+    each_referenced_row(ctx, rows, seen, "requirement", |ctx, row, reference| {
         let origin = ctx.at(row.number, None);
-        for test_ref in ctx.list(&row, Field::TestRef) {
+        for test_ref in ctx.list(row, Field::TestRef) {
             batch.links.push(LinkRecord {
                 origin: origin.clone(),
                 requirement_ref: reference.clone(),
@@ -48,17 +62,16 @@ pub(crate) fn read_requirements(
             });
         }
         batch.requirements.push(RequirementRecord {
-            title: ctx.string(&row, Field::Title),
-            description: ctx.string(&row, Field::Description),
-            criticality: ctx.word::<Criticality>(&row, Field::Criticality),
-            category: ctx.string(&row, Field::Category),
-            status: ctx.word::<ReqStatus>(&row, Field::Status),
-            source: ctx.string(&row, Field::Source),
+            title: ctx.string(row, Field::Title),
+            description: ctx.string(row, Field::Description),
+            criticality: ctx.word::<Criticality>(row, Field::Criticality),
+            category: ctx.string(row, Field::Category),
+            status: ctx.word::<ReqStatus>(row, Field::Status),
+            source: ctx.string(row, Field::Source),
             origin,
             reference,
         });
-    }
-    n
+    })
 }
 
 /// Test cases with their steps. A row whose reference is blank, or repeats the reference of the
@@ -262,29 +275,16 @@ pub(crate) fn read_anomalies(
     seen: &mut Seen,
     batch: &mut ImportBatch,
 ) -> u64 {
-    let mut n = 0;
-    for row in rows {
-        n += 1;
-        if !ctx.has_data(&row) {
-            continue;
-        }
-        let Some(reference) = ctx.string(&row, Field::Reference) else {
-            no_reference(ctx, row.number);
-            continue;
-        };
-        if !ctx.first_time(seen, "anomaly", &reference, row.number) {
-            continue;
-        }
+    each_referenced_row(ctx, rows, seen, "anomaly", |ctx, row, reference| {
         batch.anomalies.push(AnomalyRecord {
             origin: ctx.at(row.number, None),
-            title: ctx.string(&row, Field::Title),
-            description: ctx.string(&row, Field::Description),
-            found_in: ctx.string(&row, Field::FoundIn),
-            fixed_in: ctx.string(&row, Field::FixedIn),
-            severity: ctx.word::<Severity>(&row, Field::Severity),
-            status: ctx.word::<AnomalyStatus>(&row, Field::Status),
+            title: ctx.string(row, Field::Title),
+            description: ctx.string(row, Field::Description),
+            found_in: ctx.string(row, Field::FoundIn),
+            fixed_in: ctx.string(row, Field::FixedIn),
+            severity: ctx.word::<Severity>(row, Field::Severity),
+            status: ctx.word::<AnomalyStatus>(row, Field::Status),
             reference,
         });
-    }
-    n
+    })
 }
