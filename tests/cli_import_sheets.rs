@@ -225,6 +225,55 @@ fn changed_requirement_text_makes_revision_2_and_suspect_links() {
     );
 }
 
+/// An import audits its creations by a few rows listing the references (not one row per
+/// requirement, test or link), `log --ref` still finds them, and an update keeps its own row
+/// with the fields before and after.
+#[test]
+fn import_audits_creations_in_bulk_and_updates_one_by_one() {
+    let p = with_delivery();
+    let v1 = fixture(&p, "cahier_immatriculation.xlsx");
+    let v2 = fixture(&p, "cahier_immatriculation_v2.xlsx");
+    p.ok(&["import", &v1, "--delivery", "LIV-1"]);
+    let log = p.json(&["log"]);
+    let creates: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "create" && e["ref"] == v1.as_str())
+        .collect();
+    let entities: Vec<&str> = creates
+        .iter()
+        .map(|e| e["entity"].as_str().unwrap())
+        .collect();
+    assert_eq!(entities, ["exigence", "cas de test", "lien"]);
+    assert_eq!(creates[0]["after"]["import"], v1.as_str());
+    assert_eq!(creates[0]["after"]["part"], 1);
+    assert_eq!(creates[0]["after"]["refs"].as_array().unwrap().len(), 6);
+    assert!(creates[2]["after"]["refs"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("EXI-IMM-001 -> CT-IMM-001")));
+    // No row of its own for a created requirement; `log --ref` finds it in the list.
+    let own = p.json(&["log", "--ref", "EXI-IMM-001"]);
+    assert_eq!(own.as_array().unwrap().len(), 1, "{own}");
+    assert_eq!(own[0]["entity"], "exigence");
+    assert!(own[0]["after"]["refs"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("EXI-IMM-001")));
+    assert_eq!(p.json(&["log", "--ref", "EXI-IMM-999"]), json!([]));
+    // The update made by the second version is one row with before and after.
+    p.ok(&["import", &v2, "--delivery", "LIV-1"]);
+    let own = p.json(&["log", "--ref", "EXI-IMM-001"]);
+    let own = own.as_array().unwrap();
+    assert_eq!(own.len(), 2, "{own:?}");
+    assert_eq!(own[1]["action"], "update");
+    assert_eq!(own[1]["ref"], "EXI-IMM-001");
+    assert_eq!(own[0]["after"]["refs"].as_array().unwrap().len(), 6);
+    assert_eq!(own[1]["before"]["revision"], 1);
+    assert_eq!(own[1]["after"]["revision"], 2);
+}
+
 #[test]
 fn csv_windows_1252_and_ods() {
     let p = with_delivery();

@@ -18,7 +18,11 @@ impl Store {
         let mut stmt = self.conn().prepare(
             "SELECT id, at, actor, action, entity, ref, before, after FROM (
                  SELECT * FROM audit
-                 WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR ref = ?2 OR ref LIKE ?2 || '/%')
+                 WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR ref = ?2 OR ref LIKE ?2 || '/%'
+                     -- Creations audited in bulk by an import list their references.
+                     OR (action = 'create' AND json_valid(after) AND EXISTS (
+                         SELECT 1 FROM json_each(after, '$.refs') WHERE value = ?2
+                         UNION ALL SELECT 1 FROM json_each(after, '$.tests') WHERE value = ?2)))
                  ORDER BY id DESC LIMIT ?3)
              ORDER BY id",
         )?;

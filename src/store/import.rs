@@ -2,7 +2,9 @@
 //! anomalies created or linked, a change plan per sheet. Runs inside the caller's transaction,
 //! so `Store::dry_run` gives the exact plan and a failed import writes nothing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+use foldhash::{HashMap as FastMap, HashSet as FastSet};
 
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -152,15 +154,15 @@ enum Entry<T> {
 #[derive(Default)]
 struct Known {
     /// Requirements by reference.
-    requirements: HashMap<String, Entry<Requirement>>,
+    requirements: FastMap<String, Entry<Requirement>>,
     /// Whether `requirements` holds every stored requirement.
     all_requirements: bool,
     /// Test cases by reference (fields, steps and tags; their `requirements` are not kept).
-    tests: HashMap<String, Entry<TestCase>>,
+    tests: FastMap<String, Entry<TestCase>>,
     /// Whether `tests` holds every stored test case.
     all_tests: bool,
     /// Every link as (requirement id, test id), when read in bulk.
-    links: Option<HashSet<(i64, i64)>>,
+    links: Option<FastSet<(i64, i64)>>,
 }
 
 impl Known {
@@ -339,9 +341,39 @@ impl Tx<'_> {
         self.apply_batch_with(batch, opts, BULK_LOOKUPS)
     }
 
+    /// [`Tx::apply_batch_inner`] with its creations audited in bulk (a few rows listing the
+    /// references created, see [`Tx::begin_created_audit`]) rather than one row each.
+    fn apply_batch_with(
+        &mut self,
+        batch: &ImportBatch,
+        opts: &ApplyOptions,
+        bulk_from: usize,
+    ) -> Result<ImportReport> {
+        let source = batch
+            .sheets
+            .first()
+            .map(|s| s.file.clone())
+            .unwrap_or_default();
+        self.begin_created_audit(&source);
+        let out = self.apply_batch_inner(batch, opts, bulk_from);
+        // On error the caller rolls back: nothing of this batch is kept, its audit included.
+        let ended = self.end_created_audit();
+        let report = out?;
+        ended?;
+        self.audit(
+            "import",
+            "import",
+            &source,
+            None,
+            Some(json!({"sheets": report.sheets, "totals": report.totals,
+                        "skipped_issues": report.issues.len(), "conflicts": report.conflicts.len()})),
+        )?;
+        Ok(report)
+    }
+
     /// [`Tx::apply_batch`], reading the store in bulk from `bulk_from` lookups of a kind on
     /// (tests compare both ways of knowing the store).
-    fn apply_batch_with(
+    fn apply_batch_inner(
         &mut self,
         batch: &ImportBatch,
         opts: &ApplyOptions,
@@ -511,14 +543,6 @@ impl Tx<'_> {
                 issues: report.issues,
             });
         }
-        self.audit(
-            "import",
-            "import",
-            &batch.sheets.first().map(|s| s.file.clone()).unwrap_or_default(),
-            None,
-            Some(json!({"sheets": report.sheets, "totals": report.totals,
-                        "skipped_issues": report.issues.len(), "conflicts": report.conflicts.len()})),
-        )?;
         Ok(report)
     }
 

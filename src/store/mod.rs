@@ -91,7 +91,23 @@ pub struct Tx<'a> {
     ctx: &'a Context,
     now: String,
     root: &'a Path,
+    /// During an import: the entities it creates, audited by a few rows listing their
+    /// references instead of one row each (see [`Tx::audit_created`]).
+    created: Option<CreatedAudit>,
 }
+
+/// The creations of one import not yet written to the audit log: per entity, the references
+/// created since its last audit row (at most [`CREATED_PER_ROW`] each).
+#[derive(Debug)]
+struct CreatedAudit {
+    /// The import's source (its first file), the `ref` of its audit rows.
+    source: String,
+    /// Entity (`exigence`, `cas de test`, `lien`) -> parts written so far, pending references.
+    pending: Vec<(&'static str, u64, Vec<String>)>,
+}
+
+/// References listed per audit row of an import's creations.
+const CREATED_PER_ROW: usize = 1000;
 
 impl Store {
     /// Creates a new store at `path` (refuses an existing non-empty file).
@@ -303,6 +319,7 @@ impl Store {
             now: self.ctx.now(),
             ctx: &self.ctx,
             root: &root,
+            created: None,
         };
         let out = f(&mut t);
         match (&out, commit) {
@@ -404,6 +421,80 @@ impl Tx<'_> {
             reference,
             before.as_deref(),
             after.as_deref(),
+        )
+    }
+
+    /// From now until [`Tx::end_created_audit`], creations are audited in bulk: one `create`
+    /// row per entity and per [`CREATED_PER_ROW`] references, `ref` = `source`, `after` =
+    /// `{"import": source, "part": n, "refs": [...]}`. The created rows themselves hold what
+    /// was created (a requirement's first revision keeps its text; a later update of a test
+    /// case records its fields before and after), and `recette log --ref X` finds X in these
+    /// lists. Updates keep one row each with their fields before and after.
+    pub(crate) fn begin_created_audit(&mut self, source: &str) {
+        self.created = Some(CreatedAudit {
+            source: source.to_string(),
+            pending: Vec::new(),
+        });
+    }
+
+    /// Notes a creation when creations are audited in bulk; `false` when they are not (the
+    /// caller writes its own audit row).
+    pub(crate) fn note_created(&mut self, entity: &'static str, reference: &str) -> Result<bool> {
+        let Some(c) = &mut self.created else {
+            return Ok(false);
+        };
+        let idx = match c.pending.iter().position(|(e, ..)| *e == entity) {
+            Some(i) => i,
+            None => {
+                c.pending.push((entity, 0, Vec::new()));
+                c.pending.len() - 1
+            }
+        };
+        c.pending[idx].2.push(reference.to_string());
+        if c.pending[idx].2.len() >= CREATED_PER_ROW {
+            self.flush_created(idx)?;
+        }
+        Ok(true)
+    }
+
+    /// Writes the audit rows of the creations still pending and stops auditing in bulk.
+    pub(crate) fn end_created_audit(&mut self) -> Result<()> {
+        let n = self.created.as_ref().map_or(0, |c| c.pending.len());
+        for idx in 0..n {
+            self.flush_created(idx)?;
+        }
+        self.created = None;
+        Ok(())
+    }
+
+    fn flush_created(&mut self, idx: usize) -> Result<()> {
+        /// The `after` of a bulk creation row.
+        #[derive(serde::Serialize)]
+        struct Created<'a> {
+            import: &'a str,
+            part: u64,
+            refs: &'a [String],
+        }
+        let Some(c) = &mut self.created else {
+            return Ok(());
+        };
+        let (entity, part, refs) = &mut c.pending[idx];
+        if refs.is_empty() {
+            return Ok(());
+        }
+        *part += 1;
+        let (entity, part, refs) = (*entity, *part, std::mem::take(refs));
+        let source = c.source.clone();
+        self.audit_of::<(), _>(
+            "create",
+            entity,
+            &source,
+            None,
+            Some(&Created {
+                import: &source,
+                part,
+                refs: &refs,
+            }),
         )
     }
 

@@ -271,7 +271,15 @@ impl Tx<'_> {
                     &new.content_hash,
                 )?;
                 // The row as inserted: reading it back would give the same fields.
-                self.audit_of::<Requirement, _>("create", "exigence", reference, None, Some(&new))?;
+                if !self.note_created("exigence", reference)? {
+                    self.audit_of::<Requirement, _>(
+                        "create",
+                        "exigence",
+                        reference,
+                        None,
+                        Some(&new),
+                    )?;
+                }
                 Ok((Change::Created, Some((id, new))))
             }
             Some((id, old)) => {
@@ -391,7 +399,7 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![req_id, test_id, revision, self.now()])?;
-        if n > 0 {
+        if n > 0 && !self.note_created("lien", &format!("{requirement} -> {test}"))? {
             /// The audit record of a new link (fields in the order `json!` would sort them).
             #[derive(serde::Serialize)]
             struct NewLink<'a> {
@@ -416,7 +424,7 @@ impl Tx<'_> {
     }
 
     /// Every link as (requirement id, test id).
-    pub(super) fn link_ids(&self) -> Result<std::collections::HashSet<(i64, i64)>> {
+    pub(super) fn link_ids(&self) -> Result<foldhash::HashSet<(i64, i64)>> {
         let mut stmt = self
             .conn()
             .prepare("SELECT requirement_id, test_id FROM link")?;

@@ -5,6 +5,7 @@
 //! opens the vendor's workbook, not recette's code.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::grid::Row;
 use super::mapping::{column_letter, Field, SheetMapping};
@@ -26,7 +27,7 @@ macro_rules! tr {
 pub(crate) use tr;
 
 /// Where the references seen so far in a file were: (kind code, reference) -> (sheet, row).
-pub(crate) type Seen = HashMap<(&'static str, String), (String, u64)>;
+pub(crate) type Seen = foldhash::HashMap<(&'static str, String), (Option<Arc<str>>, u64)>;
 
 /// The state of reading one sheet: its mapping, its headers and the issues found.
 pub(crate) struct SheetCtx {
@@ -177,10 +178,11 @@ impl SheetCtx {
         reference: &str,
         row: u64,
     ) -> bool {
-        let sheet = self.origin.sheet.clone().unwrap_or_default();
-        match seen.get(&(kind, reference.to_string())) {
-            Some((s, r)) => {
-                let msg = if **s == *sheet {
+        let sheet = &self.origin.sheet;
+        match seen.entry((kind, reference.to_string())) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let (s, r) = e.get();
+                let msg = if s.as_deref() == sheet.as_deref() {
                     tr!(
                         self.lang,
                         "référence « {} » en double (déjà ligne {})",
@@ -194,15 +196,15 @@ impl SheetCtx {
                         "référence « {} » en double (déjà {} › ligne {})",
                         "duplicate reference \"{}\" (already {} › row {})",
                         reference,
-                        s,
+                        s.as_deref().unwrap_or_default(),
                         r
                     )
                 };
                 self.issue(row, Some(Field::Reference), msg);
                 false
             }
-            None => {
-                seen.insert((kind, reference.to_string()), (sheet.to_string(), row));
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((sheet.clone(), row));
                 true
             }
         }

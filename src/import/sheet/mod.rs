@@ -110,7 +110,7 @@ pub fn read_spreadsheet_with_progress(
     let mut reader = FileReader {
         origin: Origin::file(&file),
         opts,
-        seen: Seen::new(),
+        seen: Seen::default(),
         batch: ImportBatch::default(),
         mapping: Mapping::default(),
         total: 0,
