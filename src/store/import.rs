@@ -304,7 +304,13 @@ impl Known {
         {
             return Ok(false);
         }
-        let added = tx.add_link_ids((req_id, requirement, revision), (test_id, test))?;
+        // With every stored link read, a link not in the set is new: queued for a multi-row
+        // INSERT (written before anything reads links, see `apply_batch_with`).
+        let added = tx.add_link_ids_known(
+            (req_id, requirement, revision),
+            (test_id, test),
+            self.links.is_some(),
+        )?;
         if let Some(l) = &mut self.links {
             l.insert((req_id, test_id));
         }
@@ -356,9 +362,11 @@ impl Tx<'_> {
             .unwrap_or_default();
         self.begin_created_audit(&source);
         let out = self.apply_batch_inner(batch, opts, bulk_from);
+        let flushed = self.flush_links();
         // On error the caller rolls back: nothing of this batch is kept, its audit included.
         let ended = self.end_created_audit();
         let report = out?;
+        flushed?;
         ended?;
         self.audit(
             "import",
@@ -532,6 +540,8 @@ impl Tx<'_> {
                 }),
             );
         }
+        // Queued links are written before anything reads them.
+        self.flush_links()?;
         if !batch.results.is_empty() {
             self.apply_results(&batch.results, opts, &mut report, &bad_rows, &known)?;
         }

@@ -389,16 +389,31 @@ impl Tx<'_> {
     /// revision), the test as (id, ref).
     pub(super) fn add_link_ids(
         &mut self,
+        requirement: (i64, &str, i64),
+        test: (i64, &str),
+    ) -> Result<bool> {
+        self.add_link_ids_known(requirement, test, false)
+    }
+
+    /// [`Tx::add_link_ids`]; `known_new`: the caller knows the link does not exist (it read
+    /// every link of the store), so it is queued for a multi-row INSERT.
+    pub(super) fn add_link_ids_known(
+        &mut self,
         (req_id, requirement, revision): (i64, &str, i64),
         (test_id, test): (i64, &str),
+        known_new: bool,
     ) -> Result<bool> {
-        let n = self
-            .conn()
-            .prepare_cached(
-                "INSERT OR IGNORE INTO link(requirement_id, test_id, requirement_revision, created_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![req_id, test_id, revision, self.now()])?;
+        let n = if known_new {
+            self.queue_new_link((req_id, test_id, revision))?;
+            1
+        } else {
+            self.conn()
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO link(requirement_id, test_id, requirement_revision, created_at)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![req_id, test_id, revision, self.now()])?
+        };
         if n > 0 && !self.note_created("lien", &format!("{requirement} -> {test}"))? {
             /// The audit record of a new link (fields in the order `json!` would sort them).
             #[derive(serde::Serialize)]

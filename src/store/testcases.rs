@@ -325,6 +325,7 @@ impl Tx<'_> {
             }
             Some((_, b)) => {
                 let mut old = b.clone();
+                self.flush_links()?;
                 old.requirements = requirement_refs(self.conn(), id)?;
                 new.requirements.clone_from(&old.requirements);
                 self.audit_of("update", "cas de test", reference, Some(&old), Some(&new))?;
