@@ -692,3 +692,71 @@ fn json_report_of_a_multi_format_import() {
     ]);
     insta::assert_json_snapshot!("import_results_report", out);
 }
+
+#[test]
+fn later_results_see_test_cases_and_executions_not_written_yet() {
+    // The writer keeps the rows of the last results in memory and writes them by batches:
+    // results that come soon after (same batch) or long after (later batch) must find the
+    // test cases and executions made by earlier results of the same file.
+    let p = project();
+    let auto_t1 = recette::import::automated::auto_reference("lot/C/t1");
+    let mut xml = String::from(r#"<testsuite name="lot">"#);
+    let case = |name: &str, requirement: &str, failure: Option<&str>| {
+        let failure = failure
+            .map(|m| format!(r#"<failure message="{m}">trace</failure>"#))
+            .unwrap_or_default();
+        format!(
+            r#"<testcase classname="C" name="{name}" time="0.25"><properties><property name="requirement" value="{requirement}"/></properties>{failure}</testcase>"#
+        )
+    };
+    for n in 0..150 {
+        xml.push_str(&case(
+            &format!("t{n}"),
+            &format!("PC-{:03}", n % 10 + 1),
+            None,
+        ));
+        if n == 3 {
+            // Same test again, same batch: same execution, which fails.
+            xml.push_str(&case("t3", "PC-004", Some("t3 KO")));
+            // The automated test case of t1 (made two results ago) by its reference.
+            xml.push_str(&format!(
+                r#"<testcase classname="ref" name="par référence" time="1"><properties><property name="test_id" value="{auto_t1}"/></properties><failure message="t1 KO"/></testcase>"#
+            ));
+        }
+    }
+    // t0 again, many batches later.
+    xml.push_str(&case("t0", "PC-001", Some("t0 KO")));
+    xml.push_str("</testsuite>");
+    std::fs::write(p.path().join("lot.xml"), xml).unwrap();
+
+    let out = p.json(&["import", "lot.xml", "--campaign", "AUTO"]);
+    let a = automated(&out);
+    assert_eq!(a["results"], 153, "{a}");
+    assert_eq!(a["created_tests"], 150, "{a}");
+    assert_eq!(a["matched"], 3, "{a}");
+    assert_eq!(a["links"], 150, "{a}");
+    assert_eq!(a["executions"], 150, "{a}");
+    p.ok(&["check"]);
+
+    let show = p.json(&["campaign", "show", "AUTO"]);
+    let tests = show["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 150);
+    let failed: Vec<&str> = tests
+        .iter()
+        .filter(|t| t["status"] == "failed")
+        .map(|t| t["ref"].as_str().unwrap())
+        .collect();
+    let mut expected = vec![
+        recette::import::automated::auto_reference("lot/C/t0"),
+        auto_t1.clone(),
+        recette::import::automated::auto_reference("lot/C/t3"),
+    ];
+    expected.sort();
+    let mut failed: Vec<String> = failed.into_iter().map(String::from).collect();
+    failed.sort();
+    assert_eq!(failed, expected);
+    let t1 = p.json(&["results", "AUTO", "--test", &auto_t1]);
+    assert_eq!(t1.as_array().unwrap().len(), 2, "{t1}");
+    let t0 = p.json(&["results", "AUTO", "--test", &expected[0]]);
+    assert_eq!(t0.as_array().unwrap().len(), 2, "{t0}");
+}

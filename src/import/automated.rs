@@ -86,9 +86,12 @@ pub const AUTO_OBJECTIVE: &str = "Test automatisé créé par l'import de ses r�
 const MAX_UNMATCHED_LISTED: usize = 200;
 
 /// Decides which test case each result belongs to. Only glob automation keys are held in
-/// memory (few); everything else is an indexed query, so memory does not grow with the file.
+/// memory (few), with the bounded caches below; everything else is an indexed query (or a
+/// look in the file's few rows not written yet), so memory does not grow with the file.
 struct Linker {
-    globs: Vec<(glob::Pattern, String)>,
+    /// Glob automation keys with their test case's id, by test reference (ids are looked up
+    /// once).
+    globs: Vec<(glob::Pattern, i64)>,
     pattern: IdPattern,
     create_unmatched: bool,
     /// Requirement reference -> (id, revision) or none, as looked up (requirements do not
@@ -110,6 +113,8 @@ enum Target {
         reference: String,
         /// Existing requirements: reference, id, current revision.
         requirements: Vec<(String, i64, i64)>,
+        /// Id of the test case with this reference, when there is one.
+        existing: Option<i64>,
     },
     Unmatched,
 }
@@ -122,11 +127,12 @@ pub fn auto_reference(key: &str) -> String {
 
 impl Linker {
     fn new(tx: &Tx<'_>, pattern: IdPattern, create_unmatched: bool) -> Result<Linker> {
-        let globs = tx
-            .automation_globs()?
-            .into_iter()
-            .filter_map(|(r, k)| glob::Pattern::new(&k).ok().map(|p| (p, r)))
-            .collect();
+        let mut globs = Vec::new();
+        for (reference, key) in tx.automation_globs()? {
+            if let Ok(p) = glob::Pattern::new(&key) {
+                globs.push((p, tx.test_case_id(&reference)?));
+            }
+        }
         Ok(Linker {
             globs,
             pattern,
@@ -136,12 +142,17 @@ impl Linker {
         })
     }
 
-    /// `find_test_case` for an id that may be a requirement id, with the negative cache.
-    fn find_test_id(&self, tx: &Tx<'_>, reference: &str) -> Result<Option<i64>> {
+    /// `find_result_test` for an id that may be a requirement id, with the negative cache.
+    fn find_test_id(
+        &self,
+        tx: &Tx<'_>,
+        file: &ResultFileImport,
+        reference: &str,
+    ) -> Result<Option<i64>> {
         if self.not_tests.borrow().contains(reference) {
             return Ok(None);
         }
-        let found = tx.find_test_case(reference)?;
+        let found = tx.find_result_test(file, reference)?;
         if found.is_none() {
             let mut set = self.not_tests.borrow_mut();
             if set.len() >= CACHE_MAX {
@@ -171,26 +182,34 @@ impl Linker {
         self.not_tests.borrow_mut().remove(reference);
     }
 
-    fn resolve(&self, tx: &Tx<'_>, r: &AutomatedResult, key: &str) -> Result<Target> {
+    /// Which test case a result of `file` belongs to (test cases created by the file and not
+    /// written yet included).
+    fn resolve(
+        &self,
+        tx: &Tx<'_>,
+        file: &ResultFileImport,
+        r: &AutomatedResult,
+        key: &str,
+    ) -> Result<Target> {
         // 1. automation key, exact then glob (in reference order).
-        if let Some((id, _)) = tx.find_by_automation_key(key)? {
+        if let Some(id) = tx.find_result_test_by_key(file, key)? {
             return Ok(Target::Existing(id));
         }
-        for (p, t) in &self.globs {
+        for (p, id) in &self.globs {
             if p.matches(key) {
-                return Ok(Target::Existing(tx.test_case_id(t)?));
+                return Ok(Target::Existing(*id));
             }
         }
         // 2. a test case reference in properties or tags, or an id in the name that is a
         //    test case.
         for t in test_case_refs(r, &self.pattern) {
-            if let Some(id) = tx.find_test_case(&t)? {
+            if let Some(id) = tx.find_result_test(file, &t)? {
                 return Ok(Target::Existing(id));
             }
         }
         let ids = requirement_ids(r, &self.pattern);
         for i in &ids {
-            if let Some(id) = self.find_test_id(tx, i)? {
+            if let Some(id) = self.find_test_id(tx, file, i)? {
                 return Ok(Target::Existing(id));
             }
         }
@@ -202,13 +221,12 @@ impl Linker {
             }
         }
         let reference = auto_reference(key);
-        if !requirements.is_empty()
-            || self.create_unmatched
-            || tx.find_test_case(&reference)?.is_some()
-        {
+        let existing = tx.find_result_test(file, &reference)?;
+        if !requirements.is_empty() || self.create_unmatched || existing.is_some() {
             return Ok(Target::Auto {
                 reference,
                 requirements,
+                existing,
             });
         }
         Ok(Target::Unmatched)
@@ -378,7 +396,7 @@ fn store_result(
 ) -> Result<()> {
     let key = r.key();
     let mut fresh = false;
-    let test_id = match linker.resolve(tx, &r, &key)? {
+    let test_id = match linker.resolve(tx, file, &r, &key)? {
         Target::Existing(id) => {
             report.matched += 1;
             Some(id)
@@ -386,17 +404,13 @@ fn store_result(
         Target::Auto {
             reference,
             requirements,
+            existing,
         } => {
             let reqs = requirements;
-            let id = match tx.find_test_case(&reference)? {
+            let id = match existing {
                 Some(id) => {
                     report.matched += 1;
-                    let mut added = 0;
-                    for (q, ..) in &reqs {
-                        if tx.add_link(q, &reference)? {
-                            added += 1;
-                        }
-                    }
+                    let added = tx.link_result_test(file, (id, &reference), &reqs)?;
                     report.links += added;
                     tx.note_links(file, added);
                     id

@@ -1,14 +1,24 @@
-//! Persisting automated results (JUnit, Robot...): rows are streamed in with cached prepared
-//! statements inside the import's single transaction. Each file makes one execution per test
-//! case it touched, created at the test's first result and attached to every result of it; when
-//! the file is complete the execution takes the worst status of its results (order: failed >
-//! blocked > in_progress > not_run > passed > not_applicable, see `ExecStatus::severity_rank`).
+//! Persisting automated results (JUnit, Robot...) inside the import's single transaction. Each
+//! file makes one execution per test case it touched, created at the test's first result and
+//! attached to every result of it; when the file is complete the execution takes the worst
+//! status of its results (order: failed > blocked > in_progress > not_run > passed >
+//! not_applicable, see `ExecStatus::severity_rank`).
+//!
+//! New rows are not written one statement each: the import holds the transaction's write lock
+//! (IMMEDIATE), so no other writer exists and the ids of new test cases and executions are
+//! handed out here (from the tables' largest ids, as SQLite would). The rows of the last
+//! `RESULT_BATCH` results (test cases, tags, links, campaign selections, executions, results)
+//! wait in bounded buffers and are written together, parents first, by multi-row INSERTs.
+//! Lookups see the waiting rows through small maps that are emptied at each write.
 //!
 //! Memory stays bounded whatever the file size: nothing is kept per result or per test case
-//! outside SQLite; every lookup (automation key, test reference, requirement) is an indexed
-//! query.
+//! beyond the last `RESULT_BATCH` results; every other lookup (automation key, test reference,
+//! requirement) is an indexed query.
 
-use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use serde_json::json;
 
 use super::requirements::check_ref;
@@ -31,6 +41,10 @@ pub struct ResultFileImport {
     format: String,
     /// Largest execution id before this file: executions above it were made by this file.
     before: i64,
+    /// Id of the next test case this file creates.
+    next_test_id: i64,
+    /// Id of the next execution this file makes.
+    next_execution_id: i64,
     /// Next position for tests added to the campaign by this file.
     next_position: i64,
     /// File name (audit rows).
@@ -39,9 +53,8 @@ pub struct ResultFileImport {
     /// status, start, duration and comment are recomputed from their results in batches (at
     /// most `DIRTY_BATCH` ids held).
     dirty: Vec<i64>,
-    /// Automated results not yet written: inserted by multi-row statements of `RESULT_BATCH`
-    /// rows.
-    pending: Vec<PendingResult>,
+    /// Rows not yet written (those of at most `RESULT_BATCH` results).
+    pending: Pending,
     /// References of the test cases created since the last audit row (at most `AUDIT_BATCH`).
     created: Vec<String>,
     /// Audit rows written for created tests.
@@ -49,6 +62,51 @@ pub struct ResultFileImport {
     /// Totals for the file's audit row.
     created_total: u64,
     links_total: u64,
+}
+
+/// Rows made by the latest results of a file, not yet written, and what lookups need to know
+/// of them. Written (parents first) and emptied every `RESULT_BATCH` results, before any
+/// recomputation or new link of a test case they hold, and when the file is complete.
+#[derive(Debug, Clone, Default)]
+struct Pending {
+    tests: Vec<PendingTest>,
+    /// (test id, tag).
+    tags: Vec<(i64, String)>,
+    /// (requirement id, test id, requirement revision).
+    links: Vec<(i64, i64, i64)>,
+    /// Tests added to the campaign: (test id, position).
+    campaign_tests: Vec<(i64, i64)>,
+    executions: Vec<PendingExecution>,
+    results: Vec<PendingResult>,
+    /// Automation key -> id of the pending test cases.
+    by_key: HashMap<String, i64>,
+    /// Reference -> id of the pending test cases.
+    by_ref: HashMap<String, i64>,
+    /// Test id -> this file's pending execution of it.
+    execution_of: HashMap<i64, i64>,
+}
+
+/// An automated test case waiting for its INSERT.
+#[derive(Debug, Clone)]
+struct PendingTest {
+    id: i64,
+    reference: String,
+    title: String,
+    objective: String,
+    automation_key: String,
+    category: String,
+}
+
+/// An execution waiting for its INSERT.
+#[derive(Debug, Clone)]
+struct PendingExecution {
+    id: i64,
+    test_id: i64,
+    attempt: i64,
+    status: &'static str,
+    executed_at: String,
+    comment: String,
+    duration_ms: Option<f64>,
 }
 
 /// An automated result waiting for its multi-row INSERT.
@@ -59,8 +117,131 @@ struct PendingResult {
     r: AutomatedResult,
 }
 
-/// Rows per multi-row INSERT of automated results (17 values each).
+/// Results whose rows are written together (and rows per full multi-row INSERT).
 const RESULT_BATCH: usize = 64;
+/// Tags or links that make the pending rows written early (a few results with many of them).
+const ROWS_MAX: usize = 16 * RESULT_BATCH;
+/// Row counts of the multi-row INSERTs: a full batch is one statement, the rest of a write at
+/// most one statement per smaller power of two.
+const SIZES: [usize; 7] = [RESULT_BATCH, 32, 16, 8, 4, 2, 1];
+
+/// A multi-row INSERT into one table, its texts (one per size of `SIZES`) built once.
+struct MultiInsert {
+    /// `INSERT INTO table(columns) VALUES `.
+    head: &'static str,
+    /// One row's values: `(?,?,...)`.
+    row: &'static str,
+    texts: OnceLock<Vec<String>>,
+}
+
+/// Binds the values of consecutive rows of a multi-row statement.
+struct Binder<'s, 'c> {
+    stmt: &'s mut rusqlite::Statement<'c>,
+    next: usize,
+}
+
+impl Binder<'_, '_> {
+    fn put<T: ToSql + ?Sized>(&mut self, value: &T) -> rusqlite::Result<()> {
+        self.next += 1;
+        self.stmt.raw_bind_parameter(self.next, value)
+    }
+}
+
+impl MultiInsert {
+    const fn new(head: &'static str, row: &'static str) -> MultiInsert {
+        MultiInsert {
+            head,
+            row,
+            texts: OnceLock::new(),
+        }
+    }
+
+    /// Writes `rows` in order (rows without an explicit id get ascending ids in this order);
+    /// `bind` binds one row's values.
+    fn write<T>(
+        &self,
+        conn: &Connection,
+        rows: &[T],
+        bind: impl Fn(&mut Binder<'_, '_>, &T) -> rusqlite::Result<()>,
+    ) -> Result<()> {
+        self.write_ids(conn, rows, bind, |_| None)
+    }
+
+    /// [`MultiInsert::write`] for rows whose id SQLite gives: `id` is the id a row must get
+    /// (checked after each statement).
+    fn write_ids<T>(
+        &self,
+        conn: &Connection,
+        rows: &[T],
+        bind: impl Fn(&mut Binder<'_, '_>, &T) -> rusqlite::Result<()>,
+        id: impl Fn(&T) -> Option<i64>,
+    ) -> Result<()> {
+        let texts = self.texts.get_or_init(|| {
+            SIZES
+                .iter()
+                .map(|&n| format!("{}{}", self.head, vec![self.row; n].join(",")))
+                .collect()
+        });
+        let mut rest = rows;
+        for (size, sql) in SIZES.iter().zip(texts) {
+            while rest.len() >= *size {
+                let (group, tail) = rest.split_at(*size);
+                let mut stmt = conn.prepare_cached(sql)?;
+                let mut binder = Binder {
+                    stmt: &mut stmt,
+                    next: 0,
+                };
+                for row in group {
+                    bind(&mut binder, row)?;
+                }
+                stmt.raw_execute()?;
+                if let Some(expected) = group.last().and_then(&id) {
+                    let given = conn.last_insert_rowid();
+                    if given != expected {
+                        return Err(crate::error::Error::Other(format!(
+                            "{}: id {given} au lieu de {expected}",
+                            self.head.trim_end()
+                        )));
+                    }
+                }
+                rest = tail;
+            }
+        }
+        Ok(())
+    }
+}
+
+// Test cases: without an explicit id (SQLite gives the next one, checked) and OR FAIL, so
+// that the statement needs no statement journal (a multi-row INSERT that may abort halfway
+// copies every page it changes first; the `ref` index is written at random places). Any
+// error fails the whole import anyway. Tables with foreign keys need the journal whatever.
+static TEST_CASES: MultiInsert = MultiInsert::new(
+    "INSERT OR FAIL INTO test_case(ref, title, objective, prerequisites, kind, automation_key,
+         priority, category, active, created_at, updated_at) VALUES ",
+    "(?,?,?,'','automated',?,'',?,1,?,?)",
+);
+static TAGS: MultiInsert = MultiInsert::new("INSERT INTO test_tag(test_id, tag) VALUES ", "(?,?)");
+static LINKS: MultiInsert = MultiInsert::new(
+    "INSERT OR IGNORE INTO link(requirement_id, test_id, requirement_revision, created_at)
+     VALUES ",
+    "(?,?,?,?)",
+);
+static CAMPAIGN_TESTS: MultiInsert = MultiInsert::new(
+    "INSERT INTO campaign_test(campaign_id, test_id, position, reason) VALUES ",
+    "(?,?,?,'import')",
+);
+static EXECUTIONS: MultiInsert = MultiInsert::new(
+    "INSERT INTO execution(id, campaign_id, test_id, attempt, status, tester, executed_at,
+         comment, duration_ms, source) VALUES ",
+    "(?,?,?,?,?,?,?,?,?,?)",
+);
+static RESULTS: MultiInsert = MultiInsert::new(
+    "INSERT INTO automated_result(import_id, execution_id, test_id, status, duration_ms,
+         start_time, format, source_file, suite_path, classname, name, message, failure_text,
+         stdout, properties, retries, flaky) VALUES ",
+    "(?,?,?,?,?,?,?,'',?,?,?,?,?,?,?,?,?)",
+);
+
 /// Executions recomputed per batch.
 const DIRTY_BATCH: usize = 4096;
 /// Created test references listed per audit row.
@@ -152,8 +333,36 @@ impl Tx<'_> {
             .optional()?)
     }
 
+    /// The test case of an import with this reference: one created by the file and not
+    /// written yet, or one in the store.
+    pub fn find_result_test(
+        &self,
+        file: &ResultFileImport,
+        reference: &str,
+    ) -> Result<Option<i64>> {
+        if let Some(id) = file.pending.by_ref.get(reference) {
+            return Ok(Some(*id));
+        }
+        self.find_test_case(reference)
+    }
+
+    /// Id of the test case of an import with this exact automation key (see
+    /// [`Tx::find_by_automation_key`]): a test case created by the file and not written yet
+    /// is the only one with its key (it was created because no test case had it).
+    pub fn find_result_test_by_key(
+        &self,
+        file: &ResultFileImport,
+        key: &str,
+    ) -> Result<Option<i64>> {
+        if let Some(id) = file.pending.by_key.get(key) {
+            return Ok(Some(*id));
+        }
+        Ok(self.find_by_automation_key(key)?.map(|(id, _)| id))
+    }
+
     /// Creates the automated test case of a result (its reference must be new), linked to
-    /// `requirements` (existing ones, as `(ref, id, revision)`). Returns the test's id.
+    /// `requirements` (existing ones, as `(ref, id, revision)`). Returns the test's id. Its
+    /// rows are written with those of the next results (see [`Pending`]).
     ///
     /// Audit: the test is listed (by reference) in the audit rows of its result file, written
     /// every `AUDIT_BATCH` created tests and when the file is complete (see
@@ -165,21 +374,23 @@ impl Tx<'_> {
         requirements: &[(String, i64, i64)],
     ) -> Result<i64> {
         check_ref(new.reference, "cas de test")?;
-        let conn = self.conn();
-        conn.prepare_cached(
-            "INSERT INTO test_case(ref, title, objective, prerequisites, kind, automation_key,
-                 priority, category, active, created_at, updated_at)
-             VALUES (?1, ?2, ?3, '', 'automated', ?4, '', ?5, 1, ?6, ?6)",
-        )?
-        .execute(params![
-            new.reference,
-            new.title,
-            new.objective,
-            new.automation_key,
-            new.category,
-            self.now()
-        ])?;
-        let id = conn.last_insert_rowid();
+        let id = file.next_test_id;
+        file.next_test_id += 1;
+        let pending = &mut file.pending;
+        pending.tests.push(PendingTest {
+            id,
+            reference: new.reference.to_string(),
+            title: new.title.to_string(),
+            objective: new.objective.to_string(),
+            automation_key: new.automation_key.to_string(),
+            category: new.category.to_string(),
+        });
+        pending.by_ref.insert(new.reference.to_string(), id);
+        // The test was created because no test case had this key (an empty key is never
+        // looked up).
+        if !new.automation_key.is_empty() {
+            pending.by_key.insert(new.automation_key.to_string(), id);
+        }
         if !new.tags.is_empty() {
             let mut tags: Vec<&str> = new
                 .tags
@@ -189,20 +400,15 @@ impl Tx<'_> {
                 .collect();
             tags.sort_unstable();
             tags.dedup();
-            let mut stmt =
-                conn.prepare_cached("INSERT INTO test_tag(test_id, tag) VALUES (?1, ?2)")?;
-            for t in &tags {
-                stmt.execute(params![id, t])?;
-            }
+            pending
+                .tags
+                .extend(tags.into_iter().map(|t| (id, t.to_string())));
         }
-        let mut stmt = conn.prepare_cached(
-            "INSERT OR IGNORE INTO link(requirement_id, test_id, requirement_revision, created_at)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for (_, req_id, revision) in requirements {
-            stmt.execute(params![req_id, id, revision, self.now()])?;
-        }
-        drop(stmt);
+        pending.links.extend(
+            requirements
+                .iter()
+                .map(|(_, req_id, revision)| (*req_id, id, *revision)),
+        );
         file.created.push(new.reference.to_string());
         file.created_total += 1;
         file.links_total += requirements.len() as u64;
@@ -210,6 +416,31 @@ impl Tx<'_> {
             self.audit_created(file)?;
         }
         Ok(id)
+    }
+
+    /// Links an existing automated test case (`test`: id, reference) to requirements (as
+    /// `(ref, id, current revision)`); links that exist are left as they are. Each new link
+    /// has its audit row. Returns the number of links made.
+    pub fn link_result_test(
+        &mut self,
+        file: &mut ResultFileImport,
+        (test_id, test): (i64, &str),
+        requirements: &[(String, i64, i64)],
+    ) -> Result<u64> {
+        if requirements.is_empty() {
+            return Ok(0);
+        }
+        // A test created by this file and not written yet: write it (and its links) first.
+        if file.pending.by_ref.contains_key(test) {
+            self.flush_pending(file)?;
+        }
+        let mut added = 0;
+        for (requirement, req_id, revision) in requirements {
+            if self.add_link_ids((*req_id, requirement, *revision), (test_id, test))? {
+                added += 1;
+            }
+        }
+        Ok(added)
     }
 
     /// Notes links added to an existing automated test (for the file's audit row).
@@ -263,9 +494,16 @@ impl Tx<'_> {
             params![cid, sha256, file_name, format, now],
         )?;
         let id = self.conn().last_insert_rowid();
+        // The import holds the write lock: new rows get the ids SQLite would give them (one
+        // more than the largest).
         let before: i64 =
             self.conn()
                 .query_row("SELECT COALESCE(MAX(id), 0) FROM execution", [], |r| {
+                    r.get(0)
+                })?;
+        let last_test: i64 =
+            self.conn()
+                .query_row("SELECT COALESCE(MAX(id), 0) FROM test_case", [], |r| {
                     r.get(0)
                 })?;
         let last_position: i64 = self.conn().query_row(
@@ -278,10 +516,12 @@ impl Tx<'_> {
             campaign_id: cid,
             format: format.to_string(),
             before,
+            next_test_id: last_test + 1,
+            next_execution_id: before + 1,
             next_position: last_position + 1,
             file_name: file_name.to_string(),
             dirty: Vec::new(),
-            pending: Vec::with_capacity(RESULT_BATCH),
+            pending: Pending::default(),
             created: Vec::new(),
             audit_parts: 0,
             created_total: 0,
@@ -289,12 +529,12 @@ impl Tx<'_> {
         })
     }
 
-    /// Writes one automated result of a file, attached to a test case (or to none when it
+    /// Records one automated result of a file, attached to a test case (or to none when it
     /// matched nothing: it is kept for the record but makes no execution). The test's
     /// execution for this file is made at its first result (and the test added to the
     /// campaign when it was not selected). `fresh`: the test was just created by this result
-    /// (it has no execution yet). Rows are written in multi-row INSERTs of `RESULT_BATCH`; the
-    /// rest is written by `finish_result_file`.
+    /// (it has no execution yet). The rows are written every `RESULT_BATCH` results; the rest
+    /// by `finish_result_file`.
     pub fn add_automated_result(
         &mut self,
         file: &mut ResultFileImport,
@@ -306,13 +546,17 @@ impl Tx<'_> {
             Some(t) => Some(self.file_execution(file, t, fresh, &r)?),
             None => None,
         };
-        file.pending.push(PendingResult {
+        let pending = &mut file.pending;
+        pending.results.push(PendingResult {
             execution_id,
             test_id,
             r,
         });
-        if file.pending.len() >= RESULT_BATCH {
-            self.flush_results(file)?;
+        if pending.results.len() >= RESULT_BATCH
+            || pending.tags.len() >= ROWS_MAX
+            || pending.links.len() >= ROWS_MAX
+        {
+            self.flush_pending(file)?;
         }
         if file.dirty.len() >= DIRTY_BATCH {
             self.recompute_dirty(file)?;
@@ -320,72 +564,91 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Writes the pending automated results.
-    fn flush_results(&mut self, file: &mut ResultFileImport) -> Result<()> {
-        const COLUMNS: &str = "INSERT INTO automated_result(import_id, execution_id, test_id,
-            status, duration_ms, start_time, format, source_file, suite_path, classname, name,
-            message, failure_text, stdout, properties, retries, flaky) VALUES ";
-        const ROW: &str = "(?,?,?,?,?,?,?,'',?,?,?,?,?,?,?,?,?)";
-        static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        if file.pending.is_empty() {
-            return Ok(());
-        }
-        let full;
-        let one;
-        let sql: &str = if file.pending.len() == RESULT_BATCH {
-            full = FULL.get_or_init(|| format!("{COLUMNS}{}", vec![ROW; RESULT_BATCH].join(",")));
-            full
-        } else {
-            one = format!("{COLUMNS}{ROW}");
-            &one
-        };
-        let rows = std::mem::take(&mut file.pending);
+    /// Writes the pending rows, parents first (test cases, their tags and links, campaign
+    /// selections, executions, automated results), and forgets them.
+    fn flush_pending(&mut self, file: &mut ResultFileImport) -> Result<()> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(sql)?;
-        let chunk = if rows.len() == RESULT_BATCH {
-            RESULT_BATCH
-        } else {
-            1
-        };
-        for group in rows.chunks(chunk) {
-            let mut i = 0;
-            for p in group {
-                let r = &p.r;
-                // Properties (and tags) as JSON; most results have few, an empty list is '[]'.
-                let properties = if r.properties.is_empty() {
-                    "[]".to_string()
-                } else {
-                    serde_json::to_string(&r.properties).unwrap_or_else(|_| "[]".into())
-                };
-                let suite_path = r.suite_path.join(" / ");
-                let values: [&dyn rusqlite::ToSql; 16] = [
-                    &file.id,
-                    &p.execution_id,
-                    &p.test_id,
-                    &r.status.code(),
-                    &r.duration_ms,
-                    &r.start_time,
-                    &r.format,
-                    &suite_path,
-                    &r.classname.as_deref().unwrap_or_default(),
-                    &r.name,
-                    &r.message.as_deref().unwrap_or_default(),
-                    &r.failure_text.as_deref().unwrap_or_default(),
-                    &r.stdout.as_deref().unwrap_or_default(),
-                    &properties,
-                    &r.retries,
-                    &r.flaky,
-                ];
-                for v in values {
-                    i += 1;
-                    stmt.raw_bind_parameter(i, v)?;
-                }
-            }
-            stmt.raw_execute()?;
-        }
-        let mut rows = rows;
-        rows.clear();
-        file.pending = rows;
+        let now = self.now();
+        let p = &mut file.pending;
+        TEST_CASES.write_ids(
+            conn,
+            &p.tests,
+            |b, t| {
+                b.put(&t.reference)?;
+                b.put(&t.title)?;
+                b.put(&t.objective)?;
+                b.put(&t.automation_key)?;
+                b.put(&t.category)?;
+                b.put(now)?;
+                b.put(now)
+            },
+            |t| Some(t.id),
+        )?;
+        TAGS.write(conn, &p.tags, |b, (test, tag)| {
+            b.put(test)?;
+            b.put(tag)
+        })?;
+        LINKS.write(conn, &p.links, |b, (req, test, revision)| {
+            b.put(req)?;
+            b.put(test)?;
+            b.put(revision)?;
+            b.put(now)
+        })?;
+        let campaign = file.campaign_id;
+        CAMPAIGN_TESTS.write(conn, &p.campaign_tests, |b, (test, position)| {
+            b.put(&campaign)?;
+            b.put(test)?;
+            b.put(position)
+        })?;
+        let format = file.format.as_str();
+        EXECUTIONS.write(conn, &p.executions, |b, e| {
+            b.put(&e.id)?;
+            b.put(&campaign)?;
+            b.put(&e.test_id)?;
+            b.put(&e.attempt)?;
+            b.put(e.status)?;
+            b.put(format)?;
+            b.put(&e.executed_at)?;
+            b.put(&e.comment)?;
+            b.put(&e.duration_ms)?;
+            b.put(format)
+        })?;
+        let import = file.id;
+        RESULTS.write(conn, &p.results, |b, p| {
+            let r = &p.r;
+            // Properties (and tags) as JSON; most results have few, an empty list is '[]'.
+            let properties = if r.properties.is_empty() {
+                "[]".to_string()
+            } else {
+                serde_json::to_string(&r.properties).unwrap_or_else(|_| "[]".into())
+            };
+            b.put(&import)?;
+            b.put(&p.execution_id)?;
+            b.put(&p.test_id)?;
+            b.put(r.status.code())?;
+            b.put(&r.duration_ms)?;
+            b.put(&r.start_time)?;
+            b.put(&r.format)?;
+            b.put(&r.suite_path.join(" / "))?;
+            b.put(r.classname.as_deref().unwrap_or_default())?;
+            b.put(&r.name)?;
+            b.put(r.message.as_deref().unwrap_or_default())?;
+            b.put(r.failure_text.as_deref().unwrap_or_default())?;
+            b.put(r.stdout.as_deref().unwrap_or_default())?;
+            b.put(&properties)?;
+            b.put(&r.retries)?;
+            b.put(&r.flaky)
+        })?;
+        // Keep the buffers' capacity, not their rows.
+        p.tests.clear();
+        p.tags.clear();
+        p.links.clear();
+        p.campaign_tests.clear();
+        p.executions.clear();
+        p.results.clear();
+        p.by_key.clear();
+        p.by_ref.clear();
+        p.execution_of.clear();
         Ok(())
     }
 
@@ -395,7 +658,7 @@ impl Tx<'_> {
         if file.dirty.is_empty() {
             return Ok(());
         }
-        self.flush_results(file)?;
+        self.flush_pending(file)?;
         let mut ids = std::mem::take(&mut file.dirty);
         ids.sort_unstable();
         ids.dedup();
@@ -435,20 +698,33 @@ impl Tx<'_> {
         fresh: bool,
         r: &AutomatedResult,
     ) -> Result<i64> {
+        // This file's execution of the test, not written yet: the test's latest.
+        if let Some(&id) = file.pending.execution_of.get(&test) {
+            if file.dirty.last() != Some(&id) {
+                file.dirty.push(id);
+            }
+            return Ok(id);
+        }
         // The latest execution has the largest id and attempt (no ORDER BY ... LIMIT: with it
-        // SQLite re-prepares the statement at every new value). A test just created has none.
-        let latest: Option<(i64, i64)> = if fresh {
-            None
+        // SQLite re-prepares the statement at every new value), and whether the test is in the
+        // campaign, in one query. A test just created has no execution and is not in the
+        // campaign; nor is it among the pending rows otherwise (its execution would be
+        // pending too).
+        let (latest, selected): (Option<(i64, i64)>, bool) = if fresh {
+            (None, false)
         } else {
             self.conn()
                 .prepare_cached(
-                    "SELECT MAX(id), MAX(attempt) FROM execution WHERE campaign_id = ?1 AND test_id = ?2",
+                    "SELECT MAX(id), MAX(attempt), EXISTS (SELECT 1 FROM campaign_test
+                         WHERE campaign_id = ?1 AND test_id = ?2)
+                     FROM execution WHERE campaign_id = ?1 AND test_id = ?2",
                 )?
                 .query_row(params![file.campaign_id, test], |r| {
-                    Ok(match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
+                    let latest = match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
                         (Some(id), Some(attempt)) => Some((id, attempt)),
                         _ => None,
-                    })
+                    };
+                    Ok((latest, r.get::<_, bool>(2)?))
                 })?
         };
         if let Some((id, _)) = latest.filter(|(id, _)| *id > file.before) {
@@ -457,42 +733,35 @@ impl Tx<'_> {
             }
             return Ok(id);
         }
-        let added = self
-            .conn()
-            .prepare_cached(
-                "INSERT OR IGNORE INTO campaign_test(campaign_id, test_id, position, reason)
-                 VALUES (?1, ?2, ?3, 'import')",
-            )?
-            .execute(params![file.campaign_id, test, file.next_position])?;
-        file.next_position += added as i64;
+        // Added to the campaign unless it is there already.
+        if !selected {
+            file.pending.campaign_tests.push((test, file.next_position));
+            file.next_position += 1;
+        }
         let comment = match r.status {
             ExecStatus::Failed | ExecStatus::Blocked => r.message.as_deref().unwrap_or_default(),
             _ => "",
         };
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO execution(campaign_id, test_id, attempt, status, tester, executed_at,
-                     comment, duration_ms, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5)",
-            )?
-            .execute(params![
-                file.campaign_id,
-                test,
-                latest.map(|(_, a)| a).unwrap_or(0) + 1,
-                r.status.code(),
-                file.format,
-                r.start_time.as_deref().unwrap_or(self.now()),
-                comment,
-                r.duration_ms,
-            ])?;
-        Ok(self.conn().last_insert_rowid())
+        let id = file.next_execution_id;
+        file.next_execution_id += 1;
+        file.pending.executions.push(PendingExecution {
+            id,
+            test_id: test,
+            attempt: latest.map(|(_, a)| a).unwrap_or(0) + 1,
+            status: r.status.code(),
+            executed_at: r.start_time.as_deref().unwrap_or(self.now()).to_string(),
+            comment: comment.to_string(),
+            duration_ms: r.duration_ms,
+        });
+        file.pending.execution_of.insert(test, id);
+        Ok(id)
     }
 
     /// Ends the import of one file: each execution it made takes the worst status of its
     /// results, the earliest start, the summed duration and the first failure message; retests
     /// close or reopen anomalies. Returns the number of executions made.
     pub fn finish_result_file(&mut self, file: &mut ResultFileImport, results: u64) -> Result<u64> {
-        self.flush_results(file)?;
+        self.flush_pending(file)?;
         self.recompute_dirty(file)?;
         self.audit_created(file)?;
         self.conn().execute(
