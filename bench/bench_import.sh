@@ -61,3 +61,6 @@ print(f"  import                        {o / i:5.1f}x  {oc / ic:5.1f}x")
 print(f"  re-import                     {o / r:5.1f}x  {oc / rc:5.1f}x")
 PY
 python3 -c "import json,sys; t=json.load(open('$OUT/out_recette_import.txt'))['records']['totals']; print('import totals:', t)"
+# What SQLite alone needs to write the rows this import left behind (same schema and settings,
+# no parsing, no application code): the floor under any importer storing the same data.
+python3 bench/sqlite_floor.py "$OUT/bench.db" --runs 3 | tail -1

@@ -70,3 +70,6 @@ for name, (wall, cpu, rss) in rows.items():
     print(f"{name:<12} {wall:>8.2f} {cpu:>8.2f} {rss:>9.1f} {wall / r[0]:>14.2f}x {cpu / r[1]:>13.2f}x")
 PY
 echo "store: $(du -m "$DB" | cut -f1) MB; work folder: $WORK"
+# What SQLite alone needs to write the rows this import left behind (same schema and settings,
+# no parsing, no application code): the floor under any importer storing the same data.
+python3 bench/sqlite_floor.py "$DB" --runs 2 | tail -1
