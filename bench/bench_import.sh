@@ -63,4 +63,5 @@ PY
 python3 -c "import json,sys; t=json.load(open('$OUT/out_recette_import.txt'))['records']['totals']; print('import totals:', t)"
 # What SQLite alone needs to write the rows this import left behind (same schema and settings,
 # no parsing, no application code): the floor under any importer storing the same data.
-python3 bench/sqlite_floor.py "$OUT/bench.db" --runs 3 | tail -1
+cargo build --release --quiet --example sqlite_floor
+target/release/examples/sqlite_floor "$OUT/bench.db" 3 | tail -1

@@ -72,4 +72,5 @@ PY
 echo "store: $(du -m "$DB" | cut -f1) MB; work folder: $WORK"
 # What SQLite alone needs to write the rows this import left behind (same schema and settings,
 # no parsing, no application code): the floor under any importer storing the same data.
-python3 bench/sqlite_floor.py "$DB" --runs 2 | tail -1
+cargo build --release --quiet --example sqlite_floor
+target/release/examples/sqlite_floor "$DB" 2 | tail -1
