@@ -16,11 +16,11 @@
 //! requirement) is an indexed query.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
-use rusqlite::{params, Connection, OptionalExtension, ToSql};
+use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
+use super::multi::MultiInsert;
 use super::requirements::check_ref;
 use super::{decode, id_of, Store, Tx};
 use crate::entities::StoredResult;
@@ -118,99 +118,9 @@ struct PendingResult {
 }
 
 /// Results whose rows are written together (and rows per full multi-row INSERT).
-const RESULT_BATCH: usize = 64;
+const RESULT_BATCH: usize = super::multi::ROWS;
 /// Tags or links that make the pending rows written early (a few results with many of them).
 const ROWS_MAX: usize = 16 * RESULT_BATCH;
-/// Row counts of the multi-row INSERTs: a full batch is one statement, the rest of a write at
-/// most one statement per smaller power of two.
-const SIZES: [usize; 7] = [RESULT_BATCH, 32, 16, 8, 4, 2, 1];
-
-/// A multi-row INSERT into one table, its texts (one per size of `SIZES`) built once.
-struct MultiInsert {
-    /// `INSERT INTO table(columns) VALUES `.
-    head: &'static str,
-    /// One row's values: `(?,?,...)`.
-    row: &'static str,
-    texts: OnceLock<Vec<String>>,
-}
-
-/// Binds the values of consecutive rows of a multi-row statement.
-struct Binder<'s, 'c> {
-    stmt: &'s mut rusqlite::Statement<'c>,
-    next: usize,
-}
-
-impl Binder<'_, '_> {
-    fn put<T: ToSql + ?Sized>(&mut self, value: &T) -> rusqlite::Result<()> {
-        self.next += 1;
-        self.stmt.raw_bind_parameter(self.next, value)
-    }
-}
-
-impl MultiInsert {
-    const fn new(head: &'static str, row: &'static str) -> MultiInsert {
-        MultiInsert {
-            head,
-            row,
-            texts: OnceLock::new(),
-        }
-    }
-
-    /// Writes `rows` in order (rows without an explicit id get ascending ids in this order);
-    /// `bind` binds one row's values.
-    fn write<T>(
-        &self,
-        conn: &Connection,
-        rows: &[T],
-        bind: impl Fn(&mut Binder<'_, '_>, &T) -> rusqlite::Result<()>,
-    ) -> Result<()> {
-        self.write_ids(conn, rows, bind, |_| None)
-    }
-
-    /// [`MultiInsert::write`] for rows whose id SQLite gives: `id` is the id a row must get
-    /// (checked after each statement).
-    fn write_ids<T>(
-        &self,
-        conn: &Connection,
-        rows: &[T],
-        bind: impl Fn(&mut Binder<'_, '_>, &T) -> rusqlite::Result<()>,
-        id: impl Fn(&T) -> Option<i64>,
-    ) -> Result<()> {
-        let texts = self.texts.get_or_init(|| {
-            SIZES
-                .iter()
-                .map(|&n| format!("{}{}", self.head, vec![self.row; n].join(",")))
-                .collect()
-        });
-        let mut rest = rows;
-        for (size, sql) in SIZES.iter().zip(texts) {
-            while rest.len() >= *size {
-                let (group, tail) = rest.split_at(*size);
-                let mut stmt = conn.prepare_cached(sql)?;
-                let mut binder = Binder {
-                    stmt: &mut stmt,
-                    next: 0,
-                };
-                for row in group {
-                    bind(&mut binder, row)?;
-                }
-                stmt.raw_execute()?;
-                if let Some(expected) = group.last().and_then(&id) {
-                    let given = conn.last_insert_rowid();
-                    if given != expected {
-                        return Err(crate::error::Error::Other(format!(
-                            "{}: id {given} au lieu de {expected}",
-                            self.head.trim_end()
-                        )));
-                    }
-                }
-                rest = tail;
-            }
-        }
-        Ok(())
-    }
-}
-
 // Test cases: without an explicit id (SQLite gives the next one, checked) and OR FAIL, so
 // that the statement needs no statement journal (a multi-row INSERT that may abort halfway
 // copies every page it changes first; the `ref` index is written at random places). Any

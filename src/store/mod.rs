@@ -14,6 +14,7 @@ mod deliveries;
 mod delivery_note;
 mod import;
 mod maintenance;
+mod multi;
 mod requirements;
 mod retest;
 mod signoff;
@@ -95,12 +96,9 @@ pub struct Tx<'a> {
     /// references instead of one row each (see [`Tx::audit_created`]).
     created: Option<CreatedAudit>,
     /// New links known not to exist yet (bulk import), written by multi-row INSERTs of
-    /// [`LINKS_PER_INSERT`] (see [`Tx::queue_new_link`]).
+    /// [`multi::ROWS`] (see [`Tx::queue_new_link`]).
     pending_links: Vec<(i64, i64, i64)>,
 }
-
-/// Links written per multi-row INSERT.
-const LINKS_PER_INSERT: usize = 64;
 
 /// The creations of one import not yet written to the audit log: per entity, the references
 /// created since its last audit row (at most [`CREATED_PER_ROW`] each).
@@ -506,12 +504,12 @@ impl Tx<'_> {
     }
 
     /// Queues a link `(requirement id, test id, requirement revision)` that the caller knows is
-    /// new (an import that read every link of the store): written with others by one INSERT
-    /// per [`LINKS_PER_INSERT`]. Pending links are written by [`Tx::flush_links`], which the
+    /// new (an import that read every link of the store): written with others by multi-row
+    /// INSERTs of [`multi::ROWS`]. Pending links are written by [`Tx::flush_links`], which the
     /// import calls before anything reads links and before it ends.
     pub(crate) fn queue_new_link(&mut self, link: (i64, i64, i64)) -> Result<()> {
         self.pending_links.push(link);
-        if self.pending_links.len() >= LINKS_PER_INSERT {
+        if self.pending_links.len() >= multi::ROWS {
             self.flush_links()?;
         }
         Ok(())
@@ -519,39 +517,20 @@ impl Tx<'_> {
 
     /// Writes the queued links.
     pub(crate) fn flush_links(&mut self) -> Result<()> {
-        static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        const HEAD: &str =
-            "INSERT INTO link(requirement_id, test_id, requirement_revision, created_at) VALUES ";
+        static LINKS: multi::MultiInsert = multi::MultiInsert::new(
+            "INSERT INTO link(requirement_id, test_id, requirement_revision, created_at) VALUES ",
+            "(?,?,?,?)",
+        );
         if self.pending_links.is_empty() {
             return Ok(());
         }
         let links = std::mem::take(&mut self.pending_links);
-        let full =
-            FULL.get_or_init(|| format!("{HEAD}{}", vec!["(?,?,?,?)"; LINKS_PER_INSERT].join(",")));
-        let one = format!("{HEAD}(?,?,?,?)");
-        let now = self.now.clone();
-        let write = |sql: &str, rows: &[(i64, i64, i64)]| -> Result<()> {
-            let mut stmt = self.tx.prepare_cached(sql)?;
-            let mut p = 0;
-            for (req, test, revision) in rows {
-                let values: [&dyn rusqlite::ToSql; 4] = [req, test, revision, &now];
-                for v in values {
-                    p += 1;
-                    stmt.raw_bind_parameter(p, v)?;
-                }
-            }
-            stmt.raw_execute()?;
-            Ok(())
-        };
-        for chunk in links.chunks(LINKS_PER_INSERT) {
-            if chunk.len() == LINKS_PER_INSERT {
-                write(full, chunk)?;
-            } else {
-                for row in chunk.chunks(1) {
-                    write(&one, row)?;
-                }
-            }
-        }
+        LINKS.write(&self.tx, &links, |b, (req, test, revision)| {
+            b.put(req)?;
+            b.put(test)?;
+            b.put(revision)?;
+            b.put(&self.now)
+        })?;
         let mut links = links;
         links.clear();
         self.pending_links = links;

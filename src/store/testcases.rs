@@ -276,22 +276,24 @@ impl Tx<'_> {
                     .prepare_cached("DELETE FROM test_step WHERE test_id = ?1")?
                     .execute([id])?;
             }
-            // One multi-row INSERT per STEPS_PER_INSERT steps (an import writes tens of
-            // thousands of steps; one statement each was a fifth of its SQLite time).
-            for (c, chunk) in new.steps.chunks(STEPS_PER_INSERT).enumerate() {
-                let mut stmt = self.conn().prepare_cached(steps_insert(chunk.len()))?;
-                let mut p = 0;
-                for (i, s) in chunk.iter().enumerate() {
-                    let position = (c * STEPS_PER_INSERT + i) as i64 + 1;
-                    let values: [&dyn rusqlite::ToSql; 4] =
-                        [&id, &position, &s.action, &s.expected];
-                    for v in values {
-                        p += 1;
-                        stmt.raw_bind_parameter(p, v)?;
-                    }
-                }
-                stmt.raw_execute()?;
-            }
+            // Multi-row INSERTs (an import writes tens of thousands of steps; one statement
+            // each was a fifth of its SQLite time).
+            static STEPS: super::multi::MultiInsert = super::multi::MultiInsert::new(
+                "INSERT INTO test_step(test_id, position, action, expected) VALUES ",
+                "(?,?,?,?)",
+            );
+            let rows: Vec<(i64, &Step)> = new
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i as i64 + 1, s))
+                .collect();
+            STEPS.write(self.conn(), &rows, |b, (position, s)| {
+                b.put(&id)?;
+                b.put(position)?;
+                b.put(&s.action)?;
+                b.put(&s.expected)
+            })?;
         }
         let old_tags = before.map(|(_, b)| &b.tags);
         if old_tags != Some(&new.tags) {
@@ -376,24 +378,4 @@ impl Tx<'_> {
             .map(|(id, tc)| (tc.reference.clone(), (id, tc)))
             .collect())
     }
-}
-
-/// Steps written per INSERT statement.
-const STEPS_PER_INSERT: usize = 16;
-
-/// `INSERT INTO test_step ... VALUES (?,?,?,?),...` for `n` rows (1 ..= STEPS_PER_INSERT), the
-/// texts built once.
-fn steps_insert(n: usize) -> &'static str {
-    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    let all = SQL.get_or_init(|| {
-        (1..=STEPS_PER_INSERT)
-            .map(|k| {
-                format!(
-                    "INSERT INTO test_step(test_id, position, action, expected) VALUES {}",
-                    vec!["(?,?,?,?)"; k].join(",")
-                )
-            })
-            .collect()
-    });
-    &all[n.clamp(1, STEPS_PER_INSERT) - 1]
 }
