@@ -361,12 +361,11 @@ impl Tx<'_> {
             .map(|s| s.file.clone())
             .unwrap_or_default();
         self.begin_created_audit(&source);
+        // `apply_batch_inner` writes its queued links before it returns `Ok`; on error the
+        // caller rolls back: nothing of this batch is kept, its audit included.
         let out = self.apply_batch_inner(batch, opts, bulk_from);
-        let flushed = self.flush_links();
-        // On error the caller rolls back: nothing of this batch is kept, its audit included.
         let ended = self.end_created_audit();
         let report = out?;
-        flushed?;
         ended?;
         self.audit(
             "import",

@@ -93,7 +93,7 @@ pub struct Tx<'a> {
     now: String,
     root: &'a Path,
     /// During an import: the entities it creates, audited by a few rows listing their
-    /// references instead of one row each (see [`Tx::audit_created`]).
+    /// references instead of one row each (see [`Tx::begin_created_audit`]).
     created: Option<CreatedAudit>,
     /// New links known not to exist yet (bulk import), written by multi-row INSERTs of
     /// [`multi::ROWS`] (see [`Tx::queue_new_link`]).

@@ -414,7 +414,11 @@ impl Tx<'_> {
                 )?
                 .execute(params![req_id, test_id, revision, self.now()])?
         };
-        if n > 0 && !self.note_created("lien", &format!("{requirement} -> {test}"))? {
+        if n == 0 {
+            return Ok(false);
+        }
+        let label = format!("{requirement} -> {test}");
+        if !self.note_created("lien", &label)? {
             /// The audit record of a new link (fields in the order `json!` would sort them).
             #[derive(serde::Serialize)]
             struct NewLink<'a> {
@@ -427,15 +431,9 @@ impl Tx<'_> {
                 revision,
                 test,
             };
-            self.audit_of::<NewLink<'_>, _>(
-                "create",
-                "lien",
-                &format!("{requirement} -> {test}"),
-                None,
-                Some(&after),
-            )?;
+            self.audit_of::<NewLink<'_>, _>("create", "lien", &label, None, Some(&after))?;
         }
-        Ok(n > 0)
+        Ok(true)
     }
 
     /// Every link as (requirement id, test id).
