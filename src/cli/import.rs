@@ -3,6 +3,7 @@
 //! files — all in one transaction: the import applies whole or not at all.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 use serde::Serialize;
@@ -11,7 +12,7 @@ use super::output::{json, Table};
 use super::{Env, EXIT_OK, EXIT_REJECTED};
 use crate::error::{Error, Result};
 use crate::import::automated::{import_results, AutomatedOptions, AutomatedReport};
-use crate::import::records::{ImportBatch, ImportIssue};
+use crate::import::records::{ChunkSink, ImportBatch, ImportIssue};
 use crate::import::results::{ReadOptions, ResultFormat};
 use crate::import::sheet::{self, Mapping, SheetOptions};
 use crate::interop::{self, InteropFormat, ReqifMapping};
@@ -181,6 +182,30 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
         None => None,
     };
     let pb = progress_bar(env);
+    let mode = StreamMode::from_env();
+    if let Some(path) = streamable(&a, &inputs, mode) {
+        let apply = apply_options(&a);
+        match import_streamed(path, &a, env, mapping.as_ref(), &pb, &apply) {
+            Ok((outcome, store)) => {
+                pb.finish_and_clear();
+                return conclude(outcome, &a, env, &store);
+            }
+            Err(e) if mode == StreamMode::Require => {
+                pb.finish_and_clear();
+                return Err(Error::input(
+                    format!("import en flux impossible : {e}"),
+                    format!(
+                        "streamed import impossible: {}",
+                        e.message(crate::i18n::Lang::En)
+                    ),
+                ));
+            }
+            Err(_) => {}
+        }
+        // Not applicable to this file after all (or it has problems): imported whole below,
+        // which reports exactly what an import always reports.
+        pb.set_position(0);
+    }
     // Read every record-type input first (pure, no store), so errors name files early.
     let mut batch = ImportBatch::default();
     let mut squash: Vec<PathBuf> = Vec::new();
@@ -252,12 +277,7 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     let mut store = env.open()?;
-    let apply = ApplyOptions {
-        campaign: a.campaign.clone(),
-        delivery: a.delivery.clone(),
-        // A dry run always computes the full plan; its exit code says whether it would pass.
-        partial: a.partial || a.dry_run,
-    };
+    let apply = apply_options(&a);
     let auto_opts = AutomatedOptions {
         format: forced,
         create_unmatched: a.create_unmatched,
@@ -290,6 +310,141 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
         store.write("import", work)
     };
     pb.finish_and_clear();
+    conclude_result(outcome, &a, env, &store)
+}
+
+/// How records are applied.
+fn apply_options(a: &ImportArgs) -> ApplyOptions {
+    ApplyOptions {
+        campaign: a.campaign.clone(),
+        delivery: a.delivery.clone(),
+        // A dry run always computes the full plan; its exit code says whether it would pass.
+        partial: a.partial || a.dry_run,
+    }
+}
+
+/// From this file size on, a lone workbook is imported while it is read (see
+/// [`import_streamed`]); smaller ones are read whole first, which is as fast.
+const STREAM_FROM_BYTES: u64 = 256 * 1024;
+
+/// When a lone workbook is imported while it is read: `RECETTE_IMPORT_STREAM` = `auto` (the
+/// default: from [`STREAM_FROM_BYTES`] on), `always`, `never`, or `require` (always, and an
+/// error saying why when the file cannot be streamed instead of importing it whole: tests and
+/// diagnostics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StreamMode {
+    Auto,
+    Always,
+    Never,
+    Require,
+}
+
+impl StreamMode {
+    fn from_env() -> StreamMode {
+        match std::env::var("RECETTE_IMPORT_STREAM").as_deref() {
+            Ok("always") => StreamMode::Always,
+            Ok("never") => StreamMode::Never,
+            Ok("require") => StreamMode::Require,
+            _ => StreamMode::Auto,
+        }
+    }
+}
+
+/// The workbook to import while it is read, if this import is one: a single spreadsheet,
+/// nothing else, without `--partial` or `--print-mapping`.
+fn streamable<'i>(a: &ImportArgs, inputs: &'i [Input], mode: StreamMode) -> Option<&'i Path> {
+    if a.partial || a.print_mapping || mode == StreamMode::Never {
+        return None;
+    }
+    let [Input::Sheet(path)] = inputs else {
+        return None;
+    };
+    match mode {
+        StreamMode::Auto => {
+            (std::fs::metadata(path).ok()?.len() >= STREAM_FROM_BYTES).then_some(path.as_path())
+        }
+        _ => Some(path),
+    }
+}
+
+/// Imports one workbook on two threads: one reads it and hands its records over in chunks,
+/// the other applies them in the import's transaction as they arrive (requirements while the
+/// test-case sheet is still being read, and so on). The records are applied exactly as the
+/// whole batch would be; whenever that cannot be guaranteed, or the file has any problem,
+/// this returns an error after rolling back, and the caller imports the file the usual way
+/// (reading it again), so that problems are reported as always.
+fn import_streamed(
+    path: &Path,
+    a: &ImportArgs,
+    env: &Env,
+    mapping: Option<&Mapping>,
+    pb: &indicatif::ProgressBar,
+    apply: &ApplyOptions,
+) -> Result<(Outcome, Store)> {
+    let mut store = env.open()?;
+    let opts = SheetOptions {
+        mapping: mapping.cloned(),
+        lang: env.lang,
+    };
+    let source = path.to_string_lossy().into_owned();
+    let stop = AtomicBool::new(false);
+    let outcome = std::thread::scope(|s| {
+        let (send, recv) = std::sync::mpsc::sync_channel::<ImportBatch>(4);
+        let (give_back, returns) = std::sync::mpsc::channel::<ImportBatch>();
+        let (opts, stop_ref) = (&opts, &stop);
+        let reader = s.spawn(move || {
+            let mut sink = ChunkSink::new(send).with_returns(returns);
+            let out = sheet::read_spreadsheet_streaming(
+                path,
+                opts,
+                &mut |n| pb.set_position(n),
+                &mut sink,
+                stop_ref,
+            );
+            sink.flush();
+            out
+        });
+        let work = |tx: &mut crate::store::Tx<'_>| -> Result<Outcome> {
+            // Dropped when this returns: a reader still sending then stops handing over.
+            let recv = recv;
+            let mut st = tx.stream_begin(&source, apply)?;
+            for mut chunk in &recv {
+                tx.stream_chunk(&mut st, &mut chunk)?;
+                // Freed by the reader thread, which allocated it (or here once it is done).
+                let _ = give_back.send(chunk);
+            }
+            let (rest, _) = reader.join().map_err(|_| {
+                Error::input(
+                    "lecture interrompue".to_string(),
+                    "reading aborted".to_string(),
+                )
+            })??;
+            Ok(Outcome {
+                dry_run: a.dry_run,
+                records: tx.stream_finish(st, rest)?,
+                automated: None,
+            })
+        };
+        let out = if a.dry_run {
+            store.dry_run(work)
+        } else {
+            store.write("import", work)
+        };
+        if out.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        out
+    })?;
+    Ok((outcome, store))
+}
+
+/// Prints what an import did (or why it was refused) and gives the exit code.
+fn conclude_result(
+    outcome: Result<Outcome>,
+    a: &ImportArgs,
+    env: &Env,
+    store: &Store,
+) -> Result<i32> {
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
@@ -305,11 +460,16 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
             return Ok(EXIT_REJECTED);
         }
     };
+    conclude(outcome, a, env, store)
+}
+
+/// Prints what an import did and gives the exit code.
+fn conclude(outcome: Outcome, a: &ImportArgs, env: &Env, store: &Store) -> Result<i32> {
     let failed = !outcome.records.issues.is_empty() && !a.partial;
     if a.json {
         json(&outcome)?;
     } else {
-        print_outcome(&outcome, env, &store)?;
+        print_outcome(&outcome, env, store)?;
         if a.dry_run {
             println!("\n{}", dry_run_note(env, failed));
         }

@@ -239,6 +239,139 @@ impl ImportBatch {
     }
 }
 
+/// Where a reader puts the records it reads: an [`ImportBatch`] (the whole file in memory), or
+/// a pipeline that hands them in chunks to the store while the rest of the file is read
+/// (`recette import` of a large workbook).
+pub trait RecordSink {
+    fn requirement(&mut self, r: RequirementRecord);
+    fn test_case(&mut self, t: TestCaseRecord);
+    fn link(&mut self, l: LinkRecord);
+    fn result(&mut self, r: ResultRecord);
+    fn anomaly(&mut self, a: AnomalyRecord);
+}
+
+impl RecordSink for ImportBatch {
+    fn requirement(&mut self, r: RequirementRecord) {
+        self.requirements.push(r);
+    }
+    fn test_case(&mut self, t: TestCaseRecord) {
+        self.test_cases.push(t);
+    }
+    fn link(&mut self, l: LinkRecord) {
+        self.links.push(l);
+    }
+    fn result(&mut self, r: ResultRecord) {
+        self.results.push(r);
+    }
+    fn anomaly(&mut self, a: AnomalyRecord) {
+        self.anomalies.push(a);
+    }
+}
+
+/// A [`RecordSink`] that hands records over a channel in chunks of [`ChunkSink::RECORDS`]
+/// (the reader thread of a streamed import). Once the receiving end is gone (the import gave
+/// up), records are dropped.
+pub struct ChunkSink {
+    send: std::sync::mpsc::SyncSender<ImportBatch>,
+    /// Chunks the receiver is done with, freed here (see [`ChunkSink::with_returns`]).
+    returns: Option<std::sync::mpsc::Receiver<ImportBatch>>,
+    chunk: ImportBatch,
+    held: usize,
+    dead: bool,
+}
+
+impl ChunkSink {
+    /// Records per chunk: small enough for the store to start early, large enough that the
+    /// hand-over costs nothing.
+    pub const RECORDS: usize = 512;
+
+    pub fn new(send: std::sync::mpsc::SyncSender<ImportBatch>) -> ChunkSink {
+        ChunkSink {
+            send,
+            returns: None,
+            chunk: ImportBatch::default(),
+            held: 0,
+            dead: false,
+        }
+    }
+
+    /// Also frees the chunks sent back on `returns` once the receiver is done with them: memory
+    /// is then freed by the thread that allocated it, which the system allocator does without
+    /// contending with the receiving thread.
+    pub fn with_returns(mut self, returns: std::sync::mpsc::Receiver<ImportBatch>) -> ChunkSink {
+        self.returns = Some(returns);
+        self
+    }
+
+    /// Sends the records held, if any.
+    pub fn flush(&mut self) {
+        if let Some(r) = &self.returns {
+            while let Ok(done) = r.try_recv() {
+                drop(done);
+            }
+        }
+        if self.held == 0 || self.dead {
+            return;
+        }
+        self.held = 0;
+        let chunk = std::mem::take(&mut self.chunk);
+        if self.send.send(chunk).is_err() {
+            self.dead = true;
+        }
+    }
+
+    fn added(&mut self) {
+        self.held += 1;
+        if self.held >= Self::RECORDS {
+            self.flush();
+        }
+    }
+}
+
+impl RecordSink for ChunkSink {
+    fn requirement(&mut self, r: RequirementRecord) {
+        if !self.dead {
+            self.chunk.requirements.push(r);
+            self.added();
+        }
+    }
+    fn test_case(&mut self, t: TestCaseRecord) {
+        if !self.dead {
+            self.chunk.test_cases.push(t);
+            self.added();
+        }
+    }
+    fn link(&mut self, l: LinkRecord) {
+        if !self.dead {
+            self.chunk.links.push(l);
+            self.added();
+        }
+    }
+    fn result(&mut self, r: ResultRecord) {
+        if !self.dead {
+            self.chunk.results.push(r);
+            self.added();
+        }
+    }
+    fn anomaly(&mut self, a: AnomalyRecord) {
+        if !self.dead {
+            self.chunk.anomalies.push(a);
+            self.added();
+        }
+    }
+}
+
+impl ImportBatch {
+    /// Records held (requirements, test cases, links, results and anomalies).
+    pub fn record_count(&self) -> usize {
+        self.requirements.len()
+            + self.test_cases.len()
+            + self.links.len()
+            + self.results.len()
+            + self.anomalies.len()
+    }
+}
+
 /// One result of an automated test, as read from a JUnit, Robot, NUnit, TRX, xUnit, TestNG or
 /// CTRF file.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,6 +3,7 @@
 //! so `Store::dry_run` gives the exact plan and a failed import writes nothing.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use foldhash::{HashMap as FastMap, HashSet as FastSet};
 
@@ -16,7 +17,10 @@ use super::testcases::TestCasePatch;
 use super::{AnomalyPatch, Tx};
 use crate::entities::{Requirement, TestCase};
 use crate::error::{Error, Result};
-use crate::import::records::{ImportBatch, ImportIssue, Origin, ResultRecord};
+use crate::import::records::{
+    AnomalyRecord, ImportBatch, ImportIssue, LinkRecord, Origin, RequirementRecord, ResultRecord,
+    SheetSummary, TestCaseRecord,
+};
 use crate::model::{ExecStatus, Phase, Severity};
 
 /// The latest execution of a test: (attempt, status, tester, executed_at, comment).
@@ -117,17 +121,60 @@ impl ImportReport {
 
 /// Rows refused as a whole, as (file, sheet, row): the batch's issues, then test cases naming
 /// an unknown requirement (their steps and links are refused with them).
-type BadRows<'b> = HashSet<(&'b str, Option<&'b str>, u64)>;
+type BadRows = HashSet<(Arc<str>, Option<Arc<str>>, u64)>;
 
-fn is_bad(bad: &BadRows<'_>, o: &Origin) -> bool {
+fn is_bad(bad: &BadRows, o: &Origin) -> bool {
     !bad.is_empty()
         && o.row
-            .is_some_and(|row| bad.contains(&(&*o.file, o.sheet.as_deref(), row)))
+            .is_some_and(|row| bad.contains(&(o.file.clone(), o.sheet.clone(), row)))
 }
 
-fn mark_bad<'b>(bad: &mut BadRows<'b>, o: &'b Origin) {
+fn mark_bad(bad: &mut BadRows, o: &Origin) {
     if let Some(row) = o.row {
-        bad.insert((&*o.file, o.sheet.as_deref(), row));
+        bad.insert((o.file.clone(), o.sheet.clone(), row));
+    }
+}
+
+/// The state of applying one import: what is known of the store, the plan so far, the rows
+/// refused.
+struct Applier {
+    known: Known,
+    report: ImportReport,
+    bad_rows: BadRows,
+}
+
+/// A streamed import under way (see [`Tx::stream_begin`]).
+pub struct StreamApply {
+    ap: Applier,
+    opts: ApplyOptions,
+    /// The file imported (the `ref` of the import's audit rows).
+    source: String,
+    /// Whether test cases are being applied (no requirement or anomaly may come after).
+    tests_started: bool,
+    /// Kept until every requirement is applied.
+    anomalies: Vec<AnomalyRecord>,
+    /// Kept until every test case is applied.
+    links: Vec<LinkRecord>,
+    results: Vec<ResultRecord>,
+}
+
+/// Why a streamed import gave up (never shown: the import is then applied whole).
+fn abandoned(why: &str) -> Error {
+    Error::input(
+        format!("import en flux abandonné : {why}"),
+        format!("streamed import abandoned: {why}"),
+    )
+}
+
+/// A sheet's plan before anything is counted.
+fn sheet_plan(s: &SheetSummary) -> SheetPlan {
+    SheetPlan {
+        file: s.file.clone(),
+        sheet: s.sheet.clone(),
+        kind: s.kind.clone(),
+        reason: s.reason.clone(),
+        rows: s.rows,
+        counts: Counts::default(),
     }
 }
 
@@ -197,6 +244,25 @@ impl Known {
             known.links = Some(tx.link_ids()?);
         }
         Ok(known)
+    }
+
+    /// Reads every stored requirement, test case and link (a streamed import is large).
+    fn load_all(tx: &Tx<'_>) -> Result<Known> {
+        tx.prepare_bulk_write()?;
+        Ok(Known {
+            requirements: super::requirements::all_by_ref(tx.conn())?
+                .into_iter()
+                .map(|(k, (id, r))| (k, Entry::Stored(id, r)))
+                .collect(),
+            all_requirements: true,
+            tests: tx
+                .all_test_cases_by_ref()?
+                .into_iter()
+                .map(|(k, (id, t))| (k, Entry::Stored(id, t)))
+                .collect(),
+            all_tests: true,
+            links: Some(tx.link_ids()?),
+        })
     }
 
     /// The stored requirement (id and fields), if any.
@@ -367,15 +433,21 @@ impl Tx<'_> {
         let ended = self.end_created_audit();
         let report = out?;
         ended?;
+        self.audit_import(&source, &report)?;
+        Ok(report)
+    }
+
+    /// The audit row of an import: its plan and totals.
+    fn audit_import(&mut self, source: &str, report: &ImportReport) -> Result<()> {
         self.audit(
             "import",
             "import",
-            &source,
+            source,
             None,
             Some(json!({"sheets": report.sheets, "totals": report.totals,
                         "skipped_issues": report.issues.len(), "conflicts": report.conflicts.len()})),
         )?;
-        Ok(report)
+        Ok(())
     }
 
     /// [`Tx::apply_batch`], reading the store in bulk from `bulk_from` lookups of a kind on
@@ -391,145 +463,190 @@ impl Tx<'_> {
             ..ImportReport::default()
         };
         for s in &batch.sheets {
-            report.sheets.push(SheetPlan {
-                file: s.file.clone(),
-                sheet: s.sheet.clone(),
-                kind: s.kind.clone(),
-                reason: s.reason.clone(),
-                rows: s.rows,
-                counts: Counts::default(),
-            });
+            report.sheets.push(sheet_plan(s));
         }
-        let mut bad_rows: BadRows<'_> = HashSet::new();
+        let mut bad_rows = BadRows::default();
         for i in &batch.issues {
             mark_bad(&mut bad_rows, &i.origin);
         }
-        let mut known = Known::load(self, batch, bulk_from)?;
-
+        let mut ap = Applier {
+            known: Known::load(self, batch, bulk_from)?,
+            report,
+            bad_rows,
+        };
         for r in &batch.requirements {
-            if is_bad(&bad_rows, &r.origin) {
-                report.count(&r.origin, "requirements", None);
-                continue;
-            }
-            check_ref(&r.reference, "exigence")?;
-            let patch = RequirementPatch {
-                title: r.title.clone(),
-                description: r.description.clone(),
-                criticality: r.criticality,
-                category: r.category.clone(),
-                status: r.status,
-                source: r.source.clone(),
-            };
-            let before = known.requirement(self, &r.reference)?;
-            let (change, now) = self.upsert_requirement_from(&r.reference, &patch, before)?;
-            if let Some((id, now)) = now {
-                known.wrote_requirement(&r.reference, id, now.revision);
-            }
-            report.count(&r.origin, "requirements", Some(change));
+            self.apply_requirement(&mut ap, r)?;
         }
         for a in &batch.anomalies {
-            let mut unknown = Vec::new();
-            for d in [&a.found_in, &a.fixed_in].into_iter().flatten() {
-                if !self.exists("delivery", d)? {
-                    unknown.push(issue(&a.origin, format!("livraison inconnue {d}")));
-                }
-            }
-            if !unknown.is_empty() || is_bad(&bad_rows, &a.origin) {
-                report.issues.extend(unknown);
-                report.count(&a.origin, "anomalies", None);
-                continue;
-            }
-            let change = if self.exists("anomaly", &a.reference)? {
-                let patch = AnomalyPatch {
-                    title: a.title.clone(),
-                    description: a.description.clone(),
-                    severity: a.severity,
-                    status: a.status,
-                    found_in: a.found_in.clone(),
-                    fixed_in: a.fixed_in.clone(),
-                };
-                if self.update_anomaly(&a.reference, &patch)? {
-                    Change::Updated
-                } else {
-                    Change::Unchanged
-                }
-            } else {
-                let patch = AnomalyPatch {
-                    description: a.description.clone(),
-                    status: a.status,
-                    found_in: a.found_in.clone().or_else(|| opts.delivery.clone()),
-                    fixed_in: a.fixed_in.clone(),
-                    ..AnomalyPatch::default()
-                };
-                let title = a.title.clone().unwrap_or_else(|| a.reference.clone());
-                self.add_anomaly(
-                    &a.reference,
-                    &title,
-                    a.severity.unwrap_or(Severity::Majeure),
-                    &patch,
-                )?;
-                Change::Created
-            };
-            report.count(&a.origin, "anomalies", Some(change));
+            self.apply_anomaly(&mut ap, a, opts)?;
         }
         for t in &batch.test_cases {
-            let mut unknown = false;
-            for r in &t.requirement_refs {
-                if known.requirement_key(self, r)?.is_none() {
-                    unknown = true;
-                    report
-                        .issues
-                        .push(issue(&t.origin, format!("exigence inconnue {r}")));
-                }
-            }
-            if unknown || is_bad(&bad_rows, &t.origin) {
-                mark_bad(&mut bad_rows, &t.origin);
-                report.count(&t.origin, "test_cases", None);
-                continue;
-            }
-            check_ref(&t.reference, "cas de test")?;
-            let patch = TestCasePatch {
-                title: t.title.clone(),
-                objective: t.objective.clone(),
-                prerequisites: t.prerequisites.clone(),
-                kind: t.kind,
-                automation_key: t.automation_key.clone(),
-                priority: t.priority.clone(),
-                category: t.category.clone(),
-                active: None,
-                steps: t.steps.clone(),
-                tags: t.tags.clone(),
-            };
-            let before = known.test(self, &t.reference)?;
-            let (mut change, now) =
-                self.upsert_test_case_from(&t.reference, &patch, before, false)?;
-            if let Some((id, _)) = now {
-                known.wrote_test(&t.reference, id);
-            }
-            for r in &t.requirement_refs {
-                if known.add_link(self, r, &t.reference)? && change == Change::Unchanged {
-                    change = Change::Updated;
-                }
-            }
-            report.count(&t.origin, "test_cases", Some(change));
+            self.apply_test_case(&mut ap, t)?;
         }
-        for l in &batch.links {
+        self.apply_links_and_results(&mut ap, &batch.links, &batch.results, opts)?;
+        let mut report = ap.report;
+        report
+            .sheets
+            .retain(|s| s.kind == "ignored" || s.rows > 0 || s.counts != Counts::default());
+        if !report.issues.is_empty() && !opts.partial {
+            return Err(Error::Import {
+                issues: report.issues,
+            });
+        }
+        Ok(report)
+    }
+
+    /// Upserts one requirement.
+    fn apply_requirement(&mut self, ap: &mut Applier, r: &RequirementRecord) -> Result<()> {
+        if is_bad(&ap.bad_rows, &r.origin) {
+            ap.report.count(&r.origin, "requirements", None);
+            return Ok(());
+        }
+        check_ref(&r.reference, "exigence")?;
+        let patch = RequirementPatch {
+            title: r.title.clone(),
+            description: r.description.clone(),
+            criticality: r.criticality,
+            category: r.category.clone(),
+            status: r.status,
+            source: r.source.clone(),
+        };
+        let before = ap.known.requirement(self, &r.reference)?;
+        let (change, now) = self.upsert_requirement_from(&r.reference, &patch, before)?;
+        if let Some((id, now)) = now {
+            ap.known.wrote_requirement(&r.reference, id, now.revision);
+        }
+        ap.report.count(&r.origin, "requirements", Some(change));
+        Ok(())
+    }
+
+    /// Upserts one anomaly (its deliveries must exist).
+    fn apply_anomaly(
+        &mut self,
+        ap: &mut Applier,
+        a: &AnomalyRecord,
+        opts: &ApplyOptions,
+    ) -> Result<()> {
+        let mut unknown = Vec::new();
+        for d in [&a.found_in, &a.fixed_in].into_iter().flatten() {
+            if !self.exists("delivery", d)? {
+                unknown.push(issue(&a.origin, format!("livraison inconnue {d}")));
+            }
+        }
+        if !unknown.is_empty() || is_bad(&ap.bad_rows, &a.origin) {
+            ap.report.issues.extend(unknown);
+            ap.report.count(&a.origin, "anomalies", None);
+            return Ok(());
+        }
+        let change = if self.exists("anomaly", &a.reference)? {
+            let patch = AnomalyPatch {
+                title: a.title.clone(),
+                description: a.description.clone(),
+                severity: a.severity,
+                status: a.status,
+                found_in: a.found_in.clone(),
+                fixed_in: a.fixed_in.clone(),
+            };
+            if self.update_anomaly(&a.reference, &patch)? {
+                Change::Updated
+            } else {
+                Change::Unchanged
+            }
+        } else {
+            let patch = AnomalyPatch {
+                description: a.description.clone(),
+                status: a.status,
+                found_in: a.found_in.clone().or_else(|| opts.delivery.clone()),
+                fixed_in: a.fixed_in.clone(),
+                ..AnomalyPatch::default()
+            };
+            let title = a.title.clone().unwrap_or_else(|| a.reference.clone());
+            self.add_anomaly(
+                &a.reference,
+                &title,
+                a.severity.unwrap_or(Severity::Majeure),
+                &patch,
+            )?;
+            Change::Created
+        };
+        ap.report.count(&a.origin, "anomalies", Some(change));
+        Ok(())
+    }
+
+    /// Upserts one test case with its steps and tags, and links it to the requirements it
+    /// names (which must exist).
+    fn apply_test_case(&mut self, ap: &mut Applier, t: &TestCaseRecord) -> Result<()> {
+        let mut unknown = false;
+        for r in &t.requirement_refs {
+            if ap.known.requirement_key(self, r)?.is_none() {
+                unknown = true;
+                ap.report
+                    .issues
+                    .push(issue(&t.origin, format!("exigence inconnue {r}")));
+            }
+        }
+        if unknown || is_bad(&ap.bad_rows, &t.origin) {
+            mark_bad(&mut ap.bad_rows, &t.origin);
+            ap.report.count(&t.origin, "test_cases", None);
+            return Ok(());
+        }
+        check_ref(&t.reference, "cas de test")?;
+        let patch = TestCasePatch {
+            title: t.title.clone(),
+            objective: t.objective.clone(),
+            prerequisites: t.prerequisites.clone(),
+            kind: t.kind,
+            automation_key: t.automation_key.clone(),
+            priority: t.priority.clone(),
+            category: t.category.clone(),
+            active: None,
+            steps: t.steps.clone(),
+            tags: t.tags.clone(),
+        };
+        let before = ap.known.test(self, &t.reference)?;
+        let (mut change, now) = self.upsert_test_case_from(&t.reference, &patch, before, false)?;
+        if let Some((id, _)) = now {
+            ap.known.wrote_test(&t.reference, id);
+        }
+        for r in &t.requirement_refs {
+            if ap.known.add_link(self, r, &t.reference)? && change == Change::Unchanged {
+                change = Change::Updated;
+            }
+        }
+        ap.report.count(&t.origin, "test_cases", Some(change));
+        Ok(())
+    }
+
+    /// Links of link sheets (and of requirement sheets' test columns), then results: what comes
+    /// after every requirement and test case of the import.
+    fn apply_links_and_results(
+        &mut self,
+        ap: &mut Applier,
+        links: &[LinkRecord],
+        results: &[ResultRecord],
+        opts: &ApplyOptions,
+    ) -> Result<()> {
+        for l in links {
             let mut problems = Vec::new();
-            if known.requirement_key(self, &l.requirement_ref)?.is_none() {
+            if ap
+                .known
+                .requirement_key(self, &l.requirement_ref)?
+                .is_none()
+            {
                 problems.push(format!("exigence inconnue {}", l.requirement_ref));
             }
-            if known.test_id(self, &l.test_ref)?.is_none() {
+            if ap.known.test_id(self, &l.test_ref)?.is_none() {
                 problems.push(format!("cas de test inconnu {}", l.test_ref));
             }
-            if !problems.is_empty() || is_bad(&bad_rows, &l.origin) {
-                report
+            if !problems.is_empty() || is_bad(&ap.bad_rows, &l.origin) {
+                ap.report
                     .issues
                     .extend(problems.into_iter().map(|p| issue(&l.origin, p)));
-                report.count(&l.origin, "links", None);
+                ap.report.count(&l.origin, "links", None);
                 continue;
             }
-            let added = known.add_link(self, &l.requirement_ref, &l.test_ref)?;
-            report.count(
+            let added = ap.known.add_link(self, &l.requirement_ref, &l.test_ref)?;
+            ap.report.count(
                 &l.origin,
                 "links",
                 Some(if added {
@@ -541,17 +658,127 @@ impl Tx<'_> {
         }
         // Queued links are written before anything reads them.
         self.flush_links()?;
-        if !batch.results.is_empty() {
-            self.apply_results(&batch.results, opts, &mut report, &bad_rows, &known)?;
+        if !results.is_empty() {
+            self.apply_results(results, opts, &mut ap.report, &ap.bad_rows, &ap.known)?;
         }
+        Ok(())
+    }
+
+    /// Starts an import whose records arrive in chunks while the file is still being read
+    /// (`recette import` of one large workbook): the store is read in bulk, as for a large
+    /// batch, and creations are audited in bulk under `source` (the file).
+    ///
+    /// The records must be applied exactly as [`Tx::apply_batch`] would apply the whole
+    /// batch, or not at all: every requirement before any test case, anomalies in between,
+    /// links and results last. Chunks are applied as they come while that order holds;
+    /// whenever it cannot be kept (a requirement after a test case), or anything goes wrong
+    /// (an issue, an unknown reference), [`Tx::stream_chunk`] or [`Tx::stream_finish`]
+    /// returns an error, the caller rolls back and imports the whole batch the usual way,
+    /// which then reports exactly what it always reports.
+    pub fn stream_begin(&mut self, source: &str, opts: &ApplyOptions) -> Result<StreamApply> {
+        self.begin_created_audit(source);
+        Ok(StreamApply {
+            ap: Applier {
+                known: Known::load_all(self)?,
+                report: ImportReport::default(),
+                bad_rows: BadRows::default(),
+            },
+            opts: opts.clone(),
+            source: source.to_string(),
+            tests_started: false,
+            anomalies: Vec::new(),
+            links: Vec::new(),
+            results: Vec::new(),
+        })
+    }
+
+    /// Applies one chunk of a streamed import (see [`Tx::stream_begin`]).
+    /// The chunk's requirements and test cases are left in it (the reader thread that
+    /// allocated them can free them: freeing on the thread that allocated is much cheaper with
+    /// the system allocator); anomalies, links and results are taken for later.
+    pub fn stream_chunk(&mut self, st: &mut StreamApply, chunk: &mut ImportBatch) -> Result<()> {
+        if st.tests_started && !(chunk.requirements.is_empty() && chunk.anomalies.is_empty()) {
+            return Err(abandoned("exigence ou anomalie après des cas de test"));
+        }
+        for r in &chunk.requirements {
+            self.apply_requirement(&mut st.ap, r)?;
+        }
+        st.anomalies.append(&mut chunk.anomalies);
+        if !chunk.test_cases.is_empty() {
+            self.stream_start_tests(st)?;
+            for t in &chunk.test_cases {
+                self.apply_test_case(&mut st.ap, t)?;
+            }
+        }
+        st.links.append(&mut chunk.links);
+        st.results.append(&mut chunk.results);
+        if !chunk.issues.is_empty() || !st.ap.report.issues.is_empty() {
+            return Err(abandoned("problèmes trouvés"));
+        }
+        Ok(())
+    }
+
+    /// Anomalies are applied once every requirement is, before the first test case.
+    fn stream_start_tests(&mut self, st: &mut StreamApply) -> Result<()> {
+        if !st.tests_started {
+            st.tests_started = true;
+            for a in std::mem::take(&mut st.anomalies) {
+                self.apply_anomaly(&mut st.ap, &a, &st.opts)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends a streamed import with what the reader returned last (the sheets read, the issues
+    /// found, any records not handed over yet) and returns the same report as
+    /// [`Tx::apply_batch`] on the whole batch.
+    pub fn stream_finish(
+        &mut self,
+        mut st: StreamApply,
+        mut rest: ImportBatch,
+    ) -> Result<ImportReport> {
+        if !rest.issues.is_empty() {
+            return Err(abandoned("problèmes trouvés"));
+        }
+        let recognised = rest.sheets.iter().any(|s| s.kind != "ignored");
+        if !recognised {
+            return Err(abandoned("aucune donnée reconnue"));
+        }
+        if rest.sheets.first().is_none_or(|s| s.file != st.source) {
+            return Err(abandoned("source différente"));
+        }
+        let sheets = std::mem::take(&mut rest.sheets);
+        self.stream_chunk(&mut st, &mut rest)?;
+        self.stream_start_tests(&mut st)?;
+        let (links, results) = (
+            std::mem::take(&mut st.links),
+            std::mem::take(&mut st.results),
+        );
+        self.apply_links_and_results(&mut st.ap, &links, &results, &st.opts)?;
+        if !st.ap.report.issues.is_empty() {
+            return Err(abandoned("problèmes trouvés"));
+        }
+        // The plan lists sheets as `apply_batch` does: those read, in order, then any other
+        // (file, sheet, kind) counted (links read from a requirement sheet).
+        let mut counted = std::mem::take(&mut st.ap.report.sheets);
+        let mut report = st.ap.report;
+        for s in &sheets {
+            let mut plan = sheet_plan(s);
+            if let Some(i) = counted
+                .iter()
+                .position(|c| c.kind == s.kind && c.sheet == s.sheet && c.file == s.file)
+            {
+                plan.counts = counted.remove(i).counts;
+            }
+            report.sheets.push(plan);
+        }
+        report.sheets.extend(counted);
         report
             .sheets
             .retain(|s| s.kind == "ignored" || s.rows > 0 || s.counts != Counts::default());
-        if !report.issues.is_empty() && !opts.partial {
-            return Err(Error::Import {
-                issues: report.issues,
-            });
-        }
+        let ended = self.end_created_audit();
+        ended?;
+        self.audit_import(&st.source, &report)?;
         Ok(report)
     }
 
@@ -599,7 +826,7 @@ impl Tx<'_> {
         results: &[ResultRecord],
         opts: &ApplyOptions,
         report: &mut ImportReport,
-        bad_rows: &BadRows<'_>,
+        bad_rows: &BadRows,
         known: &Known,
     ) -> Result<()> {
         // Group per campaign so a sheet naming its campaign (offline sheets) lands there.

@@ -49,6 +49,107 @@ pub(crate) fn range_rows<T: CellText>(range: &Range<T>) -> impl Iterator<Item = 
     })
 }
 
+/// The rows of an xlsx sheet read cell by cell as its XML is parsed, without building the
+/// sheet's range first: what [`range_rows`] gives for the same sheet (absolute row numbers,
+/// cells in column order, the last of two cells written at one position, blank cells
+/// dropped), minus blank rows, which readers skip anyway. Stops at the end of the sheet, at
+/// the first XML error or at cells written out of row order (both left in `failed`: the
+/// range reader then gives the authoritative result), or when `stop` is set.
+pub(crate) struct CellRows<'a, 's, RS: std::io::Read + std::io::Seek> {
+    cells: calamine::XlsxCellReader<'a, RS>,
+    /// First cell of the next row, read past the end of the current one.
+    ahead: Option<calamine::Cell<DataRef<'a>>>,
+    stop: &'s std::sync::atomic::AtomicBool,
+    /// The sheet's last cell was read (the cell reader must not be called again).
+    done: bool,
+    /// Why reading stopped before the end of the sheet, if it did.
+    pub failed: Option<String>,
+}
+
+impl<'a, 's, RS: std::io::Read + std::io::Seek> CellRows<'a, 's, RS> {
+    pub(crate) fn new(
+        cells: calamine::XlsxCellReader<'a, RS>,
+        stop: &'s std::sync::atomic::AtomicBool,
+    ) -> Self {
+        CellRows {
+            cells,
+            ahead: None,
+            stop,
+            done: false,
+            failed: None,
+        }
+    }
+
+    fn next_cell(&mut self) -> Option<calamine::Cell<DataRef<'a>>> {
+        if let Some(c) = self.ahead.take() {
+            return Some(c);
+        }
+        if self.done {
+            return None;
+        }
+        match self.cells.next_cell() {
+            Ok(Some(c)) => Some(c),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                self.failed = Some(e.to_string());
+                None
+            }
+        }
+    }
+}
+
+impl<RS: std::io::Read + std::io::Seek> Iterator for CellRows<'_, '_, RS> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        loop {
+            if self.failed.is_some() || self.stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            let first = self.next_cell()?;
+            let row = first.get_position().0;
+            let mut cells: Vec<(usize, String)> =
+                vec![(first.get_position().1 as usize, first.get_value().text())];
+            while let Some(c) = self.next_cell() {
+                let (r, col) = c.get_position();
+                if r != row {
+                    if r < row {
+                        self.failed = Some(format!(
+                            "cells out of row order (row {} after row {})",
+                            r + 1,
+                            row + 1
+                        ));
+                        return None;
+                    }
+                    self.ahead = Some(c);
+                    break;
+                }
+                cells.push((col as usize, c.get_value().text()));
+            }
+            if self.failed.is_some() {
+                return None;
+            }
+            if !cells.windows(2).all(|w| w[0].0 < w[1].0) {
+                // Column order, the later of two cells at one position winning (as in a range).
+                cells.reverse();
+                cells.sort_by_key(|(c, _)| *c);
+                cells.dedup_by_key(|(c, _)| *c);
+            }
+            cells.retain(|(_, t)| !t.is_empty());
+            if !cells.is_empty() {
+                return Some(Row {
+                    number: u64::from(row) + 1,
+                    cells,
+                });
+            }
+        }
+    }
+}
+
 /// A calamine cell that [`range_rows`] reads: an owned [`Data`], or a [`DataRef`] whose
 /// shared strings are borrowed from the workbook (no copy before the one into the row).
 pub(crate) trait CellText: calamine::CellType {

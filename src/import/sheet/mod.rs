@@ -18,6 +18,7 @@ mod rows;
 mod synonyms;
 
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use calamine::{open_workbook_auto, Reader, ReaderRef, SheetVisible, Sheets};
 
@@ -27,7 +28,7 @@ use self::grid::Row;
 pub use self::mapping::{Field, Mapping, SheetKind, SheetMapping};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::import::records::{ImportBatch, ImportIssue, Origin, SheetSummary};
+use crate::import::records::{ImportBatch, ImportIssue, Origin, RecordSink, SheetSummary};
 
 /// Largest cell accepted, in bytes (Excel itself stops at 32,767 characters per cell).
 pub const MAX_CELL_BYTES: usize = 256 * 1024;
@@ -106,7 +107,40 @@ pub fn read_spreadsheet_with_progress(
     opts: &SheetOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(ImportBatch, Mapping)> {
+    read_workbook(path, opts, progress, None)
+}
+
+/// What a streaming read needs: where the records go, and a flag that stops reading.
+struct Stream<'a> {
+    sink: &'a mut dyn RecordSink,
+    stop: &'a AtomicBool,
+}
+
+/// [`read_spreadsheet_with_progress`] handing each record to `sink` as soon as it is read
+/// instead of keeping it: the returned batch holds only the sheets read and the issues found.
+/// An xlsx sheet is read cell by cell, so its first records reach the sink before the rest of
+/// the sheet is parsed. Reading ends early when `stop` is set (what was read is then
+/// incomplete), and fails on a sheet that is unreadable or whose cells are out of row order,
+/// where [`read_spreadsheet_with_progress`] decides what to report: a streaming reader's
+/// caller falls back to it whenever the stream cannot give exactly the same records.
+pub fn read_spreadsheet_streaming(
+    path: &Path,
+    opts: &SheetOptions,
+    progress: &mut dyn FnMut(u64),
+    sink: &mut dyn RecordSink,
+    stop: &AtomicBool,
+) -> Result<(ImportBatch, Mapping)> {
+    read_workbook(path, opts, progress, Some(Stream { sink, stop }))
+}
+
+fn read_workbook<'a>(
+    path: &Path,
+    opts: &'a SheetOptions,
+    progress: &'a mut dyn FnMut(u64),
+    stream: Option<Stream<'a>>,
+) -> Result<(ImportBatch, Mapping)> {
     let file = path.to_string_lossy().into_owned();
+    let streaming = stream.is_some();
     let mut reader = FileReader {
         origin: Origin::file(&file),
         opts,
@@ -115,6 +149,7 @@ pub fn read_spreadsheet_with_progress(
         mapping: Mapping::default(),
         total: 0,
         progress,
+        stream,
     };
     let ext = extension(path);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
@@ -190,6 +225,35 @@ pub fn read_spreadsheet_with_progress(
             }
             // xlsx/xlsb: the borrowed range (shared strings not copied into every cell; the
             // owned range is built from it the same way), else the owned one.
+            if let (true, Sheets::Xlsx(x)) = (streaming, &mut wb) {
+                let stop = reader.stream.as_ref().map(|s| s.stop);
+                let Some(stop) = stop else { continue };
+                match x.worksheet_cells_reader(&meta.name) {
+                    Ok(cells) => {
+                        let mut rows = grid::CellRows::new(cells, stop);
+                        reader.sheet(&meta.name, &mut rows);
+                        if let Some(why) = rows.failed {
+                            return Err(Error::input(
+                                format!(
+                                    "{file} › {} : lecture en flux impossible ({why})",
+                                    meta.name
+                                ),
+                                format!("{file} › {}: cannot be streamed ({why})", meta.name),
+                            ));
+                        }
+                    }
+                    Err(calamine::XlsxError::NotAWorksheet(_)) => {
+                        reader.sheet(&meta.name, &mut std::iter::empty());
+                    }
+                    Err(e) => {
+                        return Err(Error::input(
+                            format!("{file} › {} : feuille illisible ({e})", meta.name),
+                            format!("{file} › {}: unreadable sheet ({e})", meta.name),
+                        ));
+                    }
+                }
+                continue;
+            }
             let read = match &mut wb {
                 Sheets::Xlsx(x) => x
                     .worksheet_range_ref(&meta.name)
@@ -281,6 +345,8 @@ struct FileReader<'a> {
     mapping: Mapping,
     total: u64,
     progress: &'a mut dyn FnMut(u64),
+    /// Set when records go to a sink as they are read.
+    stream: Option<Stream<'a>>,
 }
 
 impl FileReader<'_> {
@@ -426,21 +492,23 @@ impl FileReader<'_> {
                 }
             }
         });
-        let batch = &mut self.batch;
+        let sink: &mut dyn RecordSink = match &mut self.stream {
+            Some(s) => &mut *s.sink,
+            None => &mut self.batch,
+        };
         let n = match kind {
             SheetKind::Requirements => {
-                rows::read_requirements(&mut ctx, &mut data, &mut self.seen, batch)
+                rows::read_requirements(&mut ctx, &mut data, &mut self.seen, sink)
             }
             SheetKind::TestCases => {
-                rows::read_test_cases(&mut ctx, &mut data, &mut self.seen, batch)
+                rows::read_test_cases(&mut ctx, &mut data, &mut self.seen, sink)
             }
-            SheetKind::Links => rows::read_links(&mut ctx, &mut data, batch),
-            SheetKind::Results => results::read_results(&mut ctx, &mut data, batch),
-            SheetKind::Anomalies => {
-                rows::read_anomalies(&mut ctx, &mut data, &mut self.seen, batch)
-            }
+            SheetKind::Links => rows::read_links(&mut ctx, &mut data, sink),
+            SheetKind::Results => results::read_results(&mut ctx, &mut data, sink),
+            SheetKind::Anomalies => rows::read_anomalies(&mut ctx, &mut data, &mut self.seen, sink),
             SheetKind::Ignored => 0,
         };
+        let batch = &mut self.batch;
         drop(data);
         drop(counted);
         if sheet_rows > MAX_ROWS_PER_SHEET {

@@ -9,7 +9,7 @@
 use super::cells::{tr, SheetCtx};
 use super::grid::Row;
 use super::mapping::Field;
-use crate::import::records::{ImportBatch, Origin, ResultRecord};
+use crate::import::records::{Origin, RecordSink, ResultRecord};
 use crate::model::ExecStatus;
 
 /// The rows of one test being gathered.
@@ -51,7 +51,7 @@ impl Group {
 pub(crate) fn read_results(
     ctx: &mut SheetCtx,
     rows: &mut dyn Iterator<Item = Row>,
-    batch: &mut ImportBatch,
+    batch: &mut dyn RecordSink,
 ) -> u64 {
     let separate_step_status = ctx.has(Field::StepStatus);
     let per_step = ctx.has(Field::StepNumber) || separate_step_status;
@@ -89,7 +89,9 @@ pub(crate) fn read_results(
                 ctx.issue(row.number, Some(Field::TestRef), msg);
                 continue;
             };
-            batch.results.extend(current.take().and_then(Group::finish));
+            if let Some(r) = current.take().and_then(Group::finish) {
+                batch.result(r);
+            }
             current = Some(Group {
                 origin: ctx.at(row.number, None),
                 test_ref,
@@ -108,7 +110,9 @@ pub(crate) fn read_results(
             add_row(ctx, g, &row, per_step, separate_step_status);
         }
     }
-    batch.results.extend(current.and_then(Group::finish));
+    if let Some(r) = current.and_then(Group::finish) {
+        batch.result(r);
+    }
     n
 }
 

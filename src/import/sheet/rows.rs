@@ -9,7 +9,7 @@ use super::cells::{tr, Seen, SheetCtx};
 use super::grid::Row;
 use super::mapping::Field;
 use crate::import::records::{
-    AnomalyRecord, ImportBatch, LinkRecord, RequirementRecord, TestCaseRecord,
+    AnomalyRecord, LinkRecord, RecordSink, RequirementRecord, TestCaseRecord,
 };
 use crate::model::{AnomalyStatus, Criticality, ReqStatus, Severity, Step, TestKind};
 
@@ -50,18 +50,18 @@ pub(crate) fn read_requirements(
     ctx: &mut SheetCtx,
     rows: &mut dyn Iterator<Item = Row>,
     seen: &mut Seen,
-    batch: &mut ImportBatch,
+    batch: &mut dyn RecordSink,
 ) -> u64 {
     each_referenced_row(ctx, rows, seen, "requirement", |ctx, row, reference| {
         let origin = ctx.at(row.number, None);
         for test_ref in ctx.list(row, Field::TestRef) {
-            batch.links.push(LinkRecord {
+            batch.link(LinkRecord {
                 origin: origin.clone(),
                 requirement_ref: reference.clone(),
                 test_ref,
             });
         }
-        batch.requirements.push(RequirementRecord {
+        batch.requirement(RequirementRecord {
             title: ctx.string(row, Field::Title),
             description: ctx.string(row, Field::Description),
             criticality: ctx.word::<Criticality>(row, Field::Criticality),
@@ -86,7 +86,7 @@ pub(crate) fn read_test_cases(
     ctx: &mut SheetCtx,
     rows: &mut dyn Iterator<Item = Row>,
     seen: &mut Seen,
-    batch: &mut ImportBatch,
+    batch: &mut dyn RecordSink,
 ) -> u64 {
     let mut current: Option<TestCaseRecord> = None;
     // A duplicated test's own rows are skipped silently after the first issue.
@@ -132,7 +132,7 @@ pub(crate) fn read_test_cases(
         }
         let Some(reference) = id else { continue };
         if let Some(done) = current.take() {
-            batch.test_cases.push(done);
+            batch.test_case(done);
         }
         if skipping.as_deref() == Some(reference.as_str()) {
             continue;
@@ -147,7 +147,9 @@ pub(crate) fn read_test_cases(
         merge_lists(ctx, &mut rec, &row);
         current = Some(rec);
     }
-    batch.test_cases.extend(current);
+    if let Some(done) = current {
+        batch.test_case(done);
+    }
     n
 }
 
@@ -228,7 +230,7 @@ fn merge_lists(ctx: &SheetCtx, rec: &mut TestCaseRecord, row: &Row) {
 pub(crate) fn read_links(
     ctx: &mut SheetCtx,
     rows: &mut dyn Iterator<Item = Row>,
-    batch: &mut ImportBatch,
+    batch: &mut dyn RecordSink,
 ) -> u64 {
     let mut n = 0;
     for row in rows {
@@ -257,7 +259,7 @@ pub(crate) fn read_links(
         let origin = ctx.at(row.number, None);
         for r in &reqs {
             for t in &tests {
-                batch.links.push(LinkRecord {
+                batch.link(LinkRecord {
                     origin: origin.clone(),
                     requirement_ref: r.clone(),
                     test_ref: t.clone(),
@@ -273,10 +275,10 @@ pub(crate) fn read_anomalies(
     ctx: &mut SheetCtx,
     rows: &mut dyn Iterator<Item = Row>,
     seen: &mut Seen,
-    batch: &mut ImportBatch,
+    batch: &mut dyn RecordSink,
 ) -> u64 {
     each_referenced_row(ctx, rows, seen, "anomaly", |ctx, row, reference| {
-        batch.anomalies.push(AnomalyRecord {
+        batch.anomaly(AnomalyRecord {
             origin: ctx.at(row.number, None),
             title: ctx.string(row, Field::Title),
             description: ctx.string(row, Field::Description),
