@@ -273,6 +273,7 @@ impl Known {
             Some(_) => false,
         };
         if reload {
+            tx.flush_new_rows()?; // A requirement this batch wrote may still be buffered.
             let found = match super::requirements::find_with_id(tx.conn(), reference)? {
                 Some((id, r)) => Entry::Stored(id, r),
                 None => Entry::Absent,

@@ -98,6 +98,9 @@ pub struct Tx<'a> {
     /// New links known not to exist yet (bulk import), written by multi-row INSERTs of
     /// [`multi::ROWS`] (see [`Tx::queue_new_link`]).
     pending_links: Vec<(i64, i64, i64)>,
+    /// Requirements and test cases created by a bulk import, not written yet (see
+    /// [`multi::NewRows`]); in a cell so that readers holding `&Tx` write them first.
+    new_rows: std::cell::RefCell<multi::NewRows>,
 }
 
 /// The creations of one import not yet written to the audit log: per entity, the references
@@ -325,10 +328,16 @@ impl Store {
             root: &root,
             created: None,
             pending_links: Vec::new(),
+            new_rows: Default::default(),
         };
         let out = f(&mut t);
         match (&out, commit) {
-            (Ok(_), true) => t.tx.commit()?,
+            (Ok(_), true) => {
+                // Creations still buffered (an import writes them before it ends).
+                t.flush_new_rows()?;
+                t.flush_links()?;
+                t.tx.commit()?
+            }
             _ => t.tx.rollback()?,
         }
         out
@@ -381,8 +390,12 @@ impl Tx<'_> {
     /// as many as the transaction touches) stay in memory until the commit instead.
     /// Durability is unchanged: the commit still writes every page to the WAL with the usual
     /// `synchronous=NORMAL`.
+    ///
+    /// Creations of requirements and test cases are buffered from now on and written by
+    /// multi-row INSERTs (see [`multi::NewRows`]) until [`Tx::end_created_audit`].
     pub(crate) fn prepare_bulk_write(&self) -> Result<()> {
         self.tx.pragma_update(None, "cache_size", -256 * 1024)?;
+        self.buffer_new_rows();
         Ok(())
     }
 
@@ -462,8 +475,10 @@ impl Tx<'_> {
         Ok(true)
     }
 
-    /// Writes the audit rows of the creations still pending and stops auditing in bulk.
+    /// Writes the audit rows of the creations still pending and stops auditing in bulk; writes
+    /// the buffered creations and stops buffering them (see [`Tx::prepare_bulk_write`]).
     pub(crate) fn end_created_audit(&mut self) -> Result<()> {
+        self.stop_buffering_new_rows()?;
         let n = self.created.as_ref().map_or(0, |c| c.pending.len());
         for idx in 0..n {
             self.flush_created(idx)?;
@@ -509,14 +524,17 @@ impl Tx<'_> {
     /// import calls before anything reads links and before it ends.
     pub(crate) fn queue_new_link(&mut self, link: (i64, i64, i64)) -> Result<()> {
         self.pending_links.push(link);
-        if self.pending_links.len() >= multi::ROWS {
+        // Bounded, but not to one statement: each write of the links writes the buffered
+        // creations first (their parents), which would cut those into small statements.
+        if self.pending_links.len() >= 64 * multi::ROWS {
             self.flush_links()?;
         }
         Ok(())
     }
 
-    /// Writes the queued links.
+    /// Writes the queued links (and first the buffered creations: their parents).
     pub(crate) fn flush_links(&mut self) -> Result<()> {
+        self.flush_new_rows()?;
         static LINKS: multi::MultiInsert = multi::MultiInsert::new(
             "INSERT INTO link(requirement_id, test_id, requirement_revision, created_at) VALUES ",
             "(?,?,?,?)",

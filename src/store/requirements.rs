@@ -244,32 +244,11 @@ impl Tx<'_> {
                     source: patch.source.clone().unwrap_or_default(),
                     revision: 1,
                 };
-                self.conn()
-                    .prepare_cached(
-                        "INSERT INTO requirement(ref, title, description, criticality, category,
-                             status, source, revision, content_hash, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?9)",
-                    )?
-                    .execute(params![
-                        reference,
-                        new.title,
-                        new.description,
-                        new.criticality.code(),
-                        new.category,
-                        new.status.code(),
-                        new.source,
-                        new.content_hash,
-                        self.now(),
-                    ])?;
-                let id = self.conn().last_insert_rowid();
-                self.add_revision(
-                    id,
-                    1,
-                    &new.title,
-                    &new.description,
-                    new.criticality,
-                    &new.content_hash,
-                )?;
+                // A bulk import buffers the rows (written by multi-row INSERTs).
+                let id = match self.buffer_new_requirement(&new)? {
+                    Some(id) => id,
+                    None => self.insert_requirement(&new)?,
+                };
                 // The row as inserted: reading it back would give the same fields.
                 if !self.note_created("exigence", reference)? {
                     self.audit_of::<Requirement, _>(
@@ -309,6 +288,8 @@ impl Tx<'_> {
                 if new == *old {
                     return Ok((Change::Unchanged, None));
                 }
+                // Buffered creations first: revisions keep the order they were made in.
+                self.flush_new_rows()?;
                 self.conn()
                     .prepare_cached(
                         "UPDATE requirement SET title=?2, description=?3, criticality=?4,
@@ -343,6 +324,37 @@ impl Tx<'_> {
         }
     }
 
+    /// Inserts a new requirement (`new`, at revision 1) and its first revision; returns its id.
+    fn insert_requirement(&mut self, new: &Requirement) -> Result<i64> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO requirement(ref, title, description, criticality, category,
+                     status, source, revision, content_hash, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?9)",
+            )?
+            .execute(params![
+                new.reference,
+                new.title,
+                new.description,
+                new.criticality.code(),
+                new.category,
+                new.status.code(),
+                new.source,
+                new.content_hash,
+                self.now(),
+            ])?;
+        let id = self.conn().last_insert_rowid();
+        self.add_revision(
+            id,
+            1,
+            &new.title,
+            &new.description,
+            new.criticality,
+            &new.content_hash,
+        )?;
+        Ok(id)
+    }
+
     fn add_revision(
         &mut self,
         id: i64,
@@ -372,6 +384,7 @@ impl Tx<'_> {
     /// Links a test to a requirement at its current revision. Returns `false` when the link
     /// already existed (it is left as it is).
     pub fn add_link(&mut self, requirement: &str, test: &str) -> Result<bool> {
+        self.flush_new_rows()?;
         let (req_id, revision): (i64, i64) = self
             .conn()
             .prepare_cached("SELECT id, revision FROM requirement WHERE ref = ?1")?
@@ -407,6 +420,8 @@ impl Tx<'_> {
             self.queue_new_link((req_id, test_id, revision))?;
             1
         } else {
+            // Its requirement or test may be a buffered creation.
+            self.flush_new_rows()?;
             self.conn()
                 .prepare_cached(
                     "INSERT OR IGNORE INTO link(requirement_id, test_id, requirement_revision, created_at)

@@ -137,11 +137,14 @@ impl Tx<'_> {
 
     /// One test case, read inside the transaction.
     pub fn test_case(&self, reference: &str) -> Result<Option<TestCase>> {
+        self.flush_new_rows()?;
         load(self.conn(), reference)
     }
 
-    /// One test case with its row id, read inside the transaction.
+    /// One test case with its row id, read inside the transaction (buffered creations
+    /// included: written first).
     pub(super) fn test_case_with_id(&self, reference: &str) -> Result<Option<(i64, TestCase)>> {
+        self.flush_new_rows()?;
         load_with_id(self.conn(), reference)
     }
 
@@ -223,8 +226,18 @@ impl Tx<'_> {
         if before.is_some_and(|(_, b)| *b == new) {
             return Ok((Change::Unchanged, None));
         }
-        let id = match before {
-            None => {
+        // A bulk import buffers a new test's rows, steps and tags (multi-row INSERTs).
+        let buffered = match before {
+            None => self.buffer_new_test(&new)?,
+            Some(_) => {
+                // Buffered creations first: steps and tags keep the order they were made in.
+                self.flush_new_rows()?;
+                None
+            }
+        };
+        let id = match (before, buffered) {
+            (_, Some(id)) => id,
+            (None, None) => {
                 self.conn()
                     .prepare_cached(
                         "INSERT INTO test_case(ref, title, objective, prerequisites, kind,
@@ -245,7 +258,7 @@ impl Tx<'_> {
                     ])?;
                 self.conn().last_insert_rowid()
             }
-            Some((id, _)) => {
+            (Some((id, _)), None) => {
                 self.conn()
                     .prepare_cached(
                         "UPDATE test_case SET title=?2, objective=?3, prerequisites=?4, kind=?5,
@@ -270,7 +283,7 @@ impl Tx<'_> {
         // A new test has no steps nor tags yet (foreign keys cascade deletions, so no orphan
         // row can wait under a reused id): only an existing one needs clearing first.
         let old_steps = before.map(|(_, b)| &b.steps);
-        if old_steps != Some(&new.steps) {
+        if buffered.is_none() && old_steps != Some(&new.steps) {
             if old_steps.is_some() {
                 self.conn()
                     .prepare_cached("DELETE FROM test_step WHERE test_id = ?1")?
@@ -278,10 +291,7 @@ impl Tx<'_> {
             }
             // Multi-row INSERTs (an import writes tens of thousands of steps; one statement
             // each was a fifth of its SQLite time).
-            static STEPS: super::multi::MultiInsert = super::multi::MultiInsert::new(
-                "INSERT INTO test_step(test_id, position, action, expected) VALUES ",
-                "(?,?,?,?)",
-            );
+            use super::multi::STEPS;
             let rows: Vec<(i64, &Step)> = new
                 .steps
                 .iter()
@@ -296,7 +306,7 @@ impl Tx<'_> {
             })?;
         }
         let old_tags = before.map(|(_, b)| &b.tags);
-        if old_tags != Some(&new.tags) {
+        if buffered.is_none() && old_tags != Some(&new.tags) {
             if old_tags.is_some() {
                 self.conn()
                     .prepare_cached("DELETE FROM test_tag WHERE test_id = ?1")?
@@ -341,6 +351,7 @@ impl Tx<'_> {
     pub(super) fn all_test_cases_by_ref(
         &self,
     ) -> Result<std::collections::HashMap<String, (i64, TestCase)>> {
+        self.flush_new_rows()?;
         let conn = self.conn();
         let mut by_id: std::collections::HashMap<i64, TestCase> = conn
             .prepare(
