@@ -513,9 +513,9 @@ impl Tx<'_> {
             source: r.source.clone(),
         };
         let before = ap.known.requirement(self, &r.reference)?;
-        let (change, now) = self.upsert_requirement_from(&r.reference, &patch, before)?;
-        if let Some((id, now)) = now {
-            ap.known.wrote_requirement(&r.reference, id, now.revision);
+        let (change, now) = self.upsert_requirement_from(&r.reference, patch, before)?;
+        if let Some((id, revision)) = now {
+            ap.known.wrote_requirement(&r.reference, id, revision);
         }
         ap.report.count(&r.origin, "requirements", Some(change));
         Ok(())
@@ -605,8 +605,8 @@ impl Tx<'_> {
             tags: t.tags.clone(),
         };
         let before = ap.known.test(self, &t.reference)?;
-        let (mut change, now) = self.upsert_test_case_from(&t.reference, &patch, before, false)?;
-        if let Some((id, _)) = now {
+        let (mut change, now) = self.upsert_test_case_from(&t.reference, patch, before, false)?;
+        if let Some(id) = now {
             ap.known.wrote_test(&t.reference, id);
         }
         for r in &t.requirement_refs {

@@ -185,43 +185,42 @@ impl Tx<'_> {
             .query_row([], |r| r.get(0))?)
     }
 
-    /// Buffers a new requirement (`new`, at revision 1) when creations are buffered: returns
-    /// the id it will get, or `None` when the caller must write it now.
-    pub(crate) fn buffer_new_requirement(&mut self, new: &Requirement) -> Result<Option<i64>> {
-        if !self.new_rows.get_mut().on {
-            return Ok(None);
-        }
+    /// Whether creations are buffered (a bulk import is under way).
+    pub(crate) fn buffering_new_rows(&self) -> bool {
+        self.new_rows.borrow().on
+    }
+
+    /// Buffers a new requirement (`new`, at revision 1) when creations are buffered (see
+    /// [`Tx::buffering_new_rows`]): returns the id it will get.
+    pub(crate) fn buffer_new_requirement(&mut self, new: Requirement) -> Result<i64> {
         let id = match self.new_rows.get_mut().next_requirement {
             Some(id) => id,
             None => self.next_id("requirement")?,
         };
         let rows = self.new_rows.get_mut();
         rows.next_requirement = Some(id + 1);
-        rows.requirements.push((id, new.clone()));
+        rows.requirements.push((id, new));
         rows.rows += 2;
         if rows.rows >= NEW_ROWS_MAX {
             self.flush_new_rows()?;
         }
-        Ok(Some(id))
+        Ok(id)
     }
 
     /// [`Tx::buffer_new_requirement`] for a new test case (fields, steps and tags).
-    pub(crate) fn buffer_new_test(&mut self, new: &TestCase) -> Result<Option<i64>> {
-        if !self.new_rows.get_mut().on {
-            return Ok(None);
-        }
+    pub(crate) fn buffer_new_test(&mut self, new: TestCase) -> Result<i64> {
         let id = match self.new_rows.get_mut().next_test {
             Some(id) => id,
             None => self.next_id("test_case")?,
         };
         let rows = self.new_rows.get_mut();
         rows.next_test = Some(id + 1);
-        rows.tests.push((id, new.clone()));
         rows.rows += 1 + new.steps.len() + new.tags.len();
+        rows.tests.push((id, new));
         if rows.rows >= NEW_ROWS_MAX {
             self.flush_new_rows()?;
         }
-        Ok(Some(id))
+        Ok(id)
     }
 
     /// Writes the pending creations, parents first, and forgets them.

@@ -213,8 +213,11 @@ impl Tx<'_> {
     ) -> Result<Change> {
         check_ref(reference, "exigence")?;
         let before = find_with_id(self.conn(), reference)?;
-        let (change, _) =
-            self.upsert_requirement_from(reference, patch, before.as_ref().map(|(i, r)| (*i, r)))?;
+        let (change, _) = self.upsert_requirement_from(
+            reference,
+            patch.clone(),
+            before.as_ref().map(|(i, r)| (*i, r)),
+        )?;
         Ok(change)
     }
 
@@ -225,13 +228,13 @@ impl Tx<'_> {
     pub(super) fn upsert_requirement_from(
         &mut self,
         reference: &str,
-        patch: &RequirementPatch,
+        patch: RequirementPatch,
         before: Option<(i64, &Requirement)>,
-    ) -> Result<(Change, Option<(i64, Requirement)>)> {
+    ) -> Result<(Change, Option<(i64, i64)>)> {
         match before {
             None => {
-                let title = patch.title.clone().unwrap_or_default();
-                let description = patch.description.clone().unwrap_or_default();
+                let title = patch.title.unwrap_or_default();
+                let description = patch.description.unwrap_or_default();
                 let criticality = patch.criticality.unwrap_or(Criticality::Majeure);
                 let new = Requirement {
                     reference: reference.to_string(),
@@ -239,16 +242,20 @@ impl Tx<'_> {
                     title,
                     description,
                     criticality,
-                    category: patch.category.clone().unwrap_or_default(),
+                    category: patch.category.unwrap_or_default(),
                     status: patch.status.unwrap_or(ReqStatus::Validee),
-                    source: patch.source.clone().unwrap_or_default(),
+                    source: patch.source.unwrap_or_default(),
                     revision: 1,
                 };
-                // A bulk import buffers the rows (written by multi-row INSERTs).
-                let id = match self.buffer_new_requirement(&new)? {
-                    Some(id) => id,
-                    None => self.insert_requirement(&new)?,
-                };
+                // A bulk import buffers the rows (written by multi-row INSERTs), the requirement
+                // itself kept (no copy); its audit is the bulk one.
+                if self.buffering_new_rows() && self.note_created("exigence", reference)? {
+                    return Ok((
+                        Change::Created,
+                        Some((self.buffer_new_requirement(new)?, 1)),
+                    ));
+                }
+                let id = self.insert_requirement(&new)?;
                 // The row as inserted: reading it back would give the same fields.
                 if !self.note_created("exigence", reference)? {
                     self.audit_of::<Requirement, _>(
@@ -259,27 +266,27 @@ impl Tx<'_> {
                         Some(&new),
                     )?;
                 }
-                Ok((Change::Created, Some((id, new))))
+                Ok((Change::Created, Some((id, 1))))
             }
             Some((id, old)) => {
                 let mut new = old.clone();
-                if let Some(v) = &patch.title {
-                    new.title.clone_from(v);
+                if let Some(v) = patch.title {
+                    new.title = v;
                 }
-                if let Some(v) = &patch.description {
-                    new.description.clone_from(v);
+                if let Some(v) = patch.description {
+                    new.description = v;
                 }
                 if let Some(v) = patch.criticality {
                     new.criticality = v;
                 }
-                if let Some(v) = &patch.category {
-                    new.category.clone_from(v);
+                if let Some(v) = patch.category {
+                    new.category = v;
                 }
                 if let Some(v) = patch.status {
                     new.status = v;
                 }
-                if let Some(v) = &patch.source {
-                    new.source.clone_from(v);
+                if let Some(v) = patch.source {
+                    new.source = v;
                 }
                 new.content_hash = content_hash(&new.title, &new.description, new.criticality);
                 if new.content_hash != old.content_hash {
@@ -319,7 +326,7 @@ impl Tx<'_> {
                     )?;
                 }
                 self.audit_of("update", "exigence", reference, Some(old), Some(&new))?;
-                Ok((Change::Updated, Some((id, new))))
+                Ok((Change::Updated, Some((id, new.revision))))
             }
         }
     }

@@ -154,7 +154,7 @@ impl Tx<'_> {
         let before = load_with_id(self.conn(), reference)?;
         let (change, _) = self.upsert_test_case_from(
             reference,
-            patch,
+            patch.clone(),
             before.as_ref().map(|(i, t)| (*i, t)),
             true,
         )?;
@@ -165,15 +165,15 @@ impl Tx<'_> {
     /// id, fields, steps and tags; `None` when the reference is new) and has checked the
     /// reference. `before.requirements` is only trusted when `with_requirements`; otherwise the
     /// linked requirements are read when the audit row of an update needs them. Returns the
-    /// change and, when something was written, the row id and the test as stored now (its
-    /// `requirements` as in `before`).
+    /// change and, when something was written, the row id. The patch is taken by value: its
+    /// texts move into the stored test without a copy.
     pub(super) fn upsert_test_case_from(
         &mut self,
         reference: &str,
-        patch: &TestCasePatch,
+        patch: TestCasePatch,
         before: Option<(i64, &TestCase)>,
         with_requirements: bool,
-    ) -> Result<(Change, Option<(i64, TestCase)>)> {
+    ) -> Result<(Change, Option<i64>)> {
         let mut new = match before {
             Some((_, b)) => b.clone(),
             None => TestCase {
@@ -193,8 +193,8 @@ impl Tx<'_> {
         };
         macro_rules! set {
             ($field:ident) => {
-                if let Some(v) = &patch.$field {
-                    new.$field.clone_from(v);
+                if let Some(v) = patch.$field {
+                    new.$field = v;
                 }
             };
         }
@@ -211,7 +211,7 @@ impl Tx<'_> {
         if let Some(v) = patch.active {
             new.active = v;
         }
-        if let Some(tags) = &patch.tags {
+        if let Some(tags) = patch.tags {
             let mut t: Vec<String> = tags
                 .iter()
                 .map(|s| s.trim().to_string())
@@ -226,18 +226,18 @@ impl Tx<'_> {
         if before.is_some_and(|(_, b)| *b == new) {
             return Ok((Change::Unchanged, None));
         }
-        // A bulk import buffers a new test's rows, steps and tags (multi-row INSERTs).
-        let buffered = match before {
-            None => self.buffer_new_test(&new)?,
-            Some(_) => {
-                // Buffered creations first: steps and tags keep the order they were made in.
-                self.flush_new_rows()?;
-                None
+        // A bulk import buffers a new test's rows, steps and tags (multi-row INSERTs), the
+        // test itself kept (no copy); its audit is the bulk one.
+        match before {
+            None if self.buffering_new_rows() && self.note_created("cas de test", reference)? => {
+                return Ok((Change::Created, Some(self.buffer_new_test(new)?)));
             }
-        };
-        let id = match (before, buffered) {
-            (_, Some(id)) => id,
-            (None, None) => {
+            None => {}
+            // Buffered creations first: steps and tags keep the order they were made in.
+            Some(_) => self.flush_new_rows()?,
+        }
+        let id = match before {
+            None => {
                 self.conn()
                     .prepare_cached(
                         "INSERT INTO test_case(ref, title, objective, prerequisites, kind,
@@ -258,7 +258,7 @@ impl Tx<'_> {
                     ])?;
                 self.conn().last_insert_rowid()
             }
-            (Some((id, _)), None) => {
+            Some((id, _)) => {
                 self.conn()
                     .prepare_cached(
                         "UPDATE test_case SET title=?2, objective=?3, prerequisites=?4, kind=?5,
@@ -283,7 +283,7 @@ impl Tx<'_> {
         // A new test has no steps nor tags yet (foreign keys cascade deletions, so no orphan
         // row can wait under a reused id): only an existing one needs clearing first.
         let old_steps = before.map(|(_, b)| &b.steps);
-        if buffered.is_none() && old_steps != Some(&new.steps) {
+        if old_steps != Some(&new.steps) {
             if old_steps.is_some() {
                 self.conn()
                     .prepare_cached("DELETE FROM test_step WHERE test_id = ?1")?
@@ -306,7 +306,7 @@ impl Tx<'_> {
             })?;
         }
         let old_tags = before.map(|(_, b)| &b.tags);
-        if buffered.is_none() && old_tags != Some(&new.tags) {
+        if old_tags != Some(&new.tags) {
             if old_tags.is_some() {
                 self.conn()
                     .prepare_cached("DELETE FROM test_tag WHERE test_id = ?1")?
@@ -329,11 +329,11 @@ impl Tx<'_> {
                         Some(&new),
                     )?;
                 }
-                Ok((Change::Created, Some((id, new))))
+                Ok((Change::Created, Some(id)))
             }
             Some((_, b)) if with_requirements => {
                 self.audit_of("update", "cas de test", reference, Some(b), Some(&new))?;
-                Ok((Change::Updated, Some((id, new))))
+                Ok((Change::Updated, Some(id)))
             }
             Some((_, b)) => {
                 let mut old = b.clone();
@@ -341,7 +341,7 @@ impl Tx<'_> {
                 old.requirements = requirement_refs(self.conn(), id)?;
                 new.requirements.clone_from(&old.requirements);
                 self.audit_of("update", "cas de test", reference, Some(&old), Some(&new))?;
-                Ok((Change::Updated, Some((id, new))))
+                Ok((Change::Updated, Some(id)))
             }
         }
     }
