@@ -104,18 +104,21 @@ fn copy_once(src: &str, fk: bool, bound: bool) -> Result<Run, Box<dyn std::error
             let rows = vals.len() / cols.max(&1);
             let per = (64usize).min((32_766 / cols.max(&1)).max(1));
             let mut done = 0;
-            let mut full: Option<rusqlite::Statement<'_>> = None;
-            while done < rows {
-                let k = per.min(rows - done);
-                let sql = format!(
+            let sql = |k: usize| {
+                format!(
                     "INSERT INTO main.\"{t}\" VALUES {}",
                     vec![row.as_str(); k].join(",")
-                );
+                )
+            };
+            let mut full = d.prepare(&sql(per))?;
+            let mut last;
+            while done < rows {
+                let k = per.min(rows - done);
                 let stmt = if k == per {
-                    full.get_or_insert(d.prepare(&sql)?)
+                    &mut full
                 } else {
-                    full = None;
-                    full.get_or_insert(d.prepare(&sql)?)
+                    last = d.prepare(&sql(k))?;
+                    &mut last
                 };
                 for (i, v) in vals[done * cols..(done + k) * cols].iter().enumerate() {
                     stmt.raw_bind_parameter(i + 1, v)?;
