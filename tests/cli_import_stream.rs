@@ -275,6 +275,44 @@ fn every_kind_of_sheet_streams_in_the_usual_order() {
 }
 
 #[test]
+fn a_corrected_mapping_streams_too() {
+    let files = |p: &Project| {
+        fixture(p, "cahier_immatriculation.xlsx");
+        let toml = p.ok(&["import", "cahier_immatriculation.xlsx", "--print-mapping"]);
+        // The user's correction: the results sheet is not to be imported.
+        let blocks: Vec<String> = toml
+            .split("[[sheet]]")
+            .map(|b| {
+                if b.contains("kind = \"results\"") {
+                    let name = b.lines().find(|l| l.starts_with("name = ")).unwrap_or("");
+                    format!("\n{name}\nkind = \"ignored\"\n\n")
+                } else {
+                    b.to_string()
+                }
+            })
+            .collect();
+        assert!(blocks.len() > 3, "{toml}");
+        let edited = blocks.join("[[sheet]]");
+        assert_ne!(edited, toml);
+        std::fs::write(p.path().join("correspondance.toml"), edited).expect("write mapping");
+    };
+    let outs = same_both_ways(
+        "require",
+        &files,
+        &[],
+        &[&[
+            "import",
+            "cahier_immatriculation.xlsx",
+            "--mapping",
+            "correspondance.toml",
+            "--json",
+        ]],
+    );
+    assert_eq!(outs[0].0, Some(0), "{}", outs[0].2);
+    assert!(outs[0].1.contains("\"ignored\""), "{}", outs[0].1);
+}
+
+#[test]
 fn a_workbook_that_cannot_stream_is_imported_whole_with_the_same_outcome() {
     // Test cases before the requirements they cover, an anomaly sheet after the test cases:
     // the order of a streamed import would differ, so it is imported whole.
