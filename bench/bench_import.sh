@@ -46,18 +46,22 @@ echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(n
 run openpyxl_read python3 bench/openpyxl_read.py "$BOOK"
 fresh
 run recette_dry_run "$RECETTE" --db "$OUT/bench.db" import "$BOOK" --dry-run --json
+# The same import on one thread (read the whole workbook, then apply), for comparison.
+fresh
+RECETTE_IMPORT_STREAM=never run recette_one_thread "$RECETTE" --db "$OUT/bench.db" import "$BOOK" --json
 fresh
 run recette_import "$RECETTE" --db "$OUT/bench.db" import "$BOOK" --json
 run recette_reimport "$RECETTE" --db "$OUT/bench.db" import "$BOOK" --json
 
 echo "Load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "${SECS[openpyxl_read]}" "${SECS[recette_dry_run]}" "${SECS[recette_import]}" "${SECS[recette_reimport]}" \
-  "${CPU[openpyxl_read]}" "${CPU[recette_dry_run]}" "${CPU[recette_import]}" "${CPU[recette_reimport]}" <<'PY'
+python3 - "${SECS[openpyxl_read]}" "${SECS[recette_dry_run]}" "${SECS[recette_import]}" "${SECS[recette_reimport]}" "${SECS[recette_one_thread]}" \
+  "${CPU[openpyxl_read]}" "${CPU[recette_dry_run]}" "${CPU[recette_import]}" "${CPU[recette_reimport]}" "${CPU[recette_one_thread]}" <<'PY'
 import sys
-o, d, i, r, oc, dc, ic, rc = map(float, sys.argv[1:])
+o, d, i, r, t, oc, dc, ic, rc, tc = map(float, sys.argv[1:])
 print("openpyxl read / recette            wall     CPU")
 print(f"  dry run                       {o / d:5.1f}x  {oc / dc:5.1f}x")
 print(f"  import                        {o / i:5.1f}x  {oc / ic:5.1f}x")
+print(f"  import on one thread          {o / t:5.1f}x  {oc / tc:5.1f}x")
 print(f"  re-import                     {o / r:5.1f}x  {oc / rc:5.1f}x")
 PY
 python3 -c "import json,sys; t=json.load(open('$OUT/out_recette_import.txt'))['records']['totals']; print('import totals:', t)"
@@ -65,3 +69,4 @@ python3 -c "import json,sys; t=json.load(open('$OUT/out_recette_import.txt'))['r
 # no parsing, no application code): the floor under any importer storing the same data.
 cargo build --release --quiet --example sqlite_floor
 target/release/examples/sqlite_floor "$OUT/bench.db" 3 | tail -1
+target/release/examples/sqlite_floor "$OUT/bench.db" 3 --bound | tail -1
