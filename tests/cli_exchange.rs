@@ -339,6 +339,11 @@ fn offline_sheet_filled_then_imported_with_a_conflict() {
         text.contains("rempli.xlsx › Exécution › ligne 5 : conflit : CT-002"),
         "{text}"
     );
+    let text = p.ok(&["--lang", "en", "import", "rempli.xlsx", "--dry-run"]);
+    assert!(
+        text.contains("rempli.xlsx › Exécution › row 5: conflict: CT-002 was recorded in campaign C1 after the sheet was exported"),
+        "{text}"
+    );
 }
 
 fn note_project() -> Project {
@@ -436,6 +441,25 @@ fn delivery_note_with_unknown_references_is_refused_unless_partial() {
         "  - bordereau_livraison_1.1.csv › bordereau_livraison_1.1 › ligne 9 › A « N° FA » : anomalie inconnue FA-002",
         "  - bordereau_livraison_1.1.csv › bordereau_livraison_1.1 › ligne 10 › A « N° FA » : anomalie inconnue FA-003",
         "  - bordereau_livraison_1.1.csv › bordereau_livraison_1.1 › ligne 14 › A « Exigence » : exigence inconnue EXI-IMM-004",
+    ] {
+        assert!(err.lines().any(|l| l == line), "missing {line:?} in\n{err}");
+    }
+    // The same problems in English on request.
+    let err = p.fails(
+        1,
+        &[
+            "--lang",
+            "en",
+            "delivery",
+            "import",
+            &f,
+            "--delivery",
+            "LIV-1.1",
+        ],
+    );
+    for line in [
+        "  - bordereau_livraison_1.1.csv › bordereau_livraison_1.1 › row 9 › A \"N° FA\": unknown anomaly FA-002",
+        "  - bordereau_livraison_1.1.csv › bordereau_livraison_1.1 › row 14 › A \"Exigence\": unknown requirement EXI-IMM-004",
     ] {
         assert!(err.lines().any(|l| l == line), "missing {line:?} in\n{err}");
     }

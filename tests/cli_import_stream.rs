@@ -367,6 +367,11 @@ fn a_workbook_with_errors_is_refused_exactly_as_always() {
     );
     assert_eq!(outs[0].0, Some(1));
     assert!(
+        outs[1].2.contains("unknown requirement EXI-0001"),
+        "{}",
+        outs[1].2
+    );
+    assert!(
         outs[0].2.contains("exigence inconnue EXI-0001"),
         "{}",
         outs[0].2

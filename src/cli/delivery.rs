@@ -380,7 +380,9 @@ fn import_note(a: NoteImportArgs, env: &Env) -> Result<i32> {
     let mut store = env.open()?;
     // A dry run always computes the whole plan; its exit code says whether it would pass.
     let partial = a.partial || a.dry_run;
-    let work = |tx: &mut crate::store::Tx<'_>| tx.apply_delivery_note(&a.delivery, &note, partial);
+    let work = |tx: &mut crate::store::Tx<'_>| {
+        tx.apply_delivery_note(&a.delivery, &note, partial, env.lang)
+    };
     let plan = if a.dry_run {
         store.dry_run(work)?
     } else {

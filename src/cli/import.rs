@@ -184,7 +184,7 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
     let pb = progress_bar(env);
     let mode = StreamMode::from_env();
     if let Some(path) = streamable(&a, &inputs, mode) {
-        let apply = apply_options(&a);
+        let apply = apply_options(&a, env);
         match import_streamed(path, &a, env, mapping.as_ref(), &pb, &apply) {
             Ok((outcome, store)) => {
                 pb.finish_and_clear();
@@ -277,7 +277,7 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     let mut store = env.open()?;
-    let apply = apply_options(&a);
+    let apply = apply_options(&a, env);
     let auto_opts = AutomatedOptions {
         format: forced,
         create_unmatched: a.create_unmatched,
@@ -314,8 +314,9 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
 }
 
 /// How records are applied.
-fn apply_options(a: &ImportArgs) -> ApplyOptions {
+fn apply_options(a: &ImportArgs, env: &Env) -> ApplyOptions {
     ApplyOptions {
+        lang: env.lang,
         campaign: a.campaign.clone(),
         delivery: a.delivery.clone(),
         // A dry run always computes the full plan; its exit code says whether it would pass.

@@ -62,7 +62,9 @@ impl Tx<'_> {
         delivery: &str,
         note: &DeliveryNoteRecord,
         partial: bool,
+        lang: crate::i18n::Lang,
     ) -> Result<NotePlan> {
+        let en = lang == crate::i18n::Lang::En;
         if !self.delivery_exists(delivery)? {
             return Err(Error::NotFound {
                 kind: "livraison",
@@ -122,7 +124,11 @@ impl Tx<'_> {
             if !self.exists("anomaly", &f.reference)? {
                 plan.issues.push(ImportIssue {
                     origin: f.origin.clone(),
-                    message: format!("anomalie inconnue {}", f.reference),
+                    message: if en {
+                        format!("unknown anomaly {}", f.reference)
+                    } else {
+                        format!("anomalie inconnue {}", f.reference)
+                    },
                 });
                 plan.push("fix", f, "skipped");
                 continue;
@@ -140,7 +146,11 @@ impl Tx<'_> {
             if !self.exists("requirement", &r.reference)? {
                 plan.issues.push(ImportIssue {
                     origin: r.origin.clone(),
-                    message: format!("exigence inconnue {}", r.reference),
+                    message: if en {
+                        format!("unknown requirement {}", r.reference)
+                    } else {
+                        format!("exigence inconnue {}", r.reference)
+                    },
                 });
                 plan.push("requirement", r, "skipped");
                 continue;

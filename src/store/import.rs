@@ -17,6 +17,7 @@ use super::testcases::TestCasePatch;
 use super::{AnomalyPatch, Tx};
 use crate::entities::{Requirement, TestCase};
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 use crate::import::records::{
     AnomalyRecord, ImportBatch, ImportIssue, LinkRecord, Origin, RequirementRecord, ResultRecord,
     SheetSummary, TestCaseRecord,
@@ -36,6 +37,8 @@ pub struct ApplyOptions {
     pub delivery: Option<String>,
     /// Skip bad rows instead of refusing the whole import (`--partial`).
     pub partial: bool,
+    /// Language of the problems found while applying (French by default).
+    pub lang: Lang,
 }
 
 /// What an import did (or would do), per sheet and in total.
@@ -138,6 +141,8 @@ fn mark_bad(bad: &mut BadRows, o: &Origin) {
 /// The state of applying one import: what is known of the store, the plan so far, the rows
 /// refused.
 struct Applier {
+    /// Language of the problems found.
+    lang: Lang,
     known: Known,
     report: ImportReport,
     bad_rows: BadRows,
@@ -385,10 +390,14 @@ impl Known {
     }
 }
 
-fn issue(origin: &Origin, fr: String) -> ImportIssue {
+/// A problem found while applying, worded in `lang`.
+fn issue(origin: &Origin, lang: Lang, fr: String, en: String) -> ImportIssue {
     ImportIssue {
         origin: origin.clone(),
-        message: fr,
+        message: match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        },
     }
 }
 
@@ -471,6 +480,7 @@ impl Tx<'_> {
             mark_bad(&mut bad_rows, &i.origin);
         }
         let mut ap = Applier {
+            lang: opts.lang,
             known: Known::load(self, batch, bulk_from)?,
             report,
             bad_rows,
@@ -531,7 +541,12 @@ impl Tx<'_> {
         let mut unknown = Vec::new();
         for d in [&a.found_in, &a.fixed_in].into_iter().flatten() {
             if !self.exists("delivery", d)? {
-                unknown.push(issue(&a.origin, format!("livraison inconnue {d}")));
+                unknown.push(issue(
+                    &a.origin,
+                    opts.lang,
+                    format!("livraison inconnue {d}"),
+                    format!("unknown delivery {d}"),
+                ));
             }
         }
         if !unknown.is_empty() || is_bad(&ap.bad_rows, &a.origin) {
@@ -581,9 +596,12 @@ impl Tx<'_> {
         for r in &t.requirement_refs {
             if ap.known.requirement_key(self, r)?.is_none() {
                 unknown = true;
-                ap.report
-                    .issues
-                    .push(issue(&t.origin, format!("exigence inconnue {r}")));
+                ap.report.issues.push(issue(
+                    &t.origin,
+                    ap.lang,
+                    format!("exigence inconnue {r}"),
+                    format!("unknown requirement {r}"),
+                ));
             }
         }
         if unknown || is_bad(&ap.bad_rows, &t.origin) {
@@ -634,15 +652,23 @@ impl Tx<'_> {
                 .requirement_key(self, &l.requirement_ref)?
                 .is_none()
             {
-                problems.push(format!("exigence inconnue {}", l.requirement_ref));
+                problems.push(issue(
+                    &l.origin,
+                    opts.lang,
+                    format!("exigence inconnue {}", l.requirement_ref),
+                    format!("unknown requirement {}", l.requirement_ref),
+                ));
             }
             if ap.known.test_id(self, &l.test_ref)?.is_none() {
-                problems.push(format!("cas de test inconnu {}", l.test_ref));
+                problems.push(issue(
+                    &l.origin,
+                    opts.lang,
+                    format!("cas de test inconnu {}", l.test_ref),
+                    format!("unknown test case {}", l.test_ref),
+                ));
             }
             if !problems.is_empty() || is_bad(&ap.bad_rows, &l.origin) {
-                ap.report
-                    .issues
-                    .extend(problems.into_iter().map(|p| issue(&l.origin, p)));
+                ap.report.issues.extend(problems);
                 ap.report.count(&l.origin, "links", None);
                 continue;
             }
@@ -680,6 +706,7 @@ impl Tx<'_> {
         self.begin_created_audit(source);
         Ok(StreamApply {
             ap: Applier {
+                lang: opts.lang,
                 known: Known::load_all(self)?,
                 report: ImportReport::default(),
                 bad_rows: BadRows::default(),
@@ -852,7 +879,9 @@ impl Tx<'_> {
                     {
                         report.issues.push(issue(
                             &r.origin,
+                            opts.lang,
                             format!("campagne inconnue {reference} : créez-la d'abord (recette campaign create {reference})"),
+                            format!("unknown campaign {reference}: create it first (recette campaign create {reference})"),
                         ));
                         report.count(&r.origin, "results", None);
                         continue;
@@ -864,7 +893,9 @@ impl Tx<'_> {
             if !known.test_exists(self, &r.test_ref)? {
                 report.issues.push(issue(
                     &r.origin,
+                    opts.lang,
                     format!("cas de test inconnu {}", r.test_ref),
+                    format!("unknown test case {}", r.test_ref),
                 ));
                 report.count(&r.origin, "results", None);
                 continue;
@@ -874,8 +905,13 @@ impl Tx<'_> {
                 if i64::from(base) < *attempt {
                     report.conflicts.push(issue(
                         &r.origin,
+                        opts.lang,
                         format!(
                             "conflit : {} a été enregistré dans la campagne {campaign} après l'export de la feuille (essai {attempt}) ; ligne non appliquée",
+                            r.test_ref
+                        ),
+                        format!(
+                            "conflict: {} was recorded in campaign {campaign} after the sheet was exported (attempt {attempt}); row not applied",
                             r.test_ref
                         ),
                     ));
@@ -937,8 +973,8 @@ impl Tx<'_> {
             };
             match self.record_execution(&campaign, &r.test_ref, &run) {
                 Ok(_) => report.count(&r.origin, "results", Some(Change::Created)),
-                Err(Error::Input { fr, .. }) => {
-                    report.issues.push(issue(&r.origin, fr));
+                Err(Error::Input { fr, en }) => {
+                    report.issues.push(issue(&r.origin, opts.lang, fr, en));
                     report.count(&r.origin, "results", None);
                 }
                 Err(e) => return Err(e),
