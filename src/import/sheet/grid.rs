@@ -293,3 +293,89 @@ mod tests {
         );
     }
 }
+
+/// [`CellRows`] must give exactly the rows [`range_rows`] gives for the same sheet (minus blank
+/// rows): property test on workbooks of random cells (text with spaces and line breaks,
+/// numbers, booleans, dates, blank formatted cells) at random places.
+#[cfg(test)]
+mod streamed_rows {
+    use super::*;
+    use calamine::{Reader, ReaderRef, Xlsx};
+    use proptest::prelude::*;
+    use std::sync::atomic::AtomicBool;
+
+    #[derive(Debug, Clone)]
+    enum Value {
+        Text(String),
+        Number(f64),
+        Bool(bool),
+        Date(f64),
+        Blank,
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            "[ a-zA-Zé0-9\u{a0};,\r\n-]{0,10}".prop_map(Value::Text),
+            (-1.0e6..1.0e6f64).prop_map(Value::Number),
+            (-1000i32..1000).prop_map(|i| Value::Number(f64::from(i))),
+            any::<bool>().prop_map(Value::Bool),
+            (1.0..60_000.0f64).prop_map(Value::Date),
+            Just(Value::Blank),
+        ]
+    }
+
+    fn write(path: &std::path::Path, cells: &[(u32, u16, Value)]) {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy hh:mm");
+        let ws = wb.add_worksheet();
+        for (r, c, v) in cells {
+            let done = match v {
+                Value::Text(s) => ws.write_string(*r, *c, s).map(|_| ()),
+                Value::Number(f) => ws.write_number(*r, *c, *f).map(|_| ()),
+                Value::Bool(b) => ws.write_boolean(*r, *c, *b).map(|_| ()),
+                Value::Date(f) => ws.write_number_with_format(*r, *c, *f, &date).map(|_| ()),
+                Value::Blank => ws.write_blank(*r, *c, &date).map(|_| ()),
+            };
+            done.expect("cell written");
+        }
+        wb.save(path).expect("workbook saved");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+        #[test]
+        fn streamed_rows_are_the_range_rows(
+            cells in prop::collection::vec((0u32..40, 0u16..8, value()), 0..80)
+        ) {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("t.xlsx");
+            write(&path, &cells);
+            let mut a: Xlsx<_> = calamine::open_workbook(&path).expect("open");
+            let range = a.worksheet_range_ref("Sheet1").expect("range");
+            let expected: Vec<Row> = range_rows(&range).filter(|r| !r.is_blank()).collect();
+            let mut b: Xlsx<_> = calamine::open_workbook(&path).expect("open");
+            let stop = AtomicBool::new(false);
+            let mut rows = CellRows::new(b.worksheet_cells_reader("Sheet1").expect("cells"), &stop);
+            let streamed: Vec<Row> = rows.by_ref().collect();
+            prop_assert_eq!(rows.failed.clone(), None);
+            prop_assert_eq!(streamed, expected);
+        }
+    }
+
+    #[test]
+    fn stopping_ends_the_rows() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.xlsx");
+        let cells: Vec<(u32, u16, Value)> = (0..10)
+            .map(|r| (r, 0, Value::Text(format!("L{r}"))))
+            .collect();
+        write(&path, &cells);
+        let mut b: Xlsx<_> = calamine::open_workbook(&path).expect("open");
+        let stop = AtomicBool::new(false);
+        let mut rows = CellRows::new(b.worksheet_cells_reader("Sheet1").expect("cells"), &stop);
+        assert_eq!(rows.next().map(|r| r.number), Some(1));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(rows.next(), None);
+        assert_eq!(rows.failed, None);
+    }
+}
