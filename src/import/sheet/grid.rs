@@ -300,7 +300,7 @@ mod tests {
 #[cfg(test)]
 mod streamed_rows {
     use super::*;
-    use calamine::{Reader, ReaderRef, Xlsx};
+    use calamine::{ReaderRef, Xlsx};
     use proptest::prelude::*;
     use std::sync::atomic::AtomicBool;
 
