@@ -39,6 +39,7 @@ fn reqif_requirements_chapters_enums_and_xhtml() {
         &fixture("immatriculation-v1.reqif"),
         InteropFormat::Reqif,
         Some(&doors_mapping()),
+        Lang::Fr,
     )
     .unwrap();
     assert!(batch.issues.is_empty(), "{:?}", batch.issues);
@@ -129,6 +130,7 @@ fn reqif_unknown_enum_value_is_an_issue_without_mapping() {
         &fixture("immatriculation-v1.reqif"),
         InteropFormat::Reqif,
         None,
+        Lang::Fr,
     )
     .unwrap();
     assert_eq!(batch.issues.len(), 1);
@@ -150,6 +152,7 @@ fn reqifz_reads_inner_document_and_lists_attachments() {
         &fixture("immatriculation-v1.reqifz"),
         InteropFormat::Reqifz,
         Some(&doors_mapping()),
+        Lang::Fr,
     )
     .unwrap();
     assert_eq!(batch.requirements.len(), 8);
@@ -171,12 +174,14 @@ fn reqif_v2_changes_two_texts_and_adds_one() {
         &fixture("immatriculation-v1.reqif"),
         InteropFormat::Reqif,
         Some(&m),
+        Lang::Fr,
     )
     .unwrap();
     let v2 = read(
         &fixture("immatriculation-v2.reqif"),
         InteropFormat::Reqif,
         Some(&m),
+        Lang::Fr,
     )
     .unwrap();
     assert_eq!(v2.requirements.len(), 9);
@@ -206,7 +211,7 @@ fn xhtml_script_never_comes_out_as_markup() {
         "<xhtml:br/>Il est valable",
         "</xhtml:p><xhtml:script>alert('x')</xhtml:script><xhtml:p onclick=\"evil()\">&lt;script&gt;alert(1)&lt;/script&gt; Il est valable",
     );
-    let batch = read_reqif_str(&doc, "inline.reqif", Some(&doors_mapping())).unwrap();
+    let batch = read_reqif_str(&doc, "inline.reqif", Some(&doors_mapping()), Lang::Fr).unwrap();
     let d = batch
         .requirements
         .iter()
@@ -228,7 +233,7 @@ fn xhtml_script_never_comes_out_as_markup() {
 #[test]
 fn hostile_reqif_files_are_refused_without_expansion() {
     for name in ["hostile/xxe.reqif", "hostile/billion-laughs.reqif"] {
-        let err = read(&fixture(name), InteropFormat::Reqif, None).unwrap_err();
+        let err = read(&fixture(name), InteropFormat::Reqif, None, Lang::Fr).unwrap_err();
         let fr = err.to_string();
         assert!(
             fr.contains("ligne 2, colonne 1")
@@ -244,6 +249,7 @@ fn hostile_reqif_files_are_refused_without_expansion() {
         &fixture("hostile/truncated.reqif"),
         InteropFormat::Reqif,
         None,
+        Lang::Fr,
     )
     .unwrap_err()
     .to_string();
@@ -252,7 +258,7 @@ fn hostile_reqif_files_are_refused_without_expansion() {
         "{err}"
     );
     // An undeclared entity without a DOCTYPE is refused too.
-    let err = read_reqif_str("<REQ-IF>&xxe;</REQ-IF>", "e.reqif", None)
+    let err = read_reqif_str("<REQ-IF>&xxe;</REQ-IF>", "e.reqif", None, Lang::Fr)
         .unwrap_err()
         .to_string();
     assert!(err.contains("&xxe;") && err.contains("refusée"), "{err}");
@@ -295,7 +301,7 @@ fn reqif_write_then_read_gives_the_same_requirements() {
     let xml = write_reqif(&items, &options).unwrap();
     assert_eq!(xml, write_reqif(&items, &options).unwrap(), "deterministic");
     assert!(xml.contains("<CREATION-TIME>1970-01-01T00:00:00Z</CREATION-TIME>"));
-    let batch = read_reqif_str(&xml, "export.reqif", None).unwrap();
+    let batch = read_reqif_str(&xml, "export.reqif", None, Lang::Fr).unwrap();
     assert!(batch.issues.is_empty(), "{:?}", batch.issues);
     assert!(
         batch.sheets.iter().all(|s| s.kind != "ignored"),
@@ -366,6 +372,7 @@ fn reqif_writer_refuses_bad_items() {
 fn testlink_test_suite() {
     let opts = TestlinkOptions {
         prefix: Some("SIV".into()),
+        lang: Lang::Fr,
     };
     let batch = read_testlink(&fixture("testlink-testsuite.xml"), &opts).unwrap();
     assert!(batch.issues.is_empty(), "{:?}", batch.issues);
@@ -443,6 +450,7 @@ fn testlink_test_suite() {
         &fixture("testlink-testsuite.xml"),
         InteropFormat::TestLink,
         None,
+        Lang::Fr,
     )
     .unwrap();
     assert_eq!(bare.test_cases[0].reference, "10");
@@ -454,6 +462,7 @@ fn testlink_requirement_specification() {
         &fixture("testlink-exigences.xml"),
         InteropFormat::TestLink,
         None,
+        Lang::Fr,
     )
     .unwrap();
     assert!(batch.issues.is_empty(), "{:?}", batch.issues);
@@ -502,7 +511,7 @@ fn squash_workbooks_read_together() {
         fixture("squash-cas-de-test.xlsx"),
     ];
     let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let batch = squash::read_workbooks(&paths).unwrap();
+    let batch = squash::read_workbooks(&paths, Lang::Fr).unwrap();
     assert!(batch.issues.is_empty(), "{:?}", batch.issues);
     assert_eq!(batch.requirements.len(), 5);
     let r = &batch.requirements[0];
@@ -603,6 +612,7 @@ fn squash_links_alone_name_sheet_row_and_column() {
         &fixture("squash-exigences.xlsx"),
         InteropFormat::Squash,
         None,
+        Lang::Fr,
     )
     .unwrap();
     assert_eq!(batch.requirements.len(), 5);

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use proptest::prelude::*;
+use recette::i18n::Lang;
 use recette::import::sheet::{read_spreadsheet, SheetOptions};
 use recette::interop;
 
@@ -64,22 +65,22 @@ proptest! {
 
     #[test]
     fn reqif_reader_never_panics(m in mutation()) {
-        run_on("interop/immatriculation-v1.reqif", &m, |p| { let _ = interop::read(p, interop::InteropFormat::Reqif, None); });
+        run_on("interop/immatriculation-v1.reqif", &m, |p| { let _ = interop::read(p, interop::InteropFormat::Reqif, None, Lang::Fr); });
     }
 
     #[test]
     fn reqifz_reader_never_panics(m in mutation()) {
-        run_on("interop/immatriculation-v1.reqifz", &m, |p| { let _ = interop::read(p, interop::InteropFormat::Reqifz, None); });
+        run_on("interop/immatriculation-v1.reqifz", &m, |p| { let _ = interop::read(p, interop::InteropFormat::Reqifz, None, Lang::Fr); });
     }
 
     #[test]
     fn testlink_reader_never_panics(m in mutation()) {
-        run_on("interop/testlink-testsuite.xml", &m, |p| { let _ = interop::read(p, interop::InteropFormat::TestLink, None); });
+        run_on("interop/testlink-testsuite.xml", &m, |p| { let _ = interop::read(p, interop::InteropFormat::TestLink, None, Lang::Fr); });
     }
 
     #[test]
     fn squash_reader_never_panics(m in mutation()) {
-        run_on("interop/squash-cas-de-test.xlsx", &m, |p| { let _ = interop::read(p, interop::InteropFormat::Squash, None); });
+        run_on("interop/squash-cas-de-test.xlsx", &m, |p| { let _ = interop::read(p, interop::InteropFormat::Squash, None, Lang::Fr); });
     }
 
     #[test]

@@ -227,16 +227,19 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
             Input::Interop(p, InteropFormat::TestLink) => {
                 let opts = interop::testlink::TestlinkOptions {
                     prefix: a.testlink_prefix.clone(),
+                    lang: env.lang,
                 };
                 batch.extend(interop::testlink::read_testlink(&p, &opts)?)
             }
-            Input::Interop(p, f) => batch.extend(interop::read(&p, f, reqif_mapping.as_ref())?),
+            Input::Interop(p, f) => {
+                batch.extend(interop::read(&p, f, reqif_mapping.as_ref(), env.lang)?)
+            }
             Input::Results(p) => results.push(p),
         }
     }
     if !squash.is_empty() {
         let refs: Vec<&Path> = squash.iter().map(PathBuf::as_path).collect();
-        batch.extend(interop::squash::read_workbooks(&refs)?);
+        batch.extend(interop::squash::read_workbooks(&refs, env.lang)?);
     }
     let nothing = batch.requirements.is_empty()
         && batch.test_cases.is_empty()

@@ -7,7 +7,8 @@
 //!   coverage).
 //!
 //! Like every importer, these readers return an [`ImportBatch`] and never touch the store.
-//! [`detect`] recognises a file, [`read`] dispatches to the right reader.
+//! [`detect`] recognises a file, [`read`] dispatches to the right reader. The problems they
+//! report (issues, reasons in sheet summaries) are worded in the [`Lang`] they are given.
 
 pub mod html;
 pub mod reqif;
@@ -18,10 +19,23 @@ pub mod xml;
 use std::io::Read;
 use std::path::Path;
 
+use crate::i18n::Lang;
 use crate::import::records::ImportBatch;
 use crate::{Error, Result};
 
 pub use reqif::{ReqifExportItem, ReqifField, ReqifMapping, ReqifWriteOptions};
+
+/// French or English text, picked by language (both are formatted: messages are short). The
+/// readers import it by path (`use crate::interop::tr`).
+macro_rules! tr {
+    ($lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            $crate::i18n::Lang::Fr => format!($fr $(, $arg)*),
+            $crate::i18n::Lang::En => format!($en $(, $arg)*),
+        }
+    };
+}
+pub(crate) use tr;
 
 /// A recognised interoperability format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,18 +111,24 @@ fn looks_like_testlink(head: &str) -> bool {
     .any(|tag| head.contains(tag))
 }
 
-/// Reads a file in the given format. `mapping` only applies to ReqIF.
+/// Reads a file in the given format, wording its problems in `lang`. `mapping` only applies
+/// to ReqIF.
 pub fn read(
     path: &Path,
     format: InteropFormat,
     mapping: Option<&ReqifMapping>,
+    lang: Lang,
 ) -> Result<ImportBatch> {
     match format {
-        InteropFormat::Reqif | InteropFormat::Reqifz => reqif::read_reqif(path, mapping),
+        InteropFormat::Reqif | InteropFormat::Reqifz => reqif::read_reqif(path, mapping, lang),
         InteropFormat::TestLink => {
-            testlink::read_testlink(path, &testlink::TestlinkOptions::default())
+            let options = testlink::TestlinkOptions {
+                lang,
+                ..testlink::TestlinkOptions::default()
+            };
+            testlink::read_testlink(path, &options)
         }
-        InteropFormat::Squash => squash::read_workbooks(&[path]),
+        InteropFormat::Squash => squash::read_workbooks(&[path], lang),
     }
 }
 

@@ -18,12 +18,13 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use crate::i18n::Lang;
 use crate::import::records::{
     ImportBatch, ImportIssue, Origin, RequirementRecord, SheetSummary, TestCaseRecord,
 };
 use crate::interop::html::html_to_text;
 use crate::interop::xml::{self, Element, MAX_BYTES};
-use crate::interop::{display_name, read_bounded};
+use crate::interop::{display_name, read_bounded, tr};
 use crate::model::{normalize_word, ReqStatus, Step, TestKind};
 use crate::{Error, Result};
 
@@ -33,6 +34,8 @@ pub struct TestlinkOptions {
     /// Test project prefix: external id `12` becomes `PREFIX-12`. Without it, the bare number is
     /// used unless the export carries `fullexternalid`.
     pub prefix: Option<String>,
+    /// Language of the problems reported (French by default).
+    pub lang: Lang,
 }
 
 /// Reads a TestLink XML export file.
@@ -117,11 +120,8 @@ impl Reading<'_> {
         Origin::file(self.file).with_sheet(sheet).with_row(el.line)
     }
 
-    fn issue(&mut self, origin: Origin, fr: String) {
-        self.batch.issues.push(ImportIssue {
-            origin,
-            message: fr,
-        });
+    fn issue(&mut self, origin: Origin, message: String) {
+        self.batch.issues.push(ImportIssue { origin, message });
     }
 
     /// Registers a reference; reports it when already seen in this file.
@@ -129,10 +129,12 @@ impl Reading<'_> {
         if self.refs.insert(reference.to_string()) {
             return true;
         }
-        self.issue(
-            origin.clone(),
-            format!("référence « {reference} » en double dans le fichier"),
+        let msg = tr!(
+            self.options.lang,
+            "référence « {reference} » en double dans le fichier",
+            "duplicate reference \"{reference}\" in the file"
         );
+        self.issue(origin.clone(), msg);
         false
     }
 
@@ -163,7 +165,10 @@ impl Reading<'_> {
             (None, Some(id), None) => id,
             (None, None, _) => {
                 let name = el.attr("name").unwrap_or_default();
-                self.issue(origin, format!("cas de test « {name} » sans <externalid> : impossible de lui donner une référence"));
+                let msg = tr!(self.options.lang,
+                    "cas de test « {name} » sans <externalid> : impossible de lui donner une référence",
+                    "test case \"{name}\" has no <externalid>: it cannot be given a reference");
+                self.issue(origin, msg);
                 return;
             }
         };
@@ -176,10 +181,12 @@ impl Reading<'_> {
             Some("2") => Some("moyenne".to_string()),
             Some("1") => Some("basse".to_string()),
             Some(other) => {
-                self.issue(
-                    origin.clone(),
-                    format!("{reference} : <importance> « {other} » inconnue (1, 2 ou 3 attendu)"),
+                let msg = tr!(
+                    self.options.lang,
+                    "{reference} : <importance> « {other} » inconnue (1, 2 ou 3 attendu)",
+                    "{reference}: unknown <importance> \"{other}\" (1, 2 or 3 expected)"
                 );
+                self.issue(origin.clone(), msg);
                 None
             }
         };
@@ -188,7 +195,10 @@ impl Reading<'_> {
             Some("1") => Some(TestKind::Manual),
             Some("2") => Some(TestKind::Automated),
             Some(other) => {
-                self.issue(origin.clone(), format!("{reference} : <execution_type> « {other} » inconnu (1 manuel ou 2 automatisé attendu)"));
+                let msg = tr!(self.options.lang,
+                    "{reference} : <execution_type> « {other} » inconnu (1 manuel ou 2 automatisé attendu)",
+                    "{reference}: unknown <execution_type> \"{other}\" (1 for manual or 2 for automated expected)");
+                self.issue(origin.clone(), msg);
                 None
             }
         };
@@ -276,10 +286,12 @@ impl Reading<'_> {
     fn requirement(&mut self, el: &Element, path: &[String]) {
         let origin = self.origin(el, path);
         let Some(reference) = el.child_text("docid").or_else(|| el.child_text("doc_id")) else {
-            self.issue(
-                origin,
-                "exigence sans <docid> : impossible de lui donner une référence".into(),
+            let msg = tr!(
+                self.options.lang,
+                "exigence sans <docid> : impossible de lui donner une référence",
+                "requirement without <docid>: it cannot be given a reference"
             );
+            self.issue(origin, msg);
             return;
         };
         if !self.unique(&reference, &origin) {
@@ -295,10 +307,14 @@ impl Reading<'_> {
                 other => match ReqStatus::parse(other) {
                     Ok(s) => Some(s),
                     Err(e) => {
-                        self.issue(
-                            origin.clone(),
-                            format!("{reference} : {e} (ou code TestLink D, R, W, F, I, V, N, O)"),
+                        let lang = self.options.lang;
+                        let e = Error::from(e).message(lang);
+                        let msg = tr!(
+                            lang,
+                            "{reference} : {e} (ou code TestLink D, R, W, F, I, V, N, O)",
+                            "{reference}: {e} (or a TestLink code D, R, W, F, I, V, N, O)"
                         );
+                        self.issue(origin.clone(), msg);
                         None
                     }
                 },

@@ -6,8 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{ReqifField, ReqifMapping};
+use crate::i18n::Lang;
 use crate::import::records::{ImportBatch, ImportIssue, Origin, RequirementRecord};
 use crate::interop::html::TextBuilder;
+use crate::interop::tr;
 use crate::interop::xml::{Element, Node};
 
 /// The types a document declares, by identifier.
@@ -224,6 +226,8 @@ pub(super) fn read_object<'a>(
 pub(super) struct Ctx<'a> {
     pub(super) file: &'a str,
     pub(super) mapping: &'a ReqifMapping,
+    /// Language of the problems reported.
+    pub(super) lang: Lang,
     pub(super) objects: &'a [Object<'a>],
     pub(super) by_id: &'a HashMap<&'a str, usize>,
     /// Objects already emitted (an object may appear in several hierarchies).
@@ -268,10 +272,12 @@ impl Ctx<'_> {
             .with_row(o.el.line);
         let reference = o.reference();
         if !self.refs.insert(reference.clone()) {
-            batch.issues.push(issue(
-                &origin,
-                format!("référence « {reference} » en double dans le document"),
-            ));
+            let msg = tr!(
+                self.lang,
+                "référence « {reference} » en double dans le document",
+                "duplicate reference \"{reference}\" in the document"
+            );
+            batch.issues.push(issue(&origin, msg));
             return;
         }
         let parse =
@@ -281,7 +287,11 @@ impl Ctx<'_> {
         {
             Some(Ok(c)) => c,
             Some(Err(e)) => {
-                batch.issues.push(issue(&origin, format!("{reference} : {e} (ou ajoutez la valeur à la section [criticality] de la correspondance ReqIF)")));
+                let e = e.message(self.lang);
+                let msg = tr!(self.lang,
+                    "{reference} : {e} (ou ajoutez la valeur à la section [criticality] de la correspondance ReqIF)",
+                    "{reference}: {e} (or add the value to the [criticality] section of the ReqIF mapping)");
+                batch.issues.push(issue(&origin, msg));
                 None
             }
             None => None,
@@ -289,7 +299,11 @@ impl Ctx<'_> {
         let status = match parse(ReqifField::Status).map(|v| self.mapping.status_of(&v)) {
             Some(Ok(s)) => s,
             Some(Err(e)) => {
-                batch.issues.push(issue(&origin, format!("{reference} : {e} (ou ajoutez la valeur à la section [status] de la correspondance ReqIF)")));
+                let e = e.message(self.lang);
+                let msg = tr!(self.lang,
+                    "{reference} : {e} (ou ajoutez la valeur à la section [status] de la correspondance ReqIF)",
+                    "{reference}: {e} (or add the value to the [status] section of the ReqIF mapping)");
+                batch.issues.push(issue(&origin, msg));
                 None
             }
             None => None,
@@ -337,10 +351,12 @@ pub(super) fn walk_hierarchy(
             None => {
                 let origin = Origin::file(ctx.file).with_sheet(sheet).with_row(h.line);
                 let id = ref_in(h, "OBJECT").unwrap_or_default();
-                batch.issues.push(issue(
-                    &origin,
-                    format!("SPEC-HIERARCHY désigne un SPEC-OBJECT inconnu « {id} »"),
-                ));
+                let msg = tr!(
+                    ctx.lang,
+                    "SPEC-HIERARCHY désigne un SPEC-OBJECT inconnu « {id} »",
+                    "SPEC-HIERARCHY points to an unknown SPEC-OBJECT \"{id}\""
+                );
+                batch.issues.push(issue(&origin, msg));
             }
         }
         if let Some(grand) = h.child("CHILDREN") {

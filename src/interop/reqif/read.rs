@@ -16,36 +16,39 @@ use std::path::Path;
 
 use super::objects::{read_object, read_types, ref_in, walk_hierarchy, Ctx, Object};
 use super::{ReqifField, ReqifMapping};
+use crate::i18n::Lang;
 use crate::import::records::{ImportBatch, LinkRecord, Origin, SheetSummary, TestCaseRecord};
 use crate::interop::xml::{self, Element, MAX_BYTES};
-use crate::interop::{display_name, read_bounded};
+use crate::interop::{display_name, read_bounded, tr};
 use crate::{Error, Result};
 
 /// Most `.reqif` entries read from one `.reqifz` archive.
 const MAX_ENTRIES: usize = 1000;
 
-/// Reads a `.reqif` or `.reqifz` file (chosen by extension, `.reqifz` also by zip signature).
-pub fn read_reqif(path: &Path, mapping: Option<&ReqifMapping>) -> Result<ImportBatch> {
+/// Reads a `.reqif` or `.reqifz` file (chosen by extension, `.reqifz` also by zip signature);
+/// problems are worded in `lang`.
+pub fn read_reqif(path: &Path, mapping: Option<&ReqifMapping>, lang: Lang) -> Result<ImportBatch> {
     let bytes = read_bounded(path, MAX_BYTES)?;
     if bytes.starts_with(b"PK\x03\x04") {
-        return read_reqifz_bytes(bytes, &display_name(path), mapping);
+        return read_reqifz_bytes(bytes, &display_name(path), mapping, lang);
     }
     let file = display_name(path);
     let text = xml::decode(&bytes, &file)?;
-    read_reqif_str(&text, &file, mapping)
+    read_reqif_str(&text, &file, mapping, lang)
 }
 
 /// Reads a `.reqifz` archive: every `.reqif` entry, in archive order. Other entries
 /// (attachments, images) are listed as ignored.
-pub fn read_reqifz(path: &Path, mapping: Option<&ReqifMapping>) -> Result<ImportBatch> {
+pub fn read_reqifz(path: &Path, mapping: Option<&ReqifMapping>, lang: Lang) -> Result<ImportBatch> {
     let bytes = read_bounded(path, MAX_BYTES)?;
-    read_reqifz_bytes(bytes, &display_name(path), mapping)
+    read_reqifz_bytes(bytes, &display_name(path), mapping, lang)
 }
 
 fn read_reqifz_bytes(
     bytes: Vec<u8>,
     file: &str,
     mapping: Option<&ReqifMapping>,
+    lang: Lang,
 ) -> Result<ImportBatch> {
     let zip_err = |e: zip::result::ZipError| {
         Error::input(
@@ -67,7 +70,11 @@ fn read_reqifz_bytes(
                 file: file.to_string(),
                 sheet: name,
                 kind: "ignored".into(),
-                reason: Some("pièce jointe, pas un document ReqIF".into()),
+                reason: Some(tr!(
+                    lang,
+                    "pièce jointe, pas un document ReqIF",
+                    "attachment, not a ReqIF document"
+                )),
                 rows: 0,
             });
             continue;
@@ -86,7 +93,7 @@ fn read_reqifz_bytes(
             ));
         }
         let text = xml::decode(&data, &inner)?;
-        batch.extend(read_reqif_str(&text, &inner, mapping)?);
+        batch.extend(read_reqif_str(&text, &inner, mapping, lang)?);
         found += 1;
     }
     if found == 0 {
@@ -98,11 +105,13 @@ fn read_reqifz_bytes(
     Ok(batch)
 }
 
-/// Reads one ReqIF document given as text; `file` names it in origins and errors.
+/// Reads one ReqIF document given as text; `file` names it in origins and errors, problems are
+/// worded in `lang`.
 pub fn read_reqif_str(
     text: &str,
     file: &str,
     mapping: Option<&ReqifMapping>,
+    lang: Lang,
 ) -> Result<ImportBatch> {
     let default = ReqifMapping::default();
     let mapping = mapping.unwrap_or(&default);
@@ -151,6 +160,7 @@ pub fn read_reqif_str(
     let mut ctx = Ctx {
         file,
         mapping,
+        lang,
         objects: &objects,
         by_id: &by_id,
         taken: HashSet::new(),
@@ -183,7 +193,11 @@ pub fn read_reqif_str(
         ctx.emit(i, None, "SPEC-OBJECTS", &mut batch);
     }
     if batch.requirements.len() > before {
-        let reason = Some("objets hors de toute spécification".to_string());
+        let reason = Some(tr!(
+            lang,
+            "objets hors de toute spécification",
+            "objects outside any specification"
+        ));
         batch.sheets.push(summary(
             file,
             "SPEC-OBJECTS",
@@ -194,7 +208,12 @@ pub fn read_reqif_str(
     }
     read_relations(content, &ctx, &mut batch);
     if !unmapped.is_empty() {
-        let reason = Some(format!("attributs non repris : {}", unmapped.join(", ")));
+        let reason = Some(tr!(
+            lang,
+            "attributs non repris : {}",
+            "attributes not imported: {}",
+            unmapped.join(", ")
+        ));
         batch
             .sheets
             .push(summary(file, "SPEC-TYPES", "ignored", reason, 0));
@@ -271,7 +290,11 @@ fn read_relations(content: &Element, ctx: &Ctx, batch: &mut ImportBatch) {
     }
     if links + ignored > 0 {
         let reason = (ignored > 0).then(|| {
-            format!("{ignored} relation(s) entre exigences ou vers des objets inconnus ignorée(s)")
+            tr!(
+                ctx.lang,
+                "{ignored} relation(s) entre exigences ou vers des objets inconnus ignorée(s)",
+                "{ignored} relation(s) between requirements or to unknown objects ignored"
+            )
         });
         batch
             .sheets

@@ -18,8 +18,9 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
 
+use crate::i18n::Lang;
 use crate::import::records::{ImportBatch, ImportIssue, Origin, SheetSummary};
-use crate::interop::display_name;
+use crate::interop::{display_name, tr};
 use crate::{Error, Result};
 
 mod sheets;
@@ -77,6 +78,8 @@ struct Table {
     headers: Vec<String>,
     first_col: u32,
     rows: Vec<(u64, Vec<String>)>,
+    /// Language of the problems reported on this sheet.
+    lang: Lang,
 }
 
 impl Table {
@@ -126,9 +129,15 @@ impl Table {
             .collect();
         let mut reasons: Vec<String> = note.into_iter().collect();
         if !ignored.is_empty() {
-            reasons.push(format!("colonnes non reprises : {}", ignored.join(", ")));
+            reasons.push(tr!(
+                self.lang,
+                "colonnes non reprises : {}",
+                "columns not imported: {}",
+                ignored.join(", ")
+            ));
         }
-        let reason = (!reasons.is_empty()).then(|| reasons.join(" ; "));
+        let separator = self.lang.pick(" ; ", "; ");
+        let reason = (!reasons.is_empty()).then(|| reasons.join(separator));
         SheetSummary {
             file: self.file.clone(),
             sheet: self.sheet.clone(),
@@ -162,7 +171,7 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
-fn load(path: &Path) -> Result<Vec<Table>> {
+fn load(path: &Path, lang: Lang) -> Result<Vec<Table>> {
     let file = display_name(path);
     let mut wb = open_workbook_auto(path).map_err(|e| {
         Error::input(
@@ -199,6 +208,7 @@ fn load(path: &Path) -> Result<Vec<Table>> {
             headers,
             first_col: col0,
             rows,
+            lang,
         });
     }
     Ok(tables)
@@ -241,11 +251,11 @@ fn path_key(path: &str) -> String {
 }
 
 /// Reads one or more Squash TM workbooks together (paths in links and steps are resolved across
-/// all of them).
-pub fn read_workbooks(paths: &[&Path]) -> Result<ImportBatch> {
+/// all of them); problems are worded in `lang`.
+pub fn read_workbooks(paths: &[&Path], lang: Lang) -> Result<ImportBatch> {
     let mut tables = Vec::new();
     for p in paths {
-        tables.extend(load(p)?);
+        tables.extend(load(p, lang)?);
     }
     let kind_of = |t: &Table| t.sheet.trim().to_ascii_uppercase();
     let mut batch = ImportBatch::default();
@@ -274,7 +284,11 @@ pub fn read_workbooks(paths: &[&Path]) -> Result<ImportBatch> {
             kind_of(t).as_str(),
             "TEST_CASES" | "STEPS" | "REQUIREMENT" | "REQUIREMENTS" | "COVERAGE" | "LINK_REQ_TC"
         ) {
-            let reason = Some("feuille inconnue du format d'échange Squash TM".to_string());
+            let reason = Some(tr!(
+                lang,
+                "feuille inconnue du format d'échange Squash TM",
+                "sheet not part of the Squash TM exchange format"
+            ));
             batch.sheets.push(SheetSummary {
                 file: t.file.clone(),
                 sheet: t.sheet.clone(),
@@ -299,8 +313,10 @@ fn require(t: &Table, batch: &mut ImportBatch, names: &[&str]) -> bool {
         .filter(|n| t.col(n).is_none())
         .collect();
     if !missing.is_empty() {
-        let message = format!(
+        let message = tr!(
+            t.lang,
             "colonne(s) obligatoire(s) absente(s) : {} ; en-têtes trouvés : {}",
+            "missing required column(s): {}; headers found: {}",
             missing.join(", "),
             t.headers.join(", ")
         );
@@ -314,7 +330,9 @@ fn action_ok(t: &Table, batch: &mut ImportBatch, row: u64, cells: &[String]) -> 
     match t.get(cells, "ACTION").to_ascii_uppercase().as_str() {
         "" | "C" | "CREATE" | "U" | "UPDATE" => true,
         other => {
-            let msg = format!("ACTION « {other} » non prise en charge : seules la création (C) et la mise à jour (U) sont importées");
+            let msg = tr!(t.lang,
+                "ACTION « {other} » non prise en charge : seules la création (C) et la mise à jour (U) sont importées",
+                "ACTION \"{other}\" not supported: only creations (C) and updates (U) are imported");
             issue(batch, t.cell_origin(row, "ACTION"), msg);
             false
         }

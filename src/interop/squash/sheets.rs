@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use super::{action_ok, folders, issue, path_key, require, split_path, Table};
 use crate::import::records::{ImportBatch, LinkRecord, RequirementRecord, TestCaseRecord};
 use crate::interop::html::html_to_text;
+use crate::interop::tr;
 use crate::model::{Criticality, ReqStatus, Step};
+use crate::Error;
 
 pub(super) fn read_test_cases(
     t: &Table,
@@ -34,19 +36,21 @@ pub(super) fn read_test_cases(
             let segments = split_path(t.get(cells, "TC_PATH"));
             let reference = t.get(cells, "TC_REFERENCE").to_string();
             if segments.len() < 2 || reference.is_empty() {
-                issue(
-                    batch,
-                    t.origin(row),
-                    "TC_PATH (/Projet/.../Nom) et TC_REFERENCE sont obligatoires".into(),
+                let msg = tr!(
+                    t.lang,
+                    "TC_PATH (/Projet/.../Nom) et TC_REFERENCE sont obligatoires",
+                    "TC_PATH (/Project/.../Name) and TC_REFERENCE are required"
                 );
+                issue(batch, t.origin(row), msg);
                 continue;
             }
             if batch.test_cases.iter().any(|tc| tc.reference == reference) {
-                issue(
-                    batch,
-                    t.cell_origin(row, "TC_REFERENCE"),
-                    format!("référence « {reference} » en double"),
+                let msg = tr!(
+                    t.lang,
+                    "référence « {reference} » en double",
+                    "duplicate reference \"{reference}\""
                 );
+                issue(batch, t.cell_origin(row, "TC_REFERENCE"), msg);
                 continue;
             }
             let priority = match t.get(cells, "TC_IMPORTANCE").to_ascii_uppercase().as_str() {
@@ -56,7 +60,10 @@ pub(super) fn read_test_cases(
                 "MEDIUM" => Some("moyenne".to_string()),
                 "LOW" => Some("basse".to_string()),
                 other => {
-                    issue(batch, t.cell_origin(row, "TC_IMPORTANCE"), format!("TC_IMPORTANCE « {other} » inconnue (VERY_HIGH, HIGH, MEDIUM ou LOW attendu)"));
+                    let msg = tr!(t.lang,
+                        "TC_IMPORTANCE « {other} » inconnue (VERY_HIGH, HIGH, MEDIUM ou LOW attendu)",
+                        "unknown TC_IMPORTANCE \"{other}\" (VERY_HIGH, HIGH, MEDIUM or LOW expected)");
+                    issue(batch, t.cell_origin(row, "TC_IMPORTANCE"), msg);
                     None
                 }
             };
@@ -115,7 +122,11 @@ pub(super) fn read_steps(t: &Table, batch: &mut ImportBatch, refs: &HashMap<Stri
             }
             let owner = t.get(cells, "TC_OWNER_PATH");
             let Some(&index) = refs.get(&path_key(owner)) else {
-                issue(batch, t.cell_origin(row, "TC_OWNER_PATH"), format!("pas de cas de test « {owner} » dans la feuille TEST_CASES des classeurs lus"));
+                let msg =
+                    tr!(t.lang,
+                    "pas de cas de test « {owner} » dans la feuille TEST_CASES des classeurs lus",
+                    "no test case \"{owner}\" in the TEST_CASES sheets of the workbooks read");
+                issue(batch, t.cell_origin(row, "TC_OWNER_PATH"), msg);
                 continue;
             };
             let num = t
@@ -152,7 +163,7 @@ pub(super) fn read_steps(t: &Table, batch: &mut ImportBatch, refs: &HashMap<Stri
         "test_cases",
         &used,
         count,
-        Some("étapes des cas de test".into()),
+        Some(tr!(t.lang, "étapes des cas de test", "test case steps")),
     ));
 }
 
@@ -222,19 +233,21 @@ pub(super) fn read_requirements(
             }
             let reference = t.get(cells, "REQ_VERSION_REFERENCE").to_string();
             if segments.len() < 2 || reference.is_empty() {
-                issue(
-                    batch,
-                    t.origin(row),
-                    "REQ_PATH (/Projet/.../Nom) et REQ_VERSION_REFERENCE sont obligatoires".into(),
+                let msg = tr!(
+                    t.lang,
+                    "REQ_PATH (/Projet/.../Nom) et REQ_VERSION_REFERENCE sont obligatoires",
+                    "REQ_PATH (/Project/.../Name) and REQ_VERSION_REFERENCE are required"
                 );
+                issue(batch, t.origin(row), msg);
                 continue;
             }
             if refs.values().any(|r| *r == reference) {
-                issue(
-                    batch,
-                    t.cell_origin(row, "REQ_VERSION_REFERENCE"),
-                    format!("référence « {reference} » en double"),
+                let msg = tr!(
+                    t.lang,
+                    "référence « {reference} » en double",
+                    "duplicate reference \"{reference}\""
                 );
+                issue(batch, t.cell_origin(row, "REQ_VERSION_REFERENCE"), msg);
                 continue;
             }
             let criticality = match t
@@ -246,11 +259,13 @@ pub(super) fn read_requirements(
                 word => match Criticality::parse(word) {
                     Ok(c) => Some(c),
                     Err(e) => {
-                        issue(
-                            batch,
-                            t.cell_origin(row, "REQ_VERSION_CRITICALITY"),
-                            format!("{e} (ou CRITICAL, MAJOR, MINOR, UNDEFINED)"),
+                        let e = Error::from(e).message(t.lang);
+                        let msg = tr!(
+                            t.lang,
+                            "{e} (ou CRITICAL, MAJOR, MINOR, UNDEFINED)",
+                            "{e} (or CRITICAL, MAJOR, MINOR, UNDEFINED)"
                         );
+                        issue(batch, t.cell_origin(row, "REQ_VERSION_CRITICALITY"), msg);
                         None
                     }
                 },
@@ -267,11 +282,13 @@ pub(super) fn read_requirements(
                 word => match ReqStatus::parse(word) {
                     Ok(s) => Some(s),
                     Err(e) => {
-                        issue(
-                            batch,
-                            t.cell_origin(row, "REQ_VERSION_STATUS"),
-                            format!("{e} (ou WORK_IN_PROGRESS, UNDER_REVIEW, APPROVED, OBSOLETE)"),
+                        let e = Error::from(e).message(t.lang);
+                        let msg = tr!(
+                            t.lang,
+                            "{e} (ou WORK_IN_PROGRESS, UNDER_REVIEW, APPROVED, OBSOLETE)",
+                            "{e} (or WORK_IN_PROGRESS, UNDER_REVIEW, APPROVED, OBSOLETE)"
                         );
+                        issue(batch, t.cell_origin(row, "REQ_VERSION_STATUS"), msg);
                         None
                     }
                 },
@@ -291,7 +308,13 @@ pub(super) fn read_requirements(
             });
         }
     }
-    let note = (older > 0).then(|| format!("{older} version(s) antérieure(s) ignorée(s)"));
+    let note = (older > 0).then(|| {
+        tr!(
+            t.lang,
+            "{older} version(s) antérieure(s) ignorée(s)",
+            "{older} earlier version(s) ignored"
+        )
+    });
     batch.sheets.push(t.summary(
         "requirements",
         &used,
@@ -321,9 +344,23 @@ pub(super) fn read_links(
                 .and_then(|&i| batch.test_cases.get(i))
                 .map(|tc| tc.reference.clone());
             match (requirement, test) {
-                (Some(r), Some(tc)) => batch.links.push(LinkRecord { origin: t.origin(row), requirement_ref: r.clone(), test_ref: tc }),
-                (None, _) => issue(batch, t.cell_origin(row, "REQ_PATH"), format!("exigence « {req_path} » absente des feuilles REQUIREMENT des classeurs lus (lisez ensemble les classeurs d'exigences et de cas de test)")),
-                (_, None) => issue(batch, t.cell_origin(row, "TC_PATH"), format!("cas de test « {tc_path} » absent des feuilles TEST_CASES des classeurs lus (lisez ensemble les classeurs d'exigences et de cas de test)")),
+                (Some(r), Some(tc)) => batch.links.push(LinkRecord {
+                    origin: t.origin(row),
+                    requirement_ref: r.clone(),
+                    test_ref: tc,
+                }),
+                (None, _) => {
+                    let msg = tr!(t.lang,
+                        "exigence « {req_path} » absente des feuilles REQUIREMENT des classeurs lus (lisez ensemble les classeurs d'exigences et de cas de test)",
+                        "requirement \"{req_path}\" is in no REQUIREMENT sheet of the workbooks read (read the requirement and test case workbooks together)");
+                    issue(batch, t.cell_origin(row, "REQ_PATH"), msg);
+                }
+                (_, None) => {
+                    let msg = tr!(t.lang,
+                        "cas de test « {tc_path} » absent des feuilles TEST_CASES des classeurs lus (lisez ensemble les classeurs d'exigences et de cas de test)",
+                        "test case \"{tc_path}\" is in no TEST_CASES sheet of the workbooks read (read the requirement and test case workbooks together)");
+                    issue(batch, t.cell_origin(row, "TC_PATH"), msg);
+                }
             }
         }
     }
