@@ -53,3 +53,15 @@ pub fn percent(lang: Lang, value: Option<f64>) -> String {
         }
     }
 }
+
+/// French or English text, picked by language (both are formatted: messages are short). Used
+/// by readers for the problems they report (`crate::i18n::tr!`, re-exported where they live).
+macro_rules! tr {
+    ($lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            $crate::i18n::Lang::Fr => format!($fr $(, $arg)*),
+            $crate::i18n::Lang::En => format!($en $(, $arg)*),
+        }
+    };
+}
+pub(crate) use tr;

@@ -25,17 +25,7 @@ use crate::{Error, Result};
 
 pub use reqif::{ReqifExportItem, ReqifField, ReqifMapping, ReqifWriteOptions};
 
-/// French or English text, picked by language (both are formatted: messages are short). The
-/// readers import it by path (`use crate::interop::tr`).
-macro_rules! tr {
-    ($lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
-        match $lang {
-            $crate::i18n::Lang::Fr => format!($fr $(, $arg)*),
-            $crate::i18n::Lang::En => format!($en $(, $arg)*),
-        }
-    };
-}
-pub(crate) use tr;
+pub(crate) use crate::i18n::tr;
 
 /// A recognised interoperability format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

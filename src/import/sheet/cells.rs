@@ -15,16 +15,7 @@ use crate::model::{
     normalize_word, AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, UnknownWord,
 };
 
-/// French or English text, picked by language (both are formatted: messages are short).
-macro_rules! tr {
-    ($lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
-        match $lang {
-            $crate::i18n::Lang::Fr => format!($fr $(, $arg)*),
-            $crate::i18n::Lang::En => format!($en $(, $arg)*),
-        }
-    };
-}
-pub(crate) use tr;
+pub(crate) use crate::i18n::tr;
 
 /// Where the references seen so far in a file were: (kind code, reference) -> (sheet, row).
 pub(crate) type Seen = foldhash::HashMap<(&'static str, String), (Option<Arc<str>>, u64)>;
