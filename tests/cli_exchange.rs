@@ -9,16 +9,8 @@ use std::io::Read;
 use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
-use common::Project;
+use common::{vendor_fixture as fixture, Project};
 use serde_json::{json, Value};
-
-fn fixture(p: &Project, name: &str) -> String {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/vendor")
-        .join(name);
-    std::fs::copy(&src, p.path().join(name)).expect("copy fixture");
-    name.to_string()
-}
 
 /// The XML parts of an xlsx file, by name.
 fn xml_parts(path: &Path) -> Vec<(String, String)> {

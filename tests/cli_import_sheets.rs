@@ -5,35 +5,8 @@
 
 mod common;
 
-use common::Project;
+use common::{vendor_fixture as fixture, write_xlsx, Project};
 use serde_json::{json, Value};
-
-/// Copies a vendor fixture into the project folder; returns its name (relative paths keep
-/// messages and snapshots independent of where the repository is).
-fn fixture(p: &Project, name: &str) -> String {
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/vendor")
-        .join(name);
-    std::fs::copy(&src, p.path().join(name)).expect("copy fixture");
-    name.to_string()
-}
-
-/// Writes a workbook of text cells: (sheet, rows).
-pub fn write_xlsx(path: &std::path::Path, sheets: &[(&str, Vec<Vec<&str>>)]) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name).expect("name");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    ws.write_string(r as u32, c as u16, *v).expect("cell");
-                }
-            }
-        }
-    }
-    wb.save(path).expect("save");
-}
 
 /// Everything an import may change, as the JSON lists show it, and the audit log.
 fn state(p: &Project) -> Value {

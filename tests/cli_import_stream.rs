@@ -9,33 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use common::Project;
-
-/// Copies a vendor fixture into the project folder; returns its name.
-fn fixture(p: &Project, name: &str) -> String {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/vendor")
-        .join(name);
-    std::fs::copy(&src, p.path().join(name)).expect("copy fixture");
-    name.to_string()
-}
-
-/// Writes a workbook of text cells: (sheet, rows).
-fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<String>>)]) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name).expect("name");
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    ws.write_string(r as u32, c as u16, v).expect("cell");
-                }
-            }
-        }
-    }
-    wb.save(path).expect("save");
-}
+use common::{vendor_fixture as fixture, write_xlsx, Project};
 
 fn row(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| c.to_string()).collect()

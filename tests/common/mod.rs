@@ -198,3 +198,31 @@ pub fn file_hash(path: &Path) -> String {
 pub fn fixture(rel: &str) -> String {
     format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Copies `fixtures/vendor/NAME` into the project folder and returns NAME: relative paths keep
+/// messages and snapshots independent of where the repository is.
+pub fn vendor_fixture(p: &Project, name: &str) -> String {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/vendor")
+        .join(name);
+    std::fs::copy(&src, p.path().join(name)).expect("copy fixture");
+    name.to_string()
+}
+
+/// Writes a workbook of text cells: (sheet, rows); empty strings are left blank.
+pub fn write_xlsx<S: AsRef<str>>(path: &Path, sheets: &[(&str, Vec<Vec<S>>)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).expect("name");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.as_ref().is_empty() {
+                    ws.write_string(r as u32, c as u16, v.as_ref())
+                        .expect("cell");
+                }
+            }
+        }
+    }
+    wb.save(path).expect("save");
+}
