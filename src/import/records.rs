@@ -306,9 +306,7 @@ impl ChunkSink {
     /// Sends the records held, if any.
     pub fn flush(&mut self) {
         if let Some(r) = &self.returns {
-            while let Ok(done) = r.try_recv() {
-                drop(done);
-            }
+            while r.try_recv().is_ok() {}
         }
         if self.held == 0 || self.dead {
             return;
@@ -320,7 +318,12 @@ impl ChunkSink {
         }
     }
 
-    fn added(&mut self) {
+    /// Keeps one record (`put` adds it to the chunk), sending the chunk once it is full.
+    fn keep(&mut self, put: impl FnOnce(&mut ImportBatch)) {
+        if self.dead {
+            return;
+        }
+        put(&mut self.chunk);
         self.held += 1;
         if self.held >= Self::RECORDS {
             self.flush();
@@ -330,45 +333,19 @@ impl ChunkSink {
 
 impl RecordSink for ChunkSink {
     fn requirement(&mut self, r: RequirementRecord) {
-        if !self.dead {
-            self.chunk.requirements.push(r);
-            self.added();
-        }
+        self.keep(|c| c.requirement(r));
     }
     fn test_case(&mut self, t: TestCaseRecord) {
-        if !self.dead {
-            self.chunk.test_cases.push(t);
-            self.added();
-        }
+        self.keep(|c| c.test_case(t));
     }
     fn link(&mut self, l: LinkRecord) {
-        if !self.dead {
-            self.chunk.links.push(l);
-            self.added();
-        }
+        self.keep(|c| c.link(l));
     }
     fn result(&mut self, r: ResultRecord) {
-        if !self.dead {
-            self.chunk.results.push(r);
-            self.added();
-        }
+        self.keep(|c| c.result(r));
     }
     fn anomaly(&mut self, a: AnomalyRecord) {
-        if !self.dead {
-            self.chunk.anomalies.push(a);
-            self.added();
-        }
-    }
-}
-
-impl ImportBatch {
-    /// Records held (requirements, test cases, links, results and anomalies).
-    pub fn record_count(&self) -> usize {
-        self.requirements.len()
-            + self.test_cases.len()
-            + self.links.len()
-            + self.results.len()
-            + self.anomalies.len()
+        self.keep(|c| c.anomaly(a));
     }
 }
 

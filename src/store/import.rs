@@ -79,6 +79,13 @@ pub struct SheetPlan {
 }
 
 impl ImportReport {
+    /// Leaves out of the plan the sheets read as data that gave nothing (ignored ones stay,
+    /// with their reason).
+    fn drop_empty_sheets(&mut self) {
+        self.sheets
+            .retain(|s| s.kind == "ignored" || s.rows > 0 || s.counts != Counts::default());
+    }
+
     fn count(&mut self, origin: &Origin, kind: &str, change: Option<Change>) {
         let sheet = origin.sheet.as_deref().unwrap_or_default();
         let idx = match self
@@ -226,18 +233,34 @@ impl Known {
             .map(|t| t.requirement_refs.len())
             .sum::<usize>()
             + batch.links.len();
-        let mut known = Known::default();
         if batch.requirements.len() + batch.test_cases.len() + batch.links.len() >= bulk_from {
             tx.prepare_bulk_write()?;
         }
-        if batch.requirements.len() + link_rows >= bulk_from {
+        Known::read(
+            tx,
+            batch.requirements.len() + link_rows >= bulk_from,
+            batch.test_cases.len() + batch.links.len() >= bulk_from,
+            link_rows >= bulk_from,
+        )
+    }
+
+    /// Reads every stored requirement, test case and link (a streamed import is large).
+    fn load_all(tx: &Tx<'_>) -> Result<Known> {
+        tx.prepare_bulk_write()?;
+        Known::read(tx, true, true, true)
+    }
+
+    /// Reads in bulk the stored requirements, test cases and links asked for.
+    fn read(tx: &Tx<'_>, requirements: bool, tests: bool, links: bool) -> Result<Known> {
+        let mut known = Known::default();
+        if requirements {
             known.requirements = super::requirements::all_by_ref(tx.conn())?
                 .into_iter()
                 .map(|(k, (id, r))| (k, Entry::Stored(id, r)))
                 .collect();
             known.all_requirements = true;
         }
-        if batch.test_cases.len() + batch.links.len() >= bulk_from {
+        if tests {
             known.tests = tx
                 .all_test_cases_by_ref()?
                 .into_iter()
@@ -245,29 +268,10 @@ impl Known {
                 .collect();
             known.all_tests = true;
         }
-        if link_rows >= bulk_from {
+        if links {
             known.links = Some(tx.link_ids()?);
         }
         Ok(known)
-    }
-
-    /// Reads every stored requirement, test case and link (a streamed import is large).
-    fn load_all(tx: &Tx<'_>) -> Result<Known> {
-        tx.prepare_bulk_write()?;
-        Ok(Known {
-            requirements: super::requirements::all_by_ref(tx.conn())?
-                .into_iter()
-                .map(|(k, (id, r))| (k, Entry::Stored(id, r)))
-                .collect(),
-            all_requirements: true,
-            tests: tx
-                .all_test_cases_by_ref()?
-                .into_iter()
-                .map(|(k, (id, t))| (k, Entry::Stored(id, t)))
-                .collect(),
-            all_tests: true,
-            links: Some(tx.link_ids()?),
-        })
     }
 
     /// The stored requirement (id and fields), if any.
@@ -496,9 +500,7 @@ impl Tx<'_> {
         }
         self.apply_links_and_results(&mut ap, &batch.links, &batch.results, opts)?;
         let mut report = ap.report;
-        report
-            .sheets
-            .retain(|s| s.kind == "ignored" || s.rows > 0 || s.counts != Counts::default());
+        report.drop_empty_sheets();
         if !report.issues.is_empty() && !opts.partial {
             return Err(Error::Import {
                 issues: report.issues,
@@ -801,11 +803,8 @@ impl Tx<'_> {
             report.sheets.push(plan);
         }
         report.sheets.extend(counted);
-        report
-            .sheets
-            .retain(|s| s.kind == "ignored" || s.rows > 0 || s.counts != Counts::default());
-        let ended = self.end_created_audit();
-        ended?;
+        report.drop_empty_sheets();
+        self.end_created_audit()?;
         self.audit_import(&st.source, &report)?;
         Ok(report)
     }

@@ -193,34 +193,45 @@ impl Tx<'_> {
     /// Buffers a new requirement (`new`, at revision 1) when creations are buffered (see
     /// [`Tx::buffering_new_rows`]): returns the id it will get.
     pub(crate) fn buffer_new_requirement(&mut self, new: Requirement) -> Result<i64> {
-        let id = match self.new_rows.get_mut().next_requirement {
-            Some(id) => id,
-            None => self.next_id("requirement")?,
-        };
+        let id = self.next_buffered_id("requirement", |r| &mut r.next_requirement)?;
         let rows = self.new_rows.get_mut();
-        rows.next_requirement = Some(id + 1);
         rows.requirements.push((id, new));
         rows.rows += 2;
-        if rows.rows >= NEW_ROWS_MAX {
-            self.flush_new_rows()?;
-        }
+        self.flush_if_full()?;
         Ok(id)
     }
 
     /// [`Tx::buffer_new_requirement`] for a new test case (fields, steps and tags).
     pub(crate) fn buffer_new_test(&mut self, new: TestCase) -> Result<i64> {
-        let id = match self.new_rows.get_mut().next_test {
-            Some(id) => id,
-            None => self.next_id("test_case")?,
-        };
+        let id = self.next_buffered_id("test_case", |r| &mut r.next_test)?;
         let rows = self.new_rows.get_mut();
-        rows.next_test = Some(id + 1);
         rows.rows += 1 + new.steps.len() + new.tags.len();
         rows.tests.push((id, new));
-        if rows.rows >= NEW_ROWS_MAX {
+        self.flush_if_full()?;
+        Ok(id)
+    }
+
+    /// The id the next buffered row of `table` gets: read from the store once, then counted
+    /// in `next` (the buffer's counter for that table).
+    fn next_buffered_id(
+        &mut self,
+        table: &'static str,
+        next: fn(&mut NewRows) -> &mut Option<i64>,
+    ) -> Result<i64> {
+        let id = match *next(self.new_rows.get_mut()) {
+            Some(id) => id,
+            None => self.next_id(table)?,
+        };
+        *next(self.new_rows.get_mut()) = Some(id + 1);
+        Ok(id)
+    }
+
+    /// Writes the buffered rows once there are [`NEW_ROWS_MAX`] of them.
+    fn flush_if_full(&mut self) -> Result<()> {
+        if self.new_rows.get_mut().rows >= NEW_ROWS_MAX {
             self.flush_new_rows()?;
         }
-        Ok(id)
+        Ok(())
     }
 
     /// Writes the pending creations, parents first, and forgets them.
