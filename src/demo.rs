@@ -9,7 +9,7 @@ use crate::import::automated::{import_results, AutomatedOptions};
 use crate::model::{AnomalyStatus, Criticality, ExecStatus, Phase, Severity, Step, TestKind};
 use crate::store::{
     AnomalyPatch, Context, DeliveryPatch, NewCampaign, NewDelivery, RegressionRule,
-    RequirementPatch, RunInput, Selection, Store, TestCasePatch, Tx,
+    RequirementPatch, RunInput, Selection, StepInput, Store, TestCasePatch, Tx,
 };
 
 /// Requirements: (ref, criticality, category, title, description).
@@ -362,20 +362,20 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
                 8 + (i % 8)
             ));
             if let Some((_, st, comment, anomalies)) = VABF1_NOT_PASSED.iter().find(|x| x.0 == *t) {
-                run.status = ExecStatus::parse(st)?;
+                run.status = Some(ExecStatus::parse(st)?);
                 run.comment = (*comment).into();
                 run.anomalies = anomalies
                     .split(',')
                     .filter(|a| !a.is_empty())
                     .map(str::to_string)
                     .collect();
-                if run.status == ExecStatus::Failed {
+                if run.status == Some(ExecStatus::Failed) {
                     // Record the failing step: the last one.
                     if let Some(tc) = tx.test_case(t)? {
                         let n = tc.steps.len() as u32;
                         run.steps = (1..=n)
                             .map(|k| {
-                                (
+                                StepInput::new(
                                     k,
                                     if k == n {
                                         ExecStatus::Failed
@@ -499,7 +499,9 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
             if t.reference == "CT-ACC-002" {
                 run.anomalies = vec!["FA-004".into()];
             }
-            if run.status != ExecStatus::NotRun && !FROM_CI_ONLY.contains(&t.reference.as_str()) {
+            if run.status != Some(ExecStatus::NotRun)
+                && !FROM_CI_ONLY.contains(&t.reference.as_str())
+            {
                 tx.record_execution("VABF-2", &t.reference, &run)?;
             }
         }

@@ -120,6 +120,18 @@ pub fn print_dashboard(store: &Store, lang: Lang, as_json: bool, only: Option<&s
         ]);
     }
     tab.print(t("Aucune campagne.", "No campaign."));
+    for r in &d.campaigns {
+        if r.indicators.by_tester.is_empty() {
+            continue;
+        }
+        println!();
+        println!(
+            "{} {}",
+            t("Avancement par testeur —", "Progress per tester —"),
+            r.campaign.reference
+        );
+        super::campaign::print_progress(lang, &r.indicators.by_tester);
+    }
     println!();
     let mut tab = Table::new(&[
         t("Anomalies", "Anomalies"),
