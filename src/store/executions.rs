@@ -432,8 +432,9 @@ fn execution_rows(
         "SELECT e.id, t.ref, e.dataset, e.attempt, e.status, e.tester, e.executed_at, e.comment,
                 e.duration_ms, e.source, e.test_version, e.parameters, e.test_id
          FROM execution e JOIN test_case t ON t.id = e.test_id
+         LEFT JOIN test_dataset d ON d.test_id = e.test_id AND d.name = e.dataset
          WHERE e.campaign_id = ?1 AND (?2 IS NULL OR t.ref = ?2)
-         ORDER BY t.ref, e.dataset, e.attempt",
+         ORDER BY t.ref, COALESCE(d.position, 0), e.dataset, e.attempt",
     )?;
     let rows = stmt
         .query_map(params![cid, test], |r| {
