@@ -86,21 +86,21 @@ pub fn run(cmd: ExecutionCommand, env: &Env) -> Result<i32> {
             println!();
         }
         println!(
-            "{} / {} — {} {} : {}",
+            "{} / {} — {} {}{} {}",
             d.campaign,
             crate::entities::item_label(&d.test, d.dataset.as_deref()),
             env.t("essai", "attempt"),
             d.attempt,
+            env.t(" :", ":"),
             d.status.label(lang)
         );
         println!("  {}", d.title);
         println!(
-            "  {} {}   {} {}   {} {}{}",
+            "  {} {}   {} {}   Version {}{}",
             env.t("Testeur :", "Tester:"),
             d.tester,
             env.t("Date :", "Date:"),
             d.executed_at,
-            "Version",
             d.test_version,
             if d.outdated {
                 env.t(

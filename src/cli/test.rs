@@ -327,7 +327,13 @@ pub fn run(cmd: TestCommand, env: &Env) -> Result<i32> {
                 .test_cases()?
                 .into_iter()
                 .filter(|t| a.tag.as_ref().is_none_or(|g| t.tags.contains(g)))
-                .filter(|t| !(a.retired && t.active) && !(a.active && !t.active))
+                .filter(|t| {
+                    if a.retired {
+                        !t.active
+                    } else {
+                        !a.active || t.active
+                    }
+                })
                 .collect();
             if a.json {
                 return json(&tests).map(|_| EXIT_OK);
@@ -427,10 +433,9 @@ fn show(a: TestShowArgs, env: &Env) -> Result<()> {
             return json(&v);
         }
         println!(
-            "{} — {} ({} {}{})",
+            "{} — {} (version {}{})",
             v.reference,
             v.title,
-            "version",
             v.version,
             if v.current {
                 env.t(", en cours", ", current")

@@ -576,11 +576,15 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let e = row.exec;
-            if !texts.contains_key(&e.test_version) {
-                let t = steps_of_version(self.conn(), row.test_id, e.test_version, &tc)?;
-                texts.insert(e.test_version, t);
-            }
-            let (title, prerequisites, steps) = &texts[&e.test_version];
+            let (title, prerequisites, steps) = match texts.entry(e.test_version) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(steps_of_version(
+                    self.conn(),
+                    row.test_id,
+                    e.test_version,
+                    &tc,
+                )?),
+            };
             let v = &e.parameters;
             let mut results: HashMap<i64, &StepResult> =
                 e.steps.iter().map(|s| (s.step, s)).collect();
