@@ -42,11 +42,8 @@ pub(super) fn kind_from_code(code: &str) -> Option<TestKind> {
     }
 }
 
-/// The columns [`test_from_row`] reads.
-pub(super) const TEST_COLUMNS: &str =
-    "id, ref, title, objective, prerequisites, kind, automation_key, priority, category, active, version";
-
-/// A test case's fields from `SELECT` [`TEST_COLUMNS`] (steps, tags and requirements empty).
+/// A test case's fields from `SELECT id, ref, title, objective, prerequisites, kind,
+/// automation_key, priority, category, active, version` (steps, tags and requirements empty).
 pub(super) fn test_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TestCase> {
     Ok(TestCase {
         reference: r.get(1)?,
@@ -83,9 +80,10 @@ fn load(conn: &rusqlite::Connection, reference: &str) -> Result<Option<TestCase>
 /// One test case with its row id, steps, tags and requirements.
 fn load_with_id(conn: &rusqlite::Connection, reference: &str) -> Result<Option<(i64, TestCase)>> {
     let row = conn
-        .prepare_cached(&format!(
-            "SELECT {TEST_COLUMNS} FROM test_case WHERE ref = ?1"
-        ))?
+        .prepare_cached(
+            "SELECT id, ref, title, objective, prerequisites, kind, automation_key, priority,
+                    category, active, version FROM test_case WHERE ref = ?1",
+        )?
         .query_row([reference], |r| {
             Ok((r.get::<_, i64>(0)?, test_from_row(r)?))
         })
@@ -391,7 +389,10 @@ impl Tx<'_> {
         self.flush_new_rows()?;
         let conn = self.conn();
         let mut by_id: std::collections::HashMap<i64, TestCase> = conn
-            .prepare(&format!("SELECT {TEST_COLUMNS} FROM test_case"))?
+            .prepare(
+                "SELECT id, ref, title, objective, prerequisites, kind, automation_key, priority,
+                        category, active, version FROM test_case",
+            )?
             .query_map([], |r| Ok((r.get(0)?, test_from_row(r)?)))?
             .collect::<rusqlite::Result<_>>()?;
         {
