@@ -139,7 +139,7 @@ fn read_workbook<'a>(
     progress: &'a mut dyn FnMut(u64),
     stream: Option<Stream<'a>>,
 ) -> Result<(ImportBatch, Mapping)> {
-    let file = path.to_string_lossy().into_owned();
+    let file = crate::import::display_name(path);
     let streaming = stream.is_some();
     let mut reader = FileReader {
         origin: Origin::file(&file),
@@ -294,7 +294,7 @@ pub(crate) type SheetVisitor<'a> =
 /// file, its encoding and separator detected): the sheet name and its rows, or an issue when
 /// the sheet cannot be read. Hidden sheets are skipped.
 pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) -> Result<()> {
-    let file = path.to_string_lossy().into_owned();
+    let file = crate::import::display_name(path);
     let ext = extension(path);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
