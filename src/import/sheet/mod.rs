@@ -7,6 +7,7 @@
 //! pass back. Reading is pure: no database, and every problem becomes an
 //! [`ImportIssue`](crate::import::records::ImportIssue) naming the cell.
 
+pub(crate) mod bounds;
 mod cells;
 mod csv;
 mod delivery_note;
@@ -193,6 +194,11 @@ fn read_workbook<'a>(
         }
     } else {
         check_archive(path, &file)?;
+        if !streaming {
+            // The range reader builds a dense grid: refuse cells beyond a sheet's last first
+            // (the cell-by-cell reader stops on them and falls back here).
+            bounds::check_cell_references(path, &file)?;
+        }
         let mut wb = open_workbook_auto(path).map_err(|e| {
             Error::input(
                 format!("{file} : classeur illisible ({e})"),
@@ -305,6 +311,7 @@ pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) ->
         f(&name, &mut text.rows(), None);
         return Ok(());
     }
+    bounds::check_cell_references(path, &file)?;
     let mut wb = open_workbook_auto(path).map_err(|e| {
         Error::input(
             format!("{file} : classeur illisible ({e})"),
