@@ -331,11 +331,14 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
             std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
         }
     }
-    // A fixed clock unless the user gave one, so the demo is the same on every machine.
+    // A fixed clock, so the demo is the same on every machine: the day after its last
+    // campaign, or the user's clock when it is later (an earlier one would date the story's
+    // executions in the future, which recording refuses).
     let ctx = Context {
-        fixed_now: ctx
-            .fixed_now
-            .or_else(|| Some("2026-04-03T17:00:00Z".into())),
+        fixed_now: match ctx.fixed_now {
+            Some(t) if t.as_str() >= STORY_NOW => Some(t),
+            _ => Some(STORY_NOW.into()),
+        },
         ..ctx
     };
     let mut store = Store::init(&db, ctx, "SIV-NC — Système d'immatriculation des véhicules")?;
@@ -662,6 +665,9 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
     })?;
     Ok(store)
 }
+
+/// The demo's clock: the day after its last campaign.
+const STORY_NOW: &str = "2026-04-03T17:00:00Z";
 
 /// The demo's test strategy (also the example strategy file).
 const DEMO_STRATEGY: &str = include_str!("../fixtures/strategies/vabf.toml");

@@ -86,7 +86,8 @@ impl Error {
     /// An I/O error on a path.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
-            path: path.into(),
+            // A staged upload is named as the user sent it, not by its temporary path.
+            path: crate::import::input::display_path(path.into()),
             source,
         }
     }

@@ -6,6 +6,7 @@
 //! The binary (`src/main.rs` and [`cli`]) is a thin layer of commands over this library.
 
 pub mod cli;
+pub mod dates;
 pub mod demo;
 pub mod entities;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod import;
 pub mod indicators;
 pub mod interop;
 pub mod model;
+pub mod ops;
 pub mod params;
 pub mod report;
 pub mod signoff;

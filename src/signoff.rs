@@ -166,7 +166,7 @@ pub struct SignRequest {
 }
 
 /// What a signature recorded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Signed {
     pub id: i64,
     pub number: i64,

@@ -203,3 +203,66 @@ fn a_csv_longer_than_an_excel_sheet_is_refused() {
     assert!(err.contains("plus de 1048576 lignes"), "{err}");
     assert_nothing_imported(&p);
 }
+
+/// A copy of a workbook whose first cell of each sheet is moved to `cell` (zip rewritten).
+fn with_cell_moved_to(src: &str, cell: &str, out: &std::path::Path) {
+    use std::io::Read;
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(fixture(src)).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(out).unwrap());
+    let first_cell = regex::Regex::new(r#"<c r="[A-Z]+[0-9]+""#).unwrap();
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            let text = String::from_utf8(bytes).unwrap();
+            bytes = first_cell
+                .replace(&text, format!(r#"<c r="{cell}""#).as_str())
+                .into_owned()
+                .into_bytes();
+        }
+        zout.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zout.write_all(&bytes).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+#[test]
+fn a_cell_beyond_the_last_column_is_refused_by_every_reader() {
+    let p = project_with_campaign();
+    // ZZZZZZ would make a 41 GB grid (the process aborted); eight letters overflowed.
+    for (src, cell) in [
+        ("vendor/cahier_immatriculation.xlsx", "ZZZZZZ1"),
+        ("vendor/cahier_immatriculation.xlsx", "AAAAAAAAB2"),
+        ("interop/squash-cas-de-test.xlsx", "ZZZZZZ1"),
+        ("vendor/cahier_immatriculation.xlsx", "A1048577"),
+    ] {
+        let path = p.path().join(format!("hostile-{cell}.xlsx"));
+        with_cell_moved_to(src, cell, &path);
+        for stream in ["never", "require", "always"] {
+            let out = p
+                .cmd()
+                .env("RECETTE_IMPORT_STREAM", stream)
+                .args(["import", path.to_str().unwrap()])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{src} {cell} {stream}: {err}");
+            if stream == "require" && src.starts_with("vendor") {
+                // Streamed reading stops at the cell and says so.
+                assert!(err.contains("import en flux impossible"), "{err}");
+                assert!(err.contains("XFD1048576"), "{err}");
+            } else {
+                assert!(
+                    err.contains(&format!("contient la référence « {cell} »"))
+                        && err.contains("XFD1048576"),
+                    "{src} {cell} {stream}: {err}"
+                );
+            }
+            assert!(!err.contains("panicked"), "{err}");
+        }
+        assert_nothing_imported(&p);
+    }
+}

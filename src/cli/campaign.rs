@@ -9,9 +9,7 @@ use super::{Env, EXIT_OK};
 use crate::error::{Error, Result};
 use crate::indicators::{CampaignIndicators, TesterProgress};
 use crate::model::{Criticality, ExecStatus, Phase};
-use crate::store::{
-    Assignment, ItemSelection, NewCampaign, RegressionRule, RunInput, Selection, StepInput,
-};
+use crate::store::{Assignment, ItemSelection, NewCampaign, RunInput, Selection, StepInput};
 
 /// Only `--json`.
 #[derive(Debug, Args)]
@@ -200,35 +198,7 @@ pub struct RunArgs {
     pub at: Option<String>,
 }
 
-/// Accepts `AAAA-MM-JJ`, `JJ/MM/AAAA` and ISO date-times; returns the ISO form.
-pub fn parse_date(s: &str) -> Result<String> {
-    let t = s.trim();
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Ok(d.format("%Y-%m-%d").to_string());
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%d/%m/%Y") {
-        return Ok(d.format("%Y-%m-%d").to_string());
-    }
-    for f in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-        "%d/%m/%Y %H:%M",
-    ] {
-        if let Ok(d) = chrono::NaiveDateTime::parse_from_str(t.trim_end_matches('Z'), f) {
-            return Ok(d.format("%Y-%m-%dT%H:%M:%S").to_string());
-        }
-    }
-    Err(Error::input(
-        format!("date invalide « {s} » : attendu AAAA-MM-JJ, JJ/MM/AAAA ou AAAA-MM-JJTHH:MM:SS"),
-        format!("invalid date \"{s}\": expected YYYY-MM-DD, DD/MM/YYYY or YYYY-MM-DDTHH:MM:SS"),
-    ))
-}
-
-pub fn opt_date(s: Option<String>) -> Result<Option<String>> {
-    s.as_deref().map(parse_date).transpose()
-}
+pub use crate::dates::opt_date;
 
 /// Runs a campaign command.
 pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
@@ -546,63 +516,27 @@ fn create_retest(a: CampaignCreateArgs, env: &Env) -> Result<i32> {
             "--retest needs --delivery",
         ));
     };
-    let defaults = RegressionRule::default();
-    let rule = RegressionRule {
-        criticality: if a.nr_criticality.is_empty() {
-            defaults.criticality
-        } else {
-            a.nr_criticality
-                .iter()
-                .map(|c| Criticality::parse(c))
-                .collect::<std::result::Result<_, _>>()?
-        },
-        tags: if a.nr_tags.is_empty() {
-            defaults.tags
-        } else {
-            a.nr_tags.clone()
-        },
+    let req = crate::ops::campaign::RetestRequest {
+        reference: a.reference.clone(),
+        title: a.title.clone(),
+        delivery,
+        phase: Phase::parse(&a.phase)?,
+        strategy: a.strategy.clone(),
+        start_date: opt_date(a.start.clone())?,
+        end_date: opt_date(a.end.clone())?,
+        criticality: a
+            .nr_criticality
+            .iter()
+            .map(|c| Criticality::parse(c))
+            .collect::<std::result::Result<_, _>>()?,
+        tags: a.nr_tags.clone(),
         failed_in_last_campaign: !a.no_nr_failed,
+        dry_run: a.dry_run,
     };
-    let plan = store.retest_plan(&delivery, &rule)?;
-    if plan.is_empty() {
-        return Err(Error::input(
-            format!("aucun test à reprendre pour la livraison {delivery} : déclarez les anomalies corrigées (recette delivery claim) ou élargissez la règle de non-régression"),
-            format!("no test to run for delivery {delivery}: record the fixed anomalies (recette delivery claim) or widen the regression rule"),
-        ));
-    }
-    if !a.dry_run {
-        let c = NewCampaign {
-            title: if a.title.is_empty() {
-                format!("Retests et non-régression — livraison {delivery}")
-            } else {
-                a.title.clone()
-            },
-            delivery: Some(delivery.clone()),
-            strategy: a.strategy.clone(),
-            phase: Phase::parse(&a.phase)?,
-            start_date: opt_date(a.start.clone())?,
-            end_date: opt_date(a.end.clone())?,
-        };
-        store.write("campaign create --retest", |tx| {
-            tx.add_campaign(&a.reference, &c)?;
-            for t in &plan {
-                tx.select_tests(
-                    &a.reference,
-                    &Selection {
-                        tests: vec![t.reference.clone()],
-                        reason: t.reasons.join(" ; "),
-                        ..Selection::default()
-                    },
-                )?;
-            }
-            Ok(())
-        })?;
-    }
+    let outcome = crate::ops::campaign::create_retest(&mut store, &req)?;
+    let plan = &outcome.tests;
     if a.json {
-        return json(
-            &serde_json::json!({"campaign": a.reference, "dry_run": a.dry_run, "tests": plan}),
-        )
-        .map(|_| EXIT_OK);
+        return json(&outcome).map(|_| EXIT_OK);
     }
     if a.dry_run {
         println!(
@@ -626,7 +560,7 @@ fn create_retest(a: CampaignCreateArgs, env: &Env) -> Result<i32> {
         env.t("Intitulé", "Title"),
         env.t("Raisons", "Reasons"),
     ]);
-    for p in &plan {
+    for p in plan {
         t.row(vec![
             p.reference.clone(),
             p.title.clone(),

@@ -6,8 +6,11 @@ use super::campaign::{opt_date, JsonArgs};
 use super::output::{json, Table};
 use super::req::ShowArgs;
 use super::{Env, EXIT_OK, EXIT_REJECTED};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::i18n::percent;
+use crate::import::input::Input;
+use crate::ops::delivery::{self as ops, Claims, DeliveryRequest, NoteImportRequest};
+use crate::ops::project::{set_setting, setting, Setting};
 use crate::store::{parse_document_state, DeliveryPatch, NewDelivery};
 
 /// Delivery commands.
@@ -175,36 +178,31 @@ pub fn run(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
     match cmd {
         DeliveryCommand::Import(_) => {}
         DeliveryCommand::Add(a) => {
-            let d = NewDelivery {
-                version: a.version.clone(),
-                vendor: a.vendor.clone(),
-                lot: a.lot.clone(),
-                planned_date: opt_date(a.planned.clone())?,
-                delivered_date: opt_date(a.delivered.clone())?,
-                notes: a.notes.clone(),
+            let a = *a;
+            let req = DeliveryRequest {
+                reference: a.reference,
+                delivery: NewDelivery {
+                    version: a.version,
+                    vendor: a.vendor,
+                    lot: a.lot,
+                    planned_date: opt_date(a.planned)?,
+                    delivered_date: opt_date(a.delivered)?,
+                    notes: a.notes,
+                },
+                known_issues: a.known_issues,
+                decision_days: a.decision_days,
+                claims: Claims {
+                    fixes: a.fixes,
+                    delivers: a.delivers,
+                    changes: a.changes,
+                },
+                documents: a.documents,
             };
-            store.write("delivery add", |tx| {
-                tx.add_delivery(&a.reference, &d)?;
-                if a.known_issues.is_some() || a.decision_days.is_some() {
-                    tx.update_delivery(
-                        &a.reference,
-                        &DeliveryPatch {
-                            known_issues: a.known_issues.clone(),
-                            decision_days: a.decision_days,
-                            ..DeliveryPatch::default()
-                        },
-                    )?;
-                }
-                claims(tx, &a.reference, &a.fixes, &a.delivers, &a.changes)?;
-                for doc in &a.documents {
-                    tx.set_document(&a.reference, doc, "expected", "")?;
-                }
-                Ok(())
-            })?;
+            ops::add_delivery(&mut store, &req)?;
             println!(
                 "{} {}",
                 env.t("Livraison enregistrée :", "Delivery recorded:"),
-                a.reference
+                req.reference
             );
         }
         DeliveryCommand::Set(a) => {
@@ -226,25 +224,22 @@ pub fn run(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
             );
         }
         DeliveryCommand::Claim(a) => {
-            if a.fixes.is_empty() && a.delivers.is_empty() && a.changes.is_empty() {
-                return Err(Error::input(
-                    "rien à enregistrer : donnez --fixes, --delivers ou --changes",
-                    "nothing to record: give --fixes, --delivers or --changes",
-                ));
-            }
-            store.write("delivery claim", |tx| {
-                claims(tx, &a.delivery, &a.fixes, &a.delivers, &a.changes)
-            })?;
+            let claims = Claims {
+                fixes: a.fixes,
+                delivers: a.delivers,
+                changes: a.changes,
+            };
+            ops::claim(&mut store, &a.delivery, &claims)?;
             println!(
                 "{} {} : {} {}, {} {}",
                 env.t("Livraison", "Delivery"),
                 a.delivery,
-                a.fixes.len(),
+                claims.fixes.len(),
                 env.t(
                     "anomalie(s) corrigée(s) à retester",
                     "fixed anomalie(s) to retest"
                 ),
-                a.delivers.len() + a.changes.len(),
+                claims.delivers.len() + claims.changes.len(),
                 env.t(
                     "exigence(s) livrée(s) ou modifiée(s)",
                     "requirement(s) delivered or changed"
@@ -376,23 +371,23 @@ pub fn run(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
 
 /// Runs `recette delivery import`.
 fn import_note(a: NoteImportArgs, env: &Env) -> Result<i32> {
-    let note = crate::import::sheet::read_delivery_note(&a.file, env.lang)?;
     let mut store = env.open()?;
-    // A dry run always computes the whole plan; its exit code says whether it would pass.
-    let partial = a.partial || a.dry_run;
-    let work = |tx: &mut crate::store::Tx<'_>| {
-        tx.apply_delivery_note(&a.delivery, &note, partial, env.lang)
-    };
-    let plan = if a.dry_run {
-        store.dry_run(work)?
-    } else {
-        store.write("delivery import", work)?
-    };
-    let failed = !plan.issues.is_empty() && !a.partial;
+    let outcome = ops::import_note(
+        &mut store,
+        &NoteImportRequest {
+            input: Input::Path(a.file.clone()),
+            delivery: a.delivery.clone(),
+            dry_run: a.dry_run,
+            partial: a.partial,
+            lang: env.lang,
+        },
+    )?;
+    let failed = outcome.rejected;
     if a.json {
-        json(&serde_json::json!({"dry_run": a.dry_run, "plan": plan}))?;
+        json(&outcome)?;
         return Ok(if failed { EXIT_REJECTED } else { EXIT_OK });
     }
+    let plan = &outcome.plan;
     let mut t = Table::new(&[
         env.t("Élément", "Item"),
         env.t("Référence", "Reference"),
@@ -463,25 +458,6 @@ fn import_note(a: NoteImportArgs, env: &Env) -> Result<i32> {
     Ok(if failed { EXIT_REJECTED } else { EXIT_OK })
 }
 
-fn claims(
-    tx: &mut crate::store::Tx<'_>,
-    delivery: &str,
-    fixes: &[String],
-    delivers: &[String],
-    changes: &[String],
-) -> Result<()> {
-    for f in fixes {
-        tx.claim_fix(delivery, f)?;
-    }
-    for r in delivers {
-        tx.claim_requirement(delivery, r, "delivered")?;
-    }
-    for r in changes {
-        tx.claim_requirement(delivery, r, "changed")?;
-    }
-    Ok(())
-}
-
 /// Label of a document state.
 pub fn document_label(env: &Env, state: &str) -> &'static str {
     match state {
@@ -495,9 +471,7 @@ pub fn document_label(env: &Env, state: &str) -> &'static str {
 /// Runs `recette vendor`.
 pub fn run_vendor(a: VendorArgs, env: &Env) -> Result<i32> {
     let store = env.open()?;
-    let today = env.ctx.now();
-    let today = today.get(..10).unwrap_or(&today).to_string();
-    let r = crate::vendor::vendor_report(&store, &today)?;
+    let r = ops::vendor_indicators(&store)?;
     if a.json {
         return json(&r).map(|_| EXIT_OK);
     }
@@ -571,47 +545,12 @@ pub fn run_vendor(a: VendorArgs, env: &Env) -> Result<i32> {
 
 /// Runs `recette config`.
 pub fn run_config(a: ConfigArgs, env: &Env) -> Result<i32> {
-    let known = ["decision_days", "name"];
-    if !known.contains(&a.key.as_str()) {
-        return Err(Error::input(
-            format!(
-                "réglage inconnu « {} » ; réglages : {}",
-                a.key,
-                known.join(", ")
-            ),
-            format!(
-                "unknown setting \"{}\"; settings: {}",
-                a.key,
-                known.join(", ")
-            ),
-        ));
-    }
+    let key = Setting::parse(&a.key)?;
     let mut store = env.open()?;
     match a.value {
-        None => {
-            let v = match a.key.as_str() {
-                "decision_days" => store.decision_days()?.to_string(),
-                k => store.project_value(k)?.unwrap_or_default(),
-            };
-            println!("{v}");
-        }
+        None => println!("{}", setting(&store, key)?),
         Some(v) => {
-            if a.key == "decision_days" && v.parse::<u32>().is_err() {
-                return Err(Error::input(
-                    format!("decision_days « {v} » : attendu un nombre de jours"),
-                    format!("decision_days \"{v}\": expected a number of days"),
-                ));
-            }
-            store.write("config", |tx| {
-                tx.set_project_value(&a.key, &v)?;
-                tx.audit(
-                    "config",
-                    "projet",
-                    &a.key,
-                    None,
-                    Some(serde_json::json!({"value": v})),
-                )
-            })?;
+            set_setting(&mut store, key, &v)?;
             println!("{} = {v}", a.key);
         }
     }

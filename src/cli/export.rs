@@ -7,11 +7,10 @@ use clap::{Args, Subcommand};
 
 use super::output::json;
 use super::{Env, EXIT_OK};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::{campaign_sheet, workbook};
-use crate::interop::reqif::write_reqif;
-use crate::interop::{ReqifExportItem, ReqifWriteOptions};
-use crate::trace::{compute, Coverage, Scope};
+use crate::ops::trace::{export_reqif, ReqifExportRequest};
+use crate::trace::Scope;
 
 /// Export commands.
 #[derive(Debug, Subcommand)]
@@ -73,60 +72,17 @@ pub fn run(cmd: ExportCommand, env: &Env) -> Result<i32> {
     let store = env.open()?;
     match cmd {
         ExportCommand::Reqif(a) => {
-            let scope = match (&a.campaign, &a.delivery) {
-                (Some(c), _) => Scope::Campaign(c.clone()),
-                (None, Some(d)) => Scope::Delivery(d.clone()),
-                (None, None) => Scope::Latest,
+            let req = ReqifExportRequest {
+                scope: Scope::of(a.campaign, a.delivery),
+                title: a.title,
+                lang: env.lang,
             };
-            let trace = compute(&store.trace_data(&scope)?);
-            let items: Vec<ReqifExportItem> = store
-                .requirements()?
-                .into_iter()
-                .map(|r| {
-                    let t = trace
-                        .requirements
-                        .iter()
-                        .find(|t| t.reference == r.reference);
-                    ReqifExportItem {
-                        coverage: match t.map(|t| t.coverage) {
-                            Some(Coverage::Covered) => "covered",
-                            _ => "uncovered",
-                        }
-                        .to_string(),
-                        result_status: t
-                            .map(|t| t.status.code())
-                            .unwrap_or("uncovered")
-                            .to_string(),
-                        reference: r.reference,
-                        title: r.title,
-                        description: r.description,
-                        criticality: r.criticality,
-                        category: (!r.category.is_empty()).then_some(r.category),
-                        status: r.status,
-                        source: r.source,
-                    }
-                })
-                .collect();
-            let title = match a.title {
-                Some(t) => t,
-                None => store
-                    .project_value("name")?
-                    .unwrap_or_else(|| "Exigences".into()),
-            };
-            let text = write_reqif(
-                &items,
-                &ReqifWriteOptions {
-                    title,
-                    creation_time: None,
-                    lang: env.lang,
-                },
-            )?;
-            std::fs::write(&a.out, text).map_err(|e| Error::io(&a.out, e))?;
+            let doc = export_reqif(&store, &req, &a.out)?;
             println!(
                 "{} {} : {} {}",
                 env.t("ReqIF écrit :", "ReqIF written:"),
                 a.out.display(),
-                items.len(),
+                doc.requirements,
                 env.t("exigence(s)", "requirement(s)")
             );
         }

@@ -3,20 +3,18 @@
 //! files — all in one transaction: the import applies whole or not at all.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
-use serde::Serialize;
 
 use super::output::{json, Table};
 use super::{Env, EXIT_OK, EXIT_REJECTED};
 use crate::error::{Error, Result};
-use crate::import::automated::{import_results, AutomatedOptions, AutomatedReport};
-use crate::import::records::{ChunkSink, ImportBatch, ImportIssue};
-use crate::import::results::{ReadOptions, ResultFormat};
-use crate::import::sheet::{self, Mapping, SheetOptions};
-use crate::interop::{self, InteropFormat, ReqifMapping};
-use crate::store::{ApplyOptions, ImportReport, Store};
+use crate::import::input::Input;
+use crate::import::records::ImportIssue;
+use crate::import::results::ResultFormat;
+use crate::import::sheet::Mapping;
+use crate::interop::ReqifMapping;
+use crate::ops::import::{self as ops, ImportError, ImportOutcome, ImportRequest, StreamMode};
 
 /// `recette import`
 #[derive(Debug, Args)]
@@ -62,97 +60,6 @@ pub struct ImportArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Default, Serialize)]
-struct Outcome {
-    dry_run: bool,
-    records: ImportReport,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    automated: Option<AutomatedReport>,
-}
-
-/// How each input is read.
-enum Input {
-    Sheet(PathBuf),
-    Interop(PathBuf, InteropFormat),
-    Results(PathBuf),
-}
-
-const KNOWN_EXTENSIONS: &[&str] = &[
-    "xlsx", "xlsm", "xls", "ods", "csv", "tsv", "xml", "json", "trx", "reqif", "reqifz",
-];
-
-/// Expands files, folders and glob patterns into a sorted list of files.
-fn expand(inputs: &[String]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for input in inputs {
-        let p = Path::new(input);
-        let before = out.len();
-        if p.is_file() {
-            out.push(p.to_path_buf());
-        } else if p.is_dir() {
-            let mut stack = vec![p.to_path_buf()];
-            while let Some(dir) = stack.pop() {
-                let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-                for e in entries {
-                    let e = e.map_err(|e| Error::io(&dir, e))?;
-                    let path = e.path();
-                    let ft = e.file_type().map_err(|err| Error::io(&path, err))?;
-                    if ft.is_dir() {
-                        stack.push(path);
-                    } else if ft.is_file() {
-                        let ext = path
-                            .extension()
-                            .map(|x| x.to_string_lossy().to_lowercase())
-                            .unwrap_or_default();
-                        if KNOWN_EXTENSIONS.contains(&ext.as_str()) {
-                            out.push(path);
-                        }
-                    }
-                }
-            }
-        } else if input.contains(['*', '?', '[']) {
-            let paths = glob::glob(input).map_err(|e| {
-                Error::input(
-                    format!("motif invalide « {input} » : {e}"),
-                    format!("invalid pattern \"{input}\": {e}"),
-                )
-            })?;
-            for p in paths.flatten() {
-                if p.is_file() {
-                    out.push(p);
-                }
-            }
-        } else {
-            return Err(Error::input(
-                format!("{input} : fichier introuvable"),
-                format!("{input}: no such file"),
-            ));
-        }
-        if out.len() == before {
-            return Err(Error::input(
-                format!("{input} : aucun fichier importable trouvé"),
-                format!("{input}: no importable file found"),
-            ));
-        }
-        out[before..].sort();
-    }
-    out.dedup();
-    Ok(out)
-}
-
-fn classify(path: PathBuf, forced: Option<ResultFormat>) -> Input {
-    if forced.is_some() {
-        return Input::Results(path);
-    }
-    if let Some(f) = interop::detect(&path) {
-        return Input::Interop(path, f);
-    }
-    if sheet::is_spreadsheet(&path) {
-        return Input::Sheet(path);
-    }
-    Input::Results(path)
-}
-
 fn progress_bar(env: &Env) -> indicatif::ProgressBar {
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_style(
@@ -165,11 +72,7 @@ fn progress_bar(env: &Env) -> indicatif::ProgressBar {
 
 /// Runs `recette import`.
 pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
-    let forced = ResultFormat::parse(&a.format)?;
-    let inputs: Vec<Input> = expand(&a.paths)?
-        .into_iter()
-        .map(|p| classify(p, forced))
-        .collect();
+    let format = ResultFormat::parse(&a.format)?;
     let mapping = match &a.mapping {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
@@ -181,278 +84,42 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
         Some(p) => Some(ReqifMapping::load(p)?),
         None => None,
     };
-    let pb = progress_bar(env);
-    let mode = StreamMode::from_env();
-    if let Some(path) = streamable(&a, &inputs, mode) {
-        let apply = apply_options(&a, env);
-        match import_streamed(path, &a, env, mapping.as_ref(), &pb, &apply) {
-            Ok((outcome, store)) => {
-                pb.finish_and_clear();
-                return conclude(outcome, &a, env, &store);
-            }
-            Err(e) if mode == StreamMode::Require => {
-                pb.finish_and_clear();
-                return Err(Error::input(
-                    format!("import en flux impossible : {e}"),
-                    format!(
-                        "streamed import impossible: {}",
-                        e.message(crate::i18n::Lang::En)
-                    ),
-                ));
-            }
-            Err(_) => {}
-        }
-        // Not applicable to this file after all (or it has problems): imported whole below,
-        // which reports exactly what an import always reports.
-        pb.set_position(0);
-    }
-    // Read every record-type input first (pure, no store), so errors name files early.
-    let mut batch = ImportBatch::default();
-    let mut squash: Vec<PathBuf> = Vec::new();
-    let mut results: Vec<PathBuf> = Vec::new();
-    let mut printed = Mapping::default();
-    for input in inputs {
-        match input {
-            Input::Sheet(p) => {
-                let opts = SheetOptions {
-                    mapping: mapping.clone(),
-                    lang: env.lang,
-                };
-                let (b, m) =
-                    sheet::read_spreadsheet_with_progress(&p, &opts, &mut |n| pb.set_position(n))?;
-                printed.sheets.extend(m.sheets);
-                batch.extend(b);
-            }
-            Input::Interop(p, InteropFormat::Squash) => squash.push(p),
-            Input::Interop(p, InteropFormat::TestLink) => {
-                let opts = interop::testlink::TestlinkOptions {
-                    prefix: a.testlink_prefix.clone(),
-                    lang: env.lang,
-                };
-                batch.extend(interop::testlink::read_testlink(&p, &opts)?)
-            }
-            Input::Interop(p, f) => {
-                batch.extend(interop::read(&p, f, reqif_mapping.as_ref(), env.lang)?)
-            }
-            Input::Results(p) => results.push(p),
-        }
-    }
-    if !squash.is_empty() {
-        let refs: Vec<&Path> = squash.iter().map(PathBuf::as_path).collect();
-        batch.extend(interop::squash::read_workbooks(&refs, env.lang)?);
-    }
-    let nothing = batch.requirements.is_empty()
-        && batch.test_cases.is_empty()
-        && batch.links.is_empty()
-        && batch.results.is_empty()
-        && batch.anomalies.is_empty()
-        && batch.issues.is_empty()
-        && results.is_empty()
-        && batch.sheets.iter().all(|s| s.kind == "ignored");
-    if nothing && !a.print_mapping {
-        pb.finish_and_clear();
-        let reasons: Vec<String> = batch
-            .sheets
+    let req = ImportRequest {
+        inputs: a
+            .paths
             .iter()
-            .map(|s| {
-                format!(
-                    "{} › {} : {}",
-                    s.file,
-                    s.sheet,
-                    s.reason.clone().unwrap_or_default()
-                )
-            })
-            .collect();
-        return Err(Error::input(
-            format!(
-                "aucune donnée reconnue, rien n'a été importé ; feuilles lues : {}",
-                reasons.join(" ; ")
-            ),
-            format!(
-                "no data recognised, nothing was imported; sheets read: {}",
-                reasons.join("; ")
-            ),
-        ));
-    }
-    if a.print_mapping {
-        pb.finish_and_clear();
-        print!("{}", printed.to_toml());
-        return Ok(EXIT_OK);
-    }
-    let mut store = env.open()?;
-    let apply = apply_options(&a, env);
-    let auto_opts = AutomatedOptions {
-        format: forced,
-        create_unmatched: a.create_unmatched,
-        id_pattern: a.id_pattern.clone(),
-        read: ReadOptions::default(),
-    };
-    let work = |tx: &mut crate::store::Tx<'_>| -> Result<Outcome> {
-        let records = tx.apply_batch(&batch, &apply)?;
-        let automated = if results.is_empty() {
-            None
-        } else {
-            let campaign = tx.campaign_for_results(&apply, None)?;
-            Some(import_results(
-                tx,
-                &campaign,
-                &results,
-                &auto_opts,
-                &mut |n| pb.set_position(n),
-            )?)
-        };
-        Ok(Outcome {
-            dry_run: a.dry_run,
-            records,
-            automated,
-        })
-    };
-    let outcome = if a.dry_run {
-        store.dry_run(work)
-    } else {
-        store.write("import", work)
-    };
-    pb.finish_and_clear();
-    conclude_result(outcome, &a, env, &store)
-}
-
-/// How records are applied.
-fn apply_options(a: &ImportArgs, env: &Env) -> ApplyOptions {
-    ApplyOptions {
-        lang: env.lang,
+            .map(|p| Input::Path(PathBuf::from(p)))
+            .collect(),
+        dry_run: a.dry_run,
+        partial: a.partial,
+        mapping,
         campaign: a.campaign.clone(),
         delivery: a.delivery.clone(),
-        // A dry run always computes the full plan; its exit code says whether it would pass.
-        partial: a.partial || a.dry_run,
-    }
-}
-
-/// From this file size on, a lone workbook is imported while it is read (see
-/// [`import_streamed`]); smaller ones are read whole first, which is as fast.
-const STREAM_FROM_BYTES: u64 = 256 * 1024;
-
-/// When a lone workbook is imported while it is read: `RECETTE_IMPORT_STREAM` = `auto` (the
-/// default: from [`STREAM_FROM_BYTES`] on), `always`, `never`, or `require` (always, and an
-/// error saying why when the file cannot be streamed instead of importing it whole: tests and
-/// diagnostics).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum StreamMode {
-    Auto,
-    Always,
-    Never,
-    Require,
-}
-
-impl StreamMode {
-    fn from_env() -> StreamMode {
-        match std::env::var("RECETTE_IMPORT_STREAM").as_deref() {
-            Ok("always") => StreamMode::Always,
-            Ok("never") => StreamMode::Never,
-            Ok("require") => StreamMode::Require,
-            _ => StreamMode::Auto,
-        }
-    }
-}
-
-/// The workbook to import while it is read, if this import is one: a single spreadsheet,
-/// nothing else, without `--partial` or `--print-mapping`.
-fn streamable<'i>(a: &ImportArgs, inputs: &'i [Input], mode: StreamMode) -> Option<&'i Path> {
-    if a.partial || a.print_mapping || mode == StreamMode::Never {
-        return None;
-    }
-    let [Input::Sheet(path)] = inputs else {
-        return None;
-    };
-    match mode {
-        StreamMode::Auto => {
-            (std::fs::metadata(path).ok()?.len() >= STREAM_FROM_BYTES).then_some(path.as_path())
-        }
-        _ => Some(path),
-    }
-}
-
-/// Imports one workbook on two threads: one reads it and hands its records over in chunks,
-/// the other applies them in the import's transaction as they arrive (requirements while the
-/// test-case sheet is still being read, and so on). The records are applied exactly as the
-/// whole batch would be; whenever that cannot be guaranteed, or the file has any problem,
-/// this returns an error after rolling back, and the caller imports the file the usual way
-/// (reading it again), so that problems are reported as always.
-fn import_streamed(
-    path: &Path,
-    a: &ImportArgs,
-    env: &Env,
-    mapping: Option<&Mapping>,
-    pb: &indicatif::ProgressBar,
-    apply: &ApplyOptions,
-) -> Result<(Outcome, Store)> {
-    let mut store = env.open()?;
-    let opts = SheetOptions {
-        mapping: mapping.cloned(),
+        format,
+        create_unmatched: a.create_unmatched,
+        id_pattern: a.id_pattern.clone(),
+        testlink_prefix: a.testlink_prefix.clone(),
+        reqif_mapping,
+        stream: StreamMode::from_env(),
         lang: env.lang,
     };
-    let source = path.to_string_lossy().into_owned();
-    let stop = AtomicBool::new(false);
-    let outcome = std::thread::scope(|s| {
-        let (send, recv) = std::sync::mpsc::sync_channel::<ImportBatch>(4);
-        let (give_back, returns) = std::sync::mpsc::channel::<ImportBatch>();
-        let (opts, stop_ref) = (&opts, &stop);
-        let reader = s.spawn(move || {
-            let mut sink = ChunkSink::new(send).with_returns(returns);
-            let out = sheet::read_spreadsheet_streaming(
-                path,
-                opts,
-                &mut |n| pb.set_position(n),
-                &mut sink,
-                stop_ref,
-            );
-            sink.flush();
-            out
-        });
-        let work = |tx: &mut crate::store::Tx<'_>| -> Result<Outcome> {
-            // Dropped when this returns: a reader still sending then stops handing over.
-            let recv = recv;
-            let mut st = tx.stream_begin(&source, apply)?;
-            for mut chunk in &recv {
-                tx.stream_chunk(&mut st, &mut chunk)?;
-                // Freed by the reader thread, which allocated it (or here once it is done).
-                let _ = give_back.send(chunk);
-            }
-            let (rest, _) = reader.join().map_err(|_| {
-                Error::input(
-                    "lecture interrompue".to_string(),
-                    "reading aborted".to_string(),
-                )
-            })??;
-            Ok(Outcome {
-                dry_run: a.dry_run,
-                records: tx.stream_finish(st, rest)?,
-                automated: None,
-            })
-        };
-        let out = if a.dry_run {
-            store.dry_run(work)
-        } else {
-            store.write("import", work)
-        };
-        if out.is_err() {
-            stop.store(true, Ordering::Relaxed);
-        }
-        out
-    })?;
-    Ok((outcome, store))
-}
-
-/// Prints what an import did (or why it was refused) and gives the exit code.
-fn conclude_result(
-    outcome: Result<Outcome>,
-    a: &ImportArgs,
-    env: &Env,
-    store: &Store,
-) -> Result<i32> {
-    let outcome = match outcome {
-        Ok(o) => o,
-        Err(e) => {
-            // The transaction was rolled back: say so, since several files may have been read.
+    let pb = progress_bar(env);
+    let progress = |n| pb.set_position(n);
+    if a.print_mapping {
+        let mapping = ops::detected_mapping(&req, &progress)?;
+        pb.finish_and_clear();
+        print!("{}", mapping.to_toml());
+        return Ok(EXIT_OK);
+    }
+    let prepared = ops::prepare(&req, &progress)?;
+    let mut store = env.open()?;
+    let outcome = ops::apply(&mut store, &req, prepared, &progress);
+    pb.finish_and_clear();
+    match outcome {
+        Ok(outcome) => conclude(&outcome, &a, env),
+        Err(ImportError::Failed(e)) => Err(e),
+        Err(ImportError::RolledBack(e)) => {
+            // Several files may have been read: say that nothing of any of them was kept.
             super::report_error(&e, env.lang);
             eprintln!(
                 "{}",
@@ -461,24 +128,26 @@ fn conclude_result(
                     "Import refused: nothing was imported (an import applies whole or not at all).",
                 )
             );
-            return Ok(EXIT_REJECTED);
+            Ok(EXIT_REJECTED)
         }
-    };
-    conclude(outcome, a, env, store)
+    }
 }
 
 /// Prints what an import did and gives the exit code.
-fn conclude(outcome: Outcome, a: &ImportArgs, env: &Env, store: &Store) -> Result<i32> {
-    let failed = !outcome.records.issues.is_empty() && !a.partial;
+fn conclude(outcome: &ImportOutcome, a: &ImportArgs, env: &Env) -> Result<i32> {
     if a.json {
-        json(&outcome)?;
+        json(outcome)?;
     } else {
-        print_outcome(&outcome, env, store)?;
+        print_outcome(outcome, env);
         if a.dry_run {
-            println!("\n{}", dry_run_note(env, failed));
+            println!("\n{}", dry_run_note(env, outcome.rejected));
         }
     }
-    Ok(if failed { EXIT_REJECTED } else { EXIT_OK })
+    Ok(if outcome.rejected {
+        EXIT_REJECTED
+    } else {
+        EXIT_OK
+    })
 }
 
 fn kind_label(env: &Env, kind: &str) -> String {
@@ -507,7 +176,7 @@ fn print_issues(title: &str, issues: &[ImportIssue], lang: crate::i18n::Lang) {
     }
 }
 
-fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
+fn print_outcome(o: &ImportOutcome, env: &Env) {
     let r = &o.records;
     if !r.sheets.is_empty() {
         let mut t = Table::new(&[
@@ -676,9 +345,7 @@ fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
                 println!("  … (+{})", a.unmatched_tests - 20);
             }
         }
-        if !o.dry_run {
-            let tests = store.campaign_tests(&a.campaign)?;
-            let ind = crate::indicators::CampaignIndicators::compute(&tests);
+        if let Some(ind) = &o.campaign_indicators {
             println!(
                 "{} {}   {} {}",
                 env.t("Taux d'exécution :", "Execution rate:"),
@@ -688,7 +355,6 @@ fn print_outcome(o: &Outcome, env: &Env, store: &Store) -> Result<()> {
             );
         }
     }
-    Ok(())
 }
 
 /// The closing line of a dry run: nothing was written, and whether the import would pass.

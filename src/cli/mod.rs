@@ -324,8 +324,7 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
             })
         }
         Command::Demo(a) => {
-            let mut store = crate::demo::build(&a.out, env.ctx.clone(), env.lang)?;
-            let decisions = crate::demo::write_reports(&mut store, &a.out, env.lang)?;
+            let demo = crate::ops::project::demo(&a.out, env.ctx.clone(), env.lang)?;
             if !a.json {
                 println!(
                     "{} {}\n",
@@ -336,7 +335,7 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
                     a.out.display()
                 );
             }
-            status::print_dashboard(&store, env.lang, a.json, None)?;
+            status::print_dashboard(&demo.dashboard, env.lang, a.json)?;
             if !a.json {
                 println!();
                 println!(
@@ -344,7 +343,7 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
                     env.t("Rapports écrits dans", "Reports written in"),
                     a.out.join("rapports").display()
                 );
-                for (c, d) in decisions {
+                for (c, d) in demo.decisions {
                     println!(
                         "  {c} : {} {}",
                         env.t("décision proposée", "proposed decision"),

@@ -6,7 +6,8 @@ use super::output::{json, Table};
 use super::{Env, EXIT_OK};
 use crate::error::Result;
 use crate::model::{Criticality, ReqStatus};
-use crate::store::{Change, RequirementPatch};
+use crate::ops::project::{edit_requirement, links, requirements, RequirementFilter};
+use crate::store::RequirementPatch;
 
 /// Requirement commands.
 #[derive(Debug, Subcommand)]
@@ -121,49 +122,45 @@ pub fn run(cmd: ReqCommand, env: &Env) -> Result<i32> {
         ReqCommand::Edit(a) => {
             let p = patch(a.title, a.fields)?;
             let mut store = env.open()?;
-            let change = store.write("req edit", |tx| tx.edit_requirement(&a.reference, &p))?;
-            let after = store.requirement_detail(&a.reference)?;
-            match change {
-                Change::Unchanged => println!(
+            let edit = edit_requirement(&mut store, &a.reference, &p)?;
+            if !edit.changed {
+                println!(
                     "{} {}",
                     env.t("Aucun changement :", "No change:"),
                     a.reference
-                ),
-                _ => {
+                );
+            } else {
+                println!(
+                    "{} {} ({} {})",
+                    env.t("Exigence modifiée :", "Requirement changed:"),
+                    a.reference,
+                    env.t("révision", "revision"),
+                    edit.revision
+                );
+                let suspect = edit.suspect_links;
+                if suspect > 0 {
                     println!(
-                        "{} {} ({} {})",
-                        env.t("Exigence modifiée :", "Requirement changed:"),
-                        a.reference,
-                        env.t("révision", "revision"),
-                        after.requirement.revision
+                        "{} {suspect} {}",
+                        env.t("Attention :", "Warning:"),
+                        env.t(
+                            "lien(s) suspect(s) à revoir (recette link review)",
+                            "suspect link(s) to review (recette link review)"
+                        )
                     );
-                    let suspect = after.tests.iter().filter(|t| t.suspect).count();
-                    if suspect > 0 {
-                        println!(
-                            "{} {suspect} {}",
-                            env.t("Attention :", "Warning:"),
-                            env.t(
-                                "lien(s) suspect(s) à revoir (recette link review)",
-                                "suspect link(s) to review (recette link review)"
-                            )
-                        );
-                    }
                 }
             }
         }
         ReqCommand::List(a) => {
             let store = env.open()?;
-            let crit = a
-                .criticality
-                .as_deref()
-                .map(Criticality::parse)
-                .transpose()?;
-            let reqs: Vec<_> = store
-                .requirements()?
-                .into_iter()
-                .filter(|r| crit.is_none_or(|c| r.criticality == c))
-                .filter(|r| a.category.as_ref().is_none_or(|c| &r.category == c))
-                .collect();
+            let filter = RequirementFilter {
+                criticality: a
+                    .criticality
+                    .as_deref()
+                    .map(Criticality::parse)
+                    .transpose()?,
+                category: a.category,
+            };
+            let reqs = requirements(&store, &filter)?;
             if a.json {
                 return json(&reqs).map(|_| EXIT_OK);
             }
@@ -285,13 +282,6 @@ pub struct LinkReviewArgs {
     pub test: Option<String>,
 }
 
-#[derive(serde::Serialize)]
-struct LinkRow {
-    requirement: String,
-    test: String,
-    suspect: bool,
-}
-
 /// Runs a link command.
 pub fn run_link(cmd: LinkCommand, env: &Env) -> Result<i32> {
     let mut store = env.open()?;
@@ -330,16 +320,7 @@ pub fn run_link(cmd: LinkCommand, env: &Env) -> Result<i32> {
             println!("{} {n}", env.t("Liens revus :", "Links reviewed:"));
         }
         LinkCommand::List(a) => {
-            let rows: Vec<LinkRow> = store
-                .links()?
-                .into_iter()
-                .filter(|l| !a.suspect || l.2)
-                .map(|(requirement, test, suspect)| LinkRow {
-                    requirement,
-                    test,
-                    suspect,
-                })
-                .collect();
+            let rows = links(&store, a.suspect)?;
             if a.json {
                 return json(&rows).map(|_| EXIT_OK);
             }

@@ -7,9 +7,11 @@ use clap::{Args, Subcommand};
 use super::output::{json, Table};
 use super::{Env, EXIT_OK, EXIT_REJECTED};
 use crate::error::Result;
+use crate::import::input::Input;
 use crate::model::{Decision, Severity};
+use crate::ops::signoff::verify;
 use crate::report::view::fmt_date;
-use crate::signoff::{sha256_file, sign, SignRequest};
+use crate::signoff::{sign, SignRequest};
 
 /// `recette signoff`
 #[derive(Debug, Args)]
@@ -135,27 +137,18 @@ pub fn run_signoff(a: SignoffArgs, env: &Env) -> Result<i32> {
 pub fn run_verify(a: VerifyArgs, env: &Env) -> Result<i32> {
     let lang = env.lang;
     let store = env.open()?;
-    let (sha, _) = sha256_file(&a.file)?;
-    let hits = store.signoffs_with_file(&sha)?;
+    let v = verify(&store, &Input::Path(a.file.clone()))?;
+    let code = if v.matches.is_empty() {
+        EXIT_REJECTED
+    } else {
+        EXIT_OK
+    };
     if a.json {
-        let v: Vec<serde_json::Value> = hits
-            .iter()
-            .map(|(s, name)| {
-                serde_json::json!({
-                    "signoff": s.id, "number": s.number, "campaign": s.campaign,
-                    "decision": s.decision, "signed_at": s.signed_at,
-                    "signatories": s.signatories, "file_name": name
-                })
-            })
-            .collect();
-        json(&serde_json::json!({"file": a.file, "sha256": sha, "matches": v}))?;
-        return Ok(if hits.is_empty() {
-            EXIT_REJECTED
-        } else {
-            EXIT_OK
-        });
+        json(&v)?;
+        return Ok(code);
     }
-    if hits.is_empty() {
+    let sha = &v.sha256;
+    if v.matches.is_empty() {
         println!(
             "{} {} (sha256 {sha})",
             env.t(
@@ -164,35 +157,36 @@ pub fn run_verify(a: VerifyArgs, env: &Env) -> Result<i32> {
             ),
             a.file.display()
         );
-        return Ok(EXIT_REJECTED);
+        return Ok(code);
     }
     println!(
         "{} {} (sha256 {sha})",
         env.t("CONFORME :", "MATCH:"),
         a.file.display()
     );
-    for (s, name) in &hits {
+    for m in &v.matches {
         println!(
             "  {} {} — {} {} ({} {}) — {} : {} — {} {} — {} : {}",
             env.t("signature", "sign-off"),
-            s.id,
+            m.signoff,
             env.t("campagne", "campaign"),
-            s.campaign,
+            m.campaign,
             env.t("n°", "no."),
-            s.number,
+            m.number,
             env.t("décision", "decision"),
-            s.decision.label(lang),
+            m.decision.label(lang),
             env.t("signé le", "signed on"),
-            s.signed_at,
+            m.signed_at,
             env.t("signataires", "signatories"),
-            s.signatories.join(" ; ")
+            m.signatories.join(" ; ")
         );
         println!(
-            "    {} {name}",
-            env.t("fichier enregistré :", "recorded file:")
+            "    {} {}",
+            env.t("fichier enregistré :", "recorded file:"),
+            m.file_name
         );
     }
-    Ok(EXIT_OK)
+    Ok(code)
 }
 
 /// Runs a reservation command.

@@ -1,16 +1,14 @@
 //! `recette status` (dashboard) and `recette log` (audit trail).
 
 use clap::Args;
-use serde::Serialize;
 
 use super::output::{json, Table};
 use super::{Env, EXIT_OK};
-use crate::entities::Campaign;
 use crate::error::Result;
 use crate::i18n::{percent, Lang};
-use crate::indicators::{AnomalyCounts, CampaignIndicators};
 use crate::model::{ExecStatus, Severity};
-use crate::store::{AuditFilter, Store};
+use crate::ops::status::{dashboard, Dashboard};
+use crate::store::AuditFilter;
 
 /// `recette status`
 #[derive(Debug, Args)]
@@ -40,47 +38,11 @@ pub struct LogArgs {
     pub json: bool,
 }
 
-#[derive(Serialize)]
-struct CampaignDashboard {
-    #[serde(flatten)]
-    campaign: Campaign,
-    indicators: CampaignIndicators,
-}
-
-#[derive(Serialize)]
-struct Dashboard {
-    project: String,
-    requirements: usize,
-    test_cases: usize,
-    campaigns: Vec<CampaignDashboard>,
-    anomalies: AnomalyCounts,
-}
-
 /// Prints the dashboard (all campaigns, or one).
-pub fn print_dashboard(store: &Store, lang: Lang, as_json: bool, only: Option<&str>) -> Result<()> {
+pub fn print_dashboard(d: &Dashboard, lang: Lang, as_json: bool) -> Result<()> {
     let t = |fr, en| lang.pick(fr, en);
-    let campaigns = match only {
-        Some(c) => vec![store.campaign(c)?],
-        None => store.campaigns()?,
-    };
-    let mut rows = Vec::new();
-    for c in campaigns {
-        let tests = store.campaign_tests(&c.reference)?;
-        rows.push(CampaignDashboard {
-            indicators: CampaignIndicators::compute(&tests),
-            campaign: c,
-        });
-    }
-    let anomalies = store.anomalies()?;
-    let d = Dashboard {
-        project: store.project_value("name")?.unwrap_or_default(),
-        requirements: store.requirements()?.len(),
-        test_cases: store.test_cases()?.len(),
-        campaigns: rows,
-        anomalies: AnomalyCounts::compute(&anomalies),
-    };
     if as_json {
-        return json(&d);
+        return json(d);
     }
     println!(
         "{} {} — {} {}, {} {}",
@@ -157,7 +119,8 @@ pub fn print_dashboard(store: &Store, lang: Lang, as_json: bool, only: Option<&s
 /// Runs `recette status`.
 pub fn run(a: StatusArgs, env: &Env) -> Result<i32> {
     let store = env.open()?;
-    print_dashboard(&store, env.lang, a.json, a.campaign.as_deref())?;
+    let d = dashboard(&store, a.campaign.as_deref())?;
+    print_dashboard(&d, env.lang, a.json)?;
     Ok(EXIT_OK)
 }
 

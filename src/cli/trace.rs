@@ -8,7 +8,7 @@ use super::{Env, EXIT_OK};
 use crate::error::Result;
 use crate::i18n::percent;
 use crate::model::Criticality;
-use crate::trace::{compute, ReqTraceStatus, Scope};
+use crate::trace::{ReqTraceStatus, Scope};
 
 /// `recette trace`
 #[derive(Debug, Args)]
@@ -28,12 +28,8 @@ pub struct TraceArgs {
 pub fn run(a: TraceArgs, env: &Env) -> Result<i32> {
     let lang = env.lang;
     let store = env.open()?;
-    let scope = match (a.campaign, a.delivery) {
-        (Some(c), _) => Scope::Campaign(c),
-        (None, Some(d)) => Scope::Delivery(d),
-        (None, None) => Scope::Latest,
-    };
-    let trace = compute(&store.trace_data(&scope)?);
+    let scope = Scope::of(a.campaign, a.delivery);
+    let trace = crate::ops::trace::trace(&store, &scope)?;
     if a.json {
         return json(&trace).map(|_| EXIT_OK);
     }

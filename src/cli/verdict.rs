@@ -10,7 +10,8 @@ use super::{Env, EXIT_OK, EXIT_REJECTED};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::model::Decision;
-use crate::report::{self, Format, Options};
+use crate::ops::verdict::{gate, write_reports, ReportOutcome, ReportRequest};
+use crate::report::Format;
 use crate::verdict::{criterion_name, format_measure, format_threshold, Evaluation, Verdict};
 
 /// `recette verdict`
@@ -136,10 +137,8 @@ pub fn run_verdict(a: VerdictArgs, env: &Env) -> Result<i32> {
 /// Runs `recette gate`: 0 on admission (or reservations when allowed), 1 otherwise.
 pub fn run_gate(a: GateArgs, env: &Env) -> Result<i32> {
     let store = env.open()?;
-    let e = Evaluation::load(&store, &a.campaign)?;
-    let v = &e.verdict;
-    let pass =
-        v.decision == Decision::Admission || (a.allow_reserves && v.decision == Decision::Reserves);
+    let g = gate(&store, &a.campaign, a.allow_reserves)?;
+    let (v, pass) = (&g.verdict, g.pass);
     let status = if pass {
         env.t("PORTE FRANCHIE", "GATE PASSED")
     } else {
@@ -178,38 +177,40 @@ pub fn run_gate(a: GateArgs, env: &Env) -> Result<i32> {
 /// Runs `recette report`.
 pub fn run_report(a: ReportArgs, env: &Env) -> Result<i32> {
     let store = env.open()?;
-    if a.campaign.eq_ignore_ascii_case("copil") && store.campaign(&a.campaign).is_err() {
-        let now = env.ctx.now();
-        let today = now.get(..10).unwrap_or(&now);
-        let copil = crate::report::copil::build(&store, env.lang, today)?;
-        for f in crate::report::copil::write(&copil, a.templates.as_deref(), &a.out)? {
-            println!("{}", f.display());
-        }
-        println!(
-            "{} {} ; {} {}",
-            copil.risks.len(),
-            env.t("risque(s) signalé(s)", "risk(s) flagged"),
-            copil.decisions.len(),
-            env.t("décision(s) signée(s)", "signed decision(s)")
-        );
-        return Ok(EXIT_OK);
-    }
-    let e = Evaluation::load(&store, &a.campaign)?;
-    let signed = report::latest_signoff(&store, &a.campaign)?;
-    let opts = Options {
-        lang: env.lang,
+    let req = ReportRequest {
         formats: Format::parse_list(&a.format)?,
+        campaign: a.campaign,
+        out: a.out,
         templates: a.templates,
-        issued_on: env.ctx.fixed_now.clone(),
+        lang: env.lang,
     };
-    let files = report::write_reports(&e, &opts, &a.out, signed.as_ref())?;
-    for f in &files {
-        println!("{}", f.display());
+    match write_reports(&store, &req)? {
+        ReportOutcome::Copil {
+            files,
+            risks,
+            decisions,
+        } => {
+            for f in &files {
+                println!("{}", f.display());
+            }
+            println!(
+                "{risks} {} ; {decisions} {}",
+                env.t("risque(s) signalé(s)", "risk(s) flagged"),
+                env.t("décision(s) signée(s)", "signed decision(s)")
+            );
+        }
+        ReportOutcome::Campaign {
+            files, decision, ..
+        } => {
+            for f in &files {
+                println!("{}", f.display());
+            }
+            println!(
+                "{} {}",
+                env.t("Décision proposée :", "Proposed decision:"),
+                decision.label(env.lang)
+            );
+        }
     }
-    println!(
-        "{} {}",
-        env.t("Décision proposée :", "Proposed decision:"),
-        e.verdict.decision.label(env.lang)
-    );
     Ok(EXIT_OK)
 }

@@ -284,7 +284,7 @@ pub fn import_results(
     let mut unmatched_seen: HashSet<u64> = HashSet::new();
     let mut seen = 0u64;
     for path in paths {
-        let name = path.display().to_string();
+        let name = crate::import::display_name(path);
         let format = match opts.format {
             Some(f) => f,
             None => super::results::detect_format(path)?,

@@ -2,6 +2,9 @@
 //! the database. `automated` links automated results to the model and hands them to the store.
 
 pub mod automated;
+pub mod input;
 pub mod records;
 pub mod results;
 pub mod sheet;
+
+pub use input::display_name;

@@ -124,7 +124,7 @@ pub fn read(
 
 /// The name of a file as shown in origins and messages: as the user gave it.
 pub(crate) fn display_name(path: &Path) -> String {
-    path.display().to_string()
+    crate::import::display_name(path)
 }
 
 /// Reads a whole file, refusing files larger than `limit` bytes.

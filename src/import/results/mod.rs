@@ -243,7 +243,7 @@ pub fn read_all(
 
 /// The name of a file as shown in messages and origins: the path as given.
 pub(crate) fn display_name(path: &Path) -> String {
-    path.display().to_string()
+    crate::import::display_name(path)
 }
 
 /// Expands command-line inputs into result files: a file is taken as is; a folder gives every

@@ -148,7 +148,7 @@ fn key_value(row: &Row, keys: &[&str]) -> Option<(usize, String)> {
 
 /// Reads a delivery note (xlsx, xls, ods, csv).
 pub fn read_delivery_note(path: &Path, lang: Lang) -> Result<DeliveryNoteRecord> {
-    let file = path.to_string_lossy().into_owned();
+    let file = crate::import::display_name(path);
     let mut note = DeliveryNoteRecord::default();
     super::visit_sheets(path, lang, &mut |name, rows, note_issue| {
         if let Some(issue) = note_issue {

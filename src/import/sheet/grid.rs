@@ -102,6 +102,11 @@ impl<'a, 's, RS: std::io::Read + std::io::Seek> CellRows<'a, 's, RS> {
     }
 }
 
+/// Whether a 0-based position lies beyond a sheet's last cell (see [`super::bounds`]).
+fn beyond_sheet((row, col): (u32, u32)) -> bool {
+    u64::from(col) >= super::bounds::MAX_COLUMNS || u64::from(row) >= super::bounds::MAX_ROWS
+}
+
 impl<RS: std::io::Read + std::io::Seek> Iterator for CellRows<'_, '_, RS> {
     type Item = Row;
 
@@ -112,6 +117,10 @@ impl<RS: std::io::Read + std::io::Seek> Iterator for CellRows<'_, '_, RS> {
             }
             let first = self.next_cell()?;
             let row = first.get_position().0;
+            if beyond_sheet(first.get_position()) {
+                self.failed = Some(format!("cell beyond XFD1048576 (row {})", row + 1));
+                return None;
+            }
             let mut cells: Vec<(usize, String)> =
                 vec![(first.get_position().1 as usize, first.get_value().text())];
             while let Some(c) = self.next_cell() {
@@ -127,6 +136,10 @@ impl<RS: std::io::Read + std::io::Seek> Iterator for CellRows<'_, '_, RS> {
                     }
                     self.ahead = Some(c);
                     break;
+                }
+                if beyond_sheet((r, col)) {
+                    self.failed = Some(format!("cell beyond XFD1048576 (row {})", r + 1));
+                    return None;
                 }
                 cells.push((col as usize, c.get_value().text()));
             }

@@ -7,6 +7,7 @@
 //! pass back. Reading is pure: no database, and every problem becomes an
 //! [`ImportIssue`](crate::import::records::ImportIssue) naming the cell.
 
+pub(crate) mod bounds;
 mod cells;
 mod csv;
 mod delivery_note;
@@ -141,7 +142,7 @@ fn read_workbook<'a>(
     progress: &'a mut dyn FnMut(u64),
     stream: Option<Stream<'a>>,
 ) -> Result<(ImportBatch, Mapping)> {
-    let file = path.to_string_lossy().into_owned();
+    let file = crate::import::display_name(path);
     let streaming = stream.is_some();
     let mut reader = FileReader {
         origin: Origin::file(&file),
@@ -195,6 +196,11 @@ fn read_workbook<'a>(
         }
     } else {
         check_archive(path, &file)?;
+        if !streaming {
+            // The range reader builds a dense grid: refuse cells beyond a sheet's last first
+            // (the cell-by-cell reader stops on them and falls back here).
+            bounds::check_cell_references(path, &file)?;
+        }
         let mut wb = open_workbook_auto(path).map_err(|e| {
             Error::input(
                 format!("{file} : classeur illisible ({e})"),
@@ -296,7 +302,7 @@ pub(crate) type SheetVisitor<'a> =
 /// file, its encoding and separator detected): the sheet name and its rows, or an issue when
 /// the sheet cannot be read. Hidden sheets are skipped.
 pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) -> Result<()> {
-    let file = path.to_string_lossy().into_owned();
+    let file = crate::import::display_name(path);
     let ext = extension(path);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -307,6 +313,7 @@ pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) ->
         f(&name, &mut text.rows(), None);
         return Ok(());
     }
+    bounds::check_cell_references(path, &file)?;
     let mut wb = open_workbook_auto(path).map_err(|e| {
         Error::input(
             format!("{file} : classeur illisible ({e})"),

@@ -174,6 +174,7 @@ fn cell_text(d: &Data) -> String {
 
 fn load(path: &Path, lang: Lang) -> Result<Vec<Table>> {
     let file = display_name(path);
+    crate::import::sheet::bounds::check_cell_references(path, &file)?;
     let mut wb = open_workbook_auto(path).map_err(|e| {
         Error::input(
             format!("{file} : classeur illisible ({e})"),

@@ -1,0 +1,63 @@
+//! Checking a file (a report, a PV) against the signed sign-offs. Signing itself is
+//! [`crate::signoff::sign`].
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::import::input::{Input, Staged};
+use crate::model::Decision;
+use crate::signoff::sha256_file;
+use crate::store::Store;
+
+/// The sign-offs that recorded a file. Serialised as `verify --json` prints it (`file`,
+/// `matches`, `sha256`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// The file as the user named it.
+    pub file: String,
+    /// Every sign-off that recorded this content, oldest first; none: the file does not match.
+    pub matches: Vec<SignedMatch>,
+    pub sha256: String,
+}
+
+/// One sign-off that recorded the file.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignedMatch {
+    pub campaign: String,
+    pub decision: Decision,
+    /// The name the file had when it was sealed.
+    pub file_name: String,
+    /// Rank of the sign-off among those of its campaign.
+    pub number: i64,
+    pub signatories: Vec<String>,
+    pub signed_at: String,
+    /// Record id of the sign-off.
+    pub signoff: i64,
+}
+
+/// Hashes a file (a path or an upload) and finds the sign-offs that sealed that content.
+pub fn verify(store: &Store, input: &Input) -> Result<Verification> {
+    let staged = Staged::each(std::slice::from_ref(input))?;
+    let Some(path) = staged.files().first() else {
+        return Err(Error::input("aucun fichier", "no file"));
+    };
+    let (sha256, _) = sha256_file(path)?;
+    let matches = store
+        .signoffs_with_file(&sha256)?
+        .into_iter()
+        .map(|(s, file_name)| SignedMatch {
+            campaign: s.campaign,
+            decision: s.decision,
+            file_name,
+            number: s.number,
+            signatories: s.signatories,
+            signed_at: s.signed_at,
+            signoff: s.id,
+        })
+        .collect();
+    Ok(Verification {
+        file: crate::import::display_name(path),
+        matches,
+        sha256,
+    })
+}
