@@ -8,8 +8,9 @@ use crate::i18n::Lang;
 use crate::import::automated::{import_results, AutomatedOptions};
 use crate::model::{AnomalyStatus, Criticality, ExecStatus, Phase, Severity, Step, TestKind};
 use crate::store::{
-    AnomalyPatch, Context, DeliveryPatch, NewCampaign, NewDelivery, RegressionRule,
-    RequirementPatch, RunInput, Selection, Store, TestCasePatch, Tx,
+    AnomalyPatch, Assignment, Context, DeliveryPatch, ItemSelection, NewCampaign, NewDelivery,
+    RegressionRule, RequirementPatch, RunInput, Selection, StepEdit, StepInput, Store,
+    TestCasePatch, TestEdit, Tx,
 };
 
 /// Requirements: (ref, criticality, category, title, description).
@@ -55,7 +56,7 @@ const TESTS: &[(&str, &str, &str, &str, &str, &str)] = &[
     ("CT-IMM-005", "manual", "", "EXI-IMM-003", "Immatriculation d'un véhicule importé", "Saisir un véhicule importé avec quitus douanier => Le dossier est accepté | Joindre le certificat de conformité => La pièce est enregistrée | Valider => Le numéro est attribué"),
     ("CT-IMM-006", "manual", "", "EXI-IMM-004", "Édition du certificat d'immatriculation", "Ouvrir un dossier immatriculé => Le dossier s'affiche | Éditer le certificat => Un PDF/A conforme est produit en moins de 5 s"),
     ("CT-IMM-007", "manual", "", "EXI-IMM-005", "Réservation d'un numéro personnalisé", "Rechercher un numéro disponible => Le numéro est proposé | Réserver le numéro => La réservation expire dans 30 jours"),
-    ("CT-IMM-008", "manual", "calcul", "EXI-IMM-006", "Taxe d'un véhicule essence en Province Sud", "Saisir un véhicule 7 CV essence en Province Sud => La taxe affichée correspond au barème"),
+    ("CT-IMM-008", "manual", "calcul", "EXI-IMM-006", "Taxe d'un véhicule de ${puissance} CV en Province ${province}", "Saisir un véhicule ${energie} de ${puissance} CV immatriculé en Province ${province} => Le dossier est accepté | Calculer la taxe => La taxe affichée est de ${montant} F CFA (barème en vigueur)"),
     ("CT-IMM-009", "manual", "calcul", "EXI-IMM-006", "Taxe d'un véhicule électrique en Province Nord", "Saisir un véhicule électrique en Province Nord => L'exonération est appliquée"),
     ("CT-IMM-010", "manual", "calcul", "EXI-IMM-006", "Changement de barème au 1er janvier", "Saisir une demande datée du 31/12 => L'ancien barème s'applique | Saisir une demande datée du 01/01 => Le nouveau barème s'applique"),
     ("CT-CES-001", "manual", "smoke", "EXI-CES-001", "Déclaration de cession en ligne", "Se connecter en usager vendeur => L'espace usager s'affiche | Déclarer la cession => La déclaration est horodatée | Vérifier la boîte de l'acquéreur => La notification est reçue"),
@@ -218,8 +219,48 @@ pub const CI_JUNIT_PATH: &str = "resultats-ci/junit-vabf2-ci.xml";
 /// Tests whose VABF-2 result comes only from the CI import (no manual record).
 const FROM_CI_ONLY: &[&str] = &["CT-CT-001"];
 
-/// Testers of the demo, assigned in turn.
+/// Testers of the demo: the first campaign is shared between the three, the second between
+/// the first two (`campaign assign --spread`).
 const TESTERS: &[&str] = &["Marie Wamytan", "Jean-Pierre Gope", "Sylvie Nouvel"];
+
+/// The parametrised test of the demo and its data sets (name, values): each is planned and run
+/// on its own.
+const PARAMETRISED: &str = "CT-IMM-008";
+const DATASETS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "JDD-7CV-SUD",
+        &[
+            ("puissance", "7"),
+            ("energie", "essence"),
+            ("province", "Sud"),
+            ("montant", "31 200"),
+        ],
+    ),
+    (
+        "JDD-11CV-NORD",
+        &[
+            ("puissance", "11"),
+            ("energie", "diesel"),
+            ("province", "Nord"),
+            ("montant", "53 900"),
+        ],
+    ),
+];
+
+/// Who each planned item of a campaign was assigned to, from the assignment's outcome.
+fn assignees(
+    out: &crate::store::AssignOutcome,
+) -> std::collections::HashMap<(String, String), String> {
+    out.changes
+        .iter()
+        .map(|c| {
+            (
+                (c.test.clone(), c.dataset.clone().unwrap_or_default()),
+                c.to.clone(),
+            )
+        })
+        .collect()
+}
 
 fn patch_tx(tx: &mut Tx<'_>) -> Result<()> {
     for (r, crit, cat, title, desc) in REQUIREMENTS {
@@ -265,6 +306,13 @@ fn patch_tx(tx: &mut Tx<'_>) -> Result<()> {
             tx.add_link(req, r)?;
         }
     }
+    for (name, values) in DATASETS {
+        let values: crate::params::Values = values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        tx.add_dataset(PARAMETRISED, name, &values)?;
+    }
     Ok(())
 }
 
@@ -283,11 +331,14 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
             std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
         }
     }
-    // A fixed clock unless the user gave one, so the demo is the same on every machine.
+    // A fixed clock, so the demo is the same on every machine: the day after its last
+    // campaign, or the user's clock when it is later (an earlier one would date the story's
+    // executions in the future, which recording refuses).
     let ctx = Context {
-        fixed_now: ctx
-            .fixed_now
-            .or_else(|| Some("2026-04-03T17:00:00Z".into())),
+        fixed_now: match ctx.fixed_now {
+            Some(t) if t.as_str() >= STORY_NOW => Some(t),
+            _ => Some(STORY_NOW.into()),
+        },
         ..ctx
     };
     let mut store = Store::init(&db, ctx, "SIV-NC — Système d'immatriculation des véhicules")?;
@@ -353,29 +404,62 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
                 ..Selection::default()
             },
         )?;
+        // The lead shares the campaign between the three testers.
+        let assigned = tx.assign(
+            "VABF-1",
+            &ItemSelection {
+                all: true,
+                ..ItemSelection::default()
+            },
+            &Assignment::Spread(TESTERS.iter().map(|t| t.to_string()).collect()),
+        )?;
+        let who = assignees(&assigned);
         for (i, (t, ..)) in TESTS.iter().enumerate() {
+            let at = format!("2026-03-{:02}T{:02}:00:00", 3 + (i % 9), 8 + (i % 8));
+            if *t == PARAMETRISED {
+                // Each data set is run on its own: the 11 CV one stops at step 2 (the Province
+                // Nord scale is not loaded in the test environment yet), so it is in progress.
+                for (k, (name, _)) in DATASETS.iter().enumerate() {
+                    let mut run = RunInput::status(ExecStatus::Passed);
+                    run.status = None;
+                    run.dataset = Some((*name).into());
+                    run.tester = who.get(&(t.to_string(), name.to_string())).cloned();
+                    run.executed_at = Some(at.clone());
+                    run.steps = if k == 0 {
+                        vec![
+                            StepInput::new(1, ExecStatus::Passed),
+                            StepInput {
+                                index: 2,
+                                status: ExecStatus::Passed,
+                                actual: "31 200 F CFA".into(),
+                            },
+                        ]
+                    } else {
+                        run.comment = "Barème 2026 de la Province Nord absent de l'environnement de recette : étape 2 à reprendre".into();
+                        vec![StepInput::new(1, ExecStatus::Passed)]
+                    };
+                    tx.record_execution("VABF-1", t, &run)?;
+                }
+                continue;
+            }
             let mut run = RunInput::status(ExecStatus::Passed);
-            run.tester = Some(TESTERS[i % TESTERS.len()].into());
-            run.executed_at = Some(format!(
-                "2026-03-{:02}T{:02}:00:00",
-                3 + (i % 9),
-                8 + (i % 8)
-            ));
+            run.tester = who.get(&(t.to_string(), String::new())).cloned();
+            run.executed_at = Some(at);
             if let Some((_, st, comment, anomalies)) = VABF1_NOT_PASSED.iter().find(|x| x.0 == *t) {
-                run.status = ExecStatus::parse(st)?;
+                run.status = Some(ExecStatus::parse(st)?);
                 run.comment = (*comment).into();
                 run.anomalies = anomalies
                     .split(',')
                     .filter(|a| !a.is_empty())
                     .map(str::to_string)
                     .collect();
-                if run.status == ExecStatus::Failed {
+                if run.status == Some(ExecStatus::Failed) {
                     // Record the failing step: the last one.
                     if let Some(tc) = tx.test_case(t)? {
                         let n = tc.steps.len() as u32;
                         run.steps = (1..=n)
                             .map(|k| {
-                                (
+                                StepInput::new(
                                     k,
                                     if k == n {
                                         ExecStatus::Failed
@@ -397,6 +481,17 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
         run.comment = "Toujours aucun verrouillage après correction de paramétrage".into();
         run.anomalies = vec!["FA-003".into()];
         tx.record_execution("VABF-1", "CT-SEC-002", &run)?;
+        // After the first campaign the lead completes a test: the VIN format check gains a
+        // step, which makes version 2 of CT-IMM-004 (its VABF-1 result keeps version 1).
+        tx.edit_test_case(
+            "CT-IMM-004",
+            &TestEdit {
+                step_edits: vec![StepEdit::Append(Step::parse_cli(
+                    "Saisir un VIN de 18 caractères => Le format est refusé",
+                ))],
+                ..TestEdit::default()
+            },
+        )?;
         // The vendor delivers 1.1: it claims four fixes and one changed requirement, and comes
         // with its documents.
         for a in ["FA-001", "FA-002", "FA-003", "FA-005"] {
@@ -482,27 +577,80 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
                 "Traduction reportée en 1.2 (anomalie connue)",
             ),
         ];
+        // Manual tests are shared between two testers; the CI runs the automated ones.
+        let manual: Vec<String> = plan
+            .iter()
+            .filter(|t| TESTS.iter().any(|x| x.0 == t.reference && x.1 == "manual"))
+            .map(|t| t.reference.clone())
+            .collect();
+        let assigned = tx.assign(
+            "VABF-2",
+            &ItemSelection {
+                tests: manual,
+                ..ItemSelection::default()
+            },
+            &Assignment::Spread(vec![TESTERS[0].into(), TESTERS[2].into()]),
+        )?;
+        let who = assignees(&assigned);
         for (i, t) in plan.iter().enumerate() {
+            let at = format!("2026-03-{:02}T{:02}:30:00", 25 + (i % 6), 8 + (i % 8));
+            if t.reference == PARAMETRISED {
+                for (name, values) in DATASETS {
+                    let montant = values
+                        .iter()
+                        .find(|(k, _)| *k == "montant")
+                        .map(|(_, v)| *v)
+                        .unwrap_or_default();
+                    let mut run = RunInput::status(ExecStatus::Passed);
+                    run.status = None;
+                    run.dataset = Some((*name).into());
+                    run.tester = who.get(&(t.reference.clone(), name.to_string())).cloned();
+                    run.executed_at = Some(at.clone());
+                    run.steps = vec![
+                        StepInput::new(1, ExecStatus::Passed),
+                        StepInput {
+                            index: 2,
+                            status: ExecStatus::Passed,
+                            actual: format!("{montant} F CFA"),
+                        },
+                    ];
+                    tx.record_execution("VABF-2", &t.reference, &run)?;
+                }
+                continue;
+            }
             let (st, comment) = exceptions
                 .iter()
                 .find(|x| x.0 == t.reference)
                 .map(|x| (x.1, x.2))
                 .unwrap_or(("OK", ""));
             let mut run = RunInput::status(ExecStatus::parse(st)?);
-            run.tester = Some(TESTERS[i % TESTERS.len()].into());
-            run.executed_at = Some(format!(
-                "2026-03-{:02}T{:02}:30:00",
-                25 + (i % 6),
-                8 + (i % 8)
-            ));
+            run.tester = who
+                .get(&(t.reference.clone(), String::new()))
+                .cloned()
+                .or_else(|| Some(TESTERS[1].into()));
+            run.executed_at = Some(at);
             run.comment = comment.into();
             if t.reference == "CT-ACC-002" {
                 run.anomalies = vec!["FA-004".into()];
             }
-            if run.status != ExecStatus::NotRun && !FROM_CI_ONLY.contains(&t.reference.as_str()) {
+            if run.status != Some(ExecStatus::NotRun)
+                && !FROM_CI_ONLY.contains(&t.reference.as_str())
+            {
                 tx.record_execution("VABF-2", &t.reference, &run)?;
             }
         }
+        // The vendor enlarges the CI reception test after its nightly run (500 PV per lot):
+        // version 2 of CT-CT-001, which its VABF-2 result did not run — the bilan says so.
+        tx.edit_test_case(
+            "CT-CT-001",
+            &TestEdit {
+                step_edits: vec![StepEdit::Set(
+                    1,
+                    Step::parse_cli("Déposer un lot de 500 PV => Les 500 PV sont intégrés"),
+                )],
+                ..TestEdit::default()
+            },
+        )?;
         let (r, sev, title, found) = ANOMALIES[6];
         tx.add_anomaly(
             r,
@@ -517,6 +665,9 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
     })?;
     Ok(store)
 }
+
+/// The demo's clock: the day after its last campaign.
+const STORY_NOW: &str = "2026-04-03T17:00:00Z";
 
 /// The demo's test strategy (also the example strategy file).
 const DEMO_STRATEGY: &str = include_str!("../fixtures/strategies/vabf.toml");

@@ -49,11 +49,13 @@ pub struct LinkedTest {
     pub suspect: bool,
 }
 
-/// A test case (cas de test).
+/// A test case (cas de test) at its current version.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestCase {
     #[serde(rename = "ref")]
     pub reference: String,
+    /// Current version: a change of the objective, prerequisites or steps makes the next one.
+    pub version: i64,
     pub title: String,
     pub objective: String,
     pub prerequisites: String,
@@ -61,10 +63,61 @@ pub struct TestCase {
     pub automation_key: String,
     pub priority: String,
     pub category: String,
+    /// `false` once retired (obsolete): kept in history, out of new campaigns and coverage.
     pub active: bool,
     pub tags: Vec<String>,
     pub steps: Vec<Step>,
     pub requirements: Vec<String>,
+}
+
+/// A test case with its data sets, parameters and versions (`recette test show`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestCaseDetail {
+    #[serde(flatten)]
+    pub test: TestCase,
+    /// Why it was retired, when it was.
+    pub retired_reason: Option<String>,
+    /// Parameters its texts use (`${name}`), in order of first appearance.
+    pub parameters: Vec<String>,
+    pub datasets: Vec<Dataset>,
+    /// Every version, oldest first (the last is the current one).
+    pub versions: Vec<VersionSummary>,
+}
+
+/// A data set (jeu de données) of a test case: values of its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dataset {
+    pub name: String,
+    pub parameters: crate::params::Values,
+    /// `false` once removed while planned or run somewhere: kept for history only.
+    pub active: bool,
+    /// Parameters the test uses that this data set gives no value.
+    pub missing: Vec<String>,
+}
+
+/// One version of a test case, in the versions list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VersionSummary {
+    pub version: i64,
+    pub created_at: String,
+    /// When the next version replaced it (`None`: the current version).
+    pub replaced_at: Option<String>,
+    pub steps: usize,
+}
+
+/// The content of one version of a test case (`recette test show REF --version N`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestVersion {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub version: i64,
+    pub current: bool,
+    pub title: String,
+    pub objective: String,
+    pub prerequisites: String,
+    pub steps: Vec<Step>,
+    pub created_at: String,
+    pub replaced_at: Option<String>,
 }
 
 /// A delivery (livraison) of the vendor.
@@ -94,13 +147,20 @@ pub struct Campaign {
     pub tests: i64,
 }
 
-/// A test selected in a campaign, with its latest execution.
+/// A test planned in a campaign (with one of its data sets, if it has any), with its latest
+/// execution: what a campaign runs and counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CampaignTest {
     #[serde(rename = "ref")]
     pub reference: String,
+    /// The data set it is run with; `None` for a test without data sets.
+    pub dataset: Option<String>,
+    /// The data set's current values (empty without data set).
+    pub parameters: crate::params::Values,
+    /// Title, with the data set's values substituted.
     pub title: String,
     pub kind: TestKind,
+    /// Tester assigned; empty when nobody is.
     pub assignee: String,
     pub reason: String,
     /// Status of the latest execution, `not_run` when none.
@@ -109,6 +169,27 @@ pub struct CampaignTest {
     pub tester: Option<String>,
     pub executed_at: Option<String>,
     pub anomalies: Vec<String>,
+    /// Current version of the test case.
+    pub test_version: i64,
+    /// Version the latest execution was run against.
+    pub executed_version: Option<i64>,
+    /// The test case changed (new version) after its latest execution here.
+    pub modified_since_run: bool,
+}
+
+impl CampaignTest {
+    /// `CT-001` or `CT-001 [JDD-7CV]`: how people name the item.
+    pub fn label(&self) -> String {
+        item_label(&self.reference, self.dataset.as_deref())
+    }
+}
+
+/// `CT-001` or `CT-001 [JDD-7CV]`.
+pub fn item_label(test: &str, dataset: Option<&str>) -> String {
+    match dataset {
+        Some(d) if !d.is_empty() => format!("{test} [{d}]"),
+        _ => test.to_string(),
+    }
 }
 
 /// One execution (attempt) of a test in a campaign.
@@ -116,6 +197,9 @@ pub struct CampaignTest {
 pub struct Execution {
     pub campaign: String,
     pub test: String,
+    /// Data set it was run with (`None`: the test has none).
+    pub dataset: Option<String>,
+    /// Attempt number, per (campaign, test, data set), from 1 without gaps.
     pub attempt: i64,
     pub status: ExecStatus,
     pub tester: String,
@@ -123,6 +207,10 @@ pub struct Execution {
     pub comment: String,
     pub duration_ms: Option<f64>,
     pub source: String,
+    /// Version of the test case it was run against.
+    pub test_version: i64,
+    /// Values of the data set when it was run.
+    pub parameters: crate::params::Values,
     pub steps: Vec<StepResult>,
     pub evidence: Vec<Evidence>,
     pub anomalies: Vec<String>,
@@ -133,7 +221,112 @@ pub struct Execution {
 pub struct StepResult {
     pub step: i64,
     pub status: ExecStatus,
+    /// What the tester saw (résultat obtenu).
+    pub actual: String,
     pub comment: String,
+}
+
+/// One attempt as it was run, for reading back (`recette execution show`): the texts of the
+/// version it was run against with the data set's values substituted, each step's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExecutionDetail {
+    pub campaign: String,
+    pub test: String,
+    pub dataset: Option<String>,
+    pub attempt: i64,
+    pub status: ExecStatus,
+    pub tester: String,
+    pub executed_at: String,
+    pub comment: String,
+    pub duration_ms: Option<f64>,
+    pub source: String,
+    pub test_version: i64,
+    /// The test case has a newer version than the one this attempt ran.
+    pub outdated: bool,
+    pub parameters: crate::params::Values,
+    pub title: String,
+    pub prerequisites: String,
+    /// Every step of the version, with its result when one was recorded.
+    pub steps: Vec<StepAsRun>,
+    pub evidence: Vec<Evidence>,
+    pub anomalies: Vec<String>,
+}
+
+/// A step as it was run: its texts (values substituted) and result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepAsRun {
+    pub index: i64,
+    pub action: String,
+    pub expected: String,
+    /// `None`: no result recorded for this step.
+    pub status: Option<ExecStatus>,
+    pub actual: String,
+    pub comment: String,
+}
+
+/// What a tester needs to run one planned item now (the web's execution page): the current
+/// texts with the data set's values substituted, the covered requirements, who is assigned and
+/// the latest attempt (to record `based_on` it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedExecution {
+    pub campaign: String,
+    pub test: String,
+    pub dataset: Option<String>,
+    pub parameters: crate::params::Values,
+    /// Parameters used by the texts without a value in the data set (left as `${name}`).
+    pub missing_parameters: Vec<String>,
+    pub title: String,
+    pub objective: String,
+    pub prerequisites: String,
+    pub kind: TestKind,
+    pub test_version: i64,
+    pub steps: Vec<PlannedStep>,
+    pub requirements: Vec<CoveredRequirement>,
+    pub assignee: String,
+    pub status: ExecStatus,
+    /// Latest attempt of this item in the campaign (0: never run).
+    pub latest_attempt: i64,
+}
+
+/// A step to run, values substituted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedStep {
+    pub index: i64,
+    pub action: String,
+    pub expected: String,
+}
+
+/// A requirement a test covers, as the tester sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoveredRequirement {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub title: String,
+    pub criticality: crate::model::Criticality,
+}
+
+/// A planned item assigned to someone, across campaigns ("my tests").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssignedTest {
+    pub campaign: String,
+    pub campaign_title: String,
+    #[serde(flatten)]
+    pub test: CampaignTest,
+}
+
+/// One execution of a test, wherever it ran (`recette test history`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestHistoryEntry {
+    pub campaign: String,
+    pub delivery: Option<String>,
+    pub dataset: Option<String>,
+    pub attempt: i64,
+    pub test_version: i64,
+    pub status: ExecStatus,
+    pub tester: String,
+    pub executed_at: String,
+    pub source: String,
+    pub anomalies: Vec<String>,
 }
 
 /// An evidence file, stored by content hash beside the store.

@@ -15,16 +15,31 @@ pub enum Error {
     #[error("{fr}")]
     Input { fr: String, en: String },
     /// A reference that does not exist.
-    #[error("{kind} inconnu(e) : {reference}")]
+    #[error("{kind} {} : {reference}", agree(kind, "inconnu", "inconnue"))]
     NotFound {
         kind: &'static str,
         reference: String,
     },
     /// A reference that already exists.
-    #[error("{kind} déjà existant(e) : {reference}")]
+    #[error(
+        "{kind} {} : {reference}",
+        agree(kind, "déjà existant", "déjà existante")
+    )]
     Duplicate {
         kind: &'static str,
         reference: String,
+    },
+    /// Someone recorded a newer attempt of the same test (and data set) since the attempt the
+    /// writer started from: nothing was written, so that no result silently replaces another.
+    #[error("conflit : {} a été enregistré dans la campagne {campaign} (essai {latest}) depuis l'essai {based_on} sur lequel cette saisie se fonde ; rien n'a été écrit : relisez le dernier essai, puis enregistrez de nouveau", crate::entities::item_label(test, dataset.as_deref()))]
+    Conflict {
+        campaign: String,
+        test: String,
+        dataset: Option<String>,
+        /// The attempt the writer saw.
+        based_on: i64,
+        /// The latest attempt in the store.
+        latest: i64,
     },
     /// An unknown vocabulary word.
     #[error(transparent)]
@@ -112,10 +127,42 @@ impl Error {
             Error::Import { issues } => {
                 format!("import rejected: {} problem(s), nothing was written", issues.len())
             }
+            Error::Conflict {
+                campaign,
+                test,
+                dataset,
+                based_on,
+                latest,
+            } => format!(
+                "conflict: {} was recorded in campaign {campaign} (attempt {latest}) since attempt {based_on} this entry is based on; nothing was written: read the latest attempt, then record again",
+                crate::entities::item_label(test, dataset.as_deref())
+            ),
             Error::Io { path, source } => format!("{}: {source}", path.display()),
             Error::Sqlite(e) => format!("database: {e}"),
             Error::Other(s) => s.clone(),
         }
+    }
+}
+
+/// The masculine or feminine form of an adjective agreeing with a French entity name.
+fn agree(kind: &str, masculine: &'static str, feminine: &'static str) -> &'static str {
+    const FEMININE: &[&str] = &[
+        "exigence",
+        "livraison",
+        "campagne",
+        "anomalie",
+        "stratégie",
+        "réserve",
+        "preuve",
+        "criticité",
+        "sévérité",
+        "décision",
+        "phase",
+    ];
+    if FEMININE.contains(&kind) {
+        feminine
+    } else {
+        masculine
     }
 }
 
@@ -136,6 +183,9 @@ fn kind_en(kind: &str) -> &str {
         "statut d'exigence" => "requirement status",
         "décision" => "decision",
         "phase" => "phase",
+        "preuve" => "evidence file",
+        "jeu de données" => "data set",
+        "lien" => "link",
         other => other,
     }
 }

@@ -1,6 +1,7 @@
-//! Campaign indicators: tests by status, execution and pass rates, anomalies by severity.
-//! Rules from the domain brief: execution rate = executed / planned (N/A excluded);
-//! pass rate = passed / executed.
+//! Campaign indicators: tests by status, execution and pass rates, anomalies by severity,
+//! progress per tester. Rules from the domain brief: execution rate = executed / planned (N/A
+//! excluded); pass rate = passed / executed. A test run with several data sets counts once per
+//! data set (each is planned and executed on its own).
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -25,6 +26,58 @@ pub struct CampaignIndicators {
     pub pass_rate: Option<f64>,
     /// Tests run more than once (retests).
     pub retests: usize,
+    /// Progress per assigned tester, by name; unassigned items last (empty name).
+    pub by_tester: Vec<TesterProgress>,
+}
+
+/// What one tester has to run in a campaign and how far they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TesterProgress {
+    /// The assignee; empty for the items nobody is assigned.
+    pub assignee: String,
+    /// Items assigned (N/A excluded).
+    pub planned: usize,
+    /// Passed + failed + blocked.
+    pub executed: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub blocked: usize,
+    /// Planned but not executed yet (not run or in progress).
+    pub remaining: usize,
+}
+
+impl TesterProgress {
+    /// Progress per assignee of these items: named testers by name, then the unassigned
+    /// (when there are some, and only when someone is assigned something).
+    pub fn compute(tests: &[CampaignTest]) -> Vec<TesterProgress> {
+        let mut by: BTreeMap<&str, TesterProgress> = BTreeMap::new();
+        for t in tests {
+            let p = by
+                .entry(t.assignee.as_str())
+                .or_insert_with(|| TesterProgress {
+                    assignee: t.assignee.clone(),
+                    ..TesterProgress::default()
+                });
+            if t.status == ExecStatus::NotApplicable {
+                continue;
+            }
+            p.planned += 1;
+            match t.status {
+                ExecStatus::Passed => p.passed += 1,
+                ExecStatus::Failed => p.failed += 1,
+                ExecStatus::Blocked => p.blocked += 1,
+                _ => p.remaining += 1,
+            }
+            p.executed = p.passed + p.failed + p.blocked;
+        }
+        let unassigned = by.remove("");
+        if by.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<TesterProgress> = by.into_values().collect();
+        out.extend(unassigned);
+        out
+    }
 }
 
 impl CampaignIndicators {
@@ -49,6 +102,7 @@ impl CampaignIndicators {
             execution_rate: ratio(executed, planned),
             pass_rate: ratio(count(ExecStatus::Passed), executed),
             retests: tests.iter().filter(|t| t.attempts > 1).count(),
+            by_tester: TesterProgress::compute(tests),
             by_status,
         }
     }

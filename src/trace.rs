@@ -11,7 +11,10 @@
 //!   not run (no execution, not selected in the scope, or `in_progress`), else `passed`.
 //!   `not_applicable` results are ignored; when every linked test is not applicable the
 //!   requirement is `not_run` (nothing verified it). No linked active test: `uncovered`;
-//! - a link is *suspect* when it was made against an older revision of the requirement.
+//! - a link is *suspect* when it was made against an older revision of the requirement;
+//! - a test run with several data sets takes, in each campaign, the worst of its data sets
+//!   (`crate::execution::aggregate_datasets`); its result is *modified since run* when the test
+//!   has a newer version than the one its latest result in the scope ran.
 //!
 //! The latest execution of a test in one campaign is its highest attempt; across several
 //! campaigns (delivery or latest scope) it is the one with the latest `executed_at` (ties: the
@@ -52,6 +55,8 @@ pub struct TraceTest {
     pub reference: String,
     pub title: String,
     pub active: bool,
+    /// Current version.
+    pub version: i64,
 }
 
 /// A link between `requirements[requirement]` and `tests[test]`, made at `revision`.
@@ -73,6 +78,8 @@ pub struct TestResult {
     pub executed_at: Option<String>,
     /// Recording order of the latest execution (ties on `executed_at`).
     pub seq: i64,
+    /// Version of the test the latest execution ran (the oldest one over its data sets).
+    pub version: Option<i64>,
 }
 
 /// The selected tests of one campaign in the scope.
@@ -182,6 +189,8 @@ pub struct TestStatus {
     pub status: ExecStatus,
     /// The link was made against an older revision of the requirement.
     pub suspect: bool,
+    /// The test case changed (new version) after the result counted here was recorded.
+    pub modified_since_run: bool,
     /// Revision of the requirement the link was made against.
     #[serde(skip)]
     pub link_revision: i64,
@@ -275,6 +284,8 @@ pub struct TraceSummary {
     pub suspect_links: usize,
     /// Requirements with at least one suspect link.
     pub suspect_requirements: usize,
+    /// Linked active tests whose result in the scope ran an older version of the test.
+    pub modified_tests: usize,
     /// Roll-up per criticality (every criticality present).
     pub by_criticality: BTreeMap<String, Rollup>,
     /// Roll-up per category (lot); an empty category is "".
@@ -291,12 +302,15 @@ pub struct Trace {
     pub summary: TraceSummary,
 }
 
+/// The latest result of a test over the scope: status, when, recording order, version run.
+type Latest<'a> = (ExecStatus, Option<&'a str>, i64, Option<i64>);
+
 /// Latest status of each test over a set of campaigns; `None` when the test is not in any.
 fn latest_statuses<'a>(
     n_tests: usize,
     campaigns: impl IntoIterator<Item = &'a CampaignResults>,
-) -> Vec<Option<(ExecStatus, Option<&'a str>, i64)>> {
-    let mut out: Vec<Option<(ExecStatus, Option<&str>, i64)>> = vec![None; n_tests];
+) -> Vec<Option<Latest<'a>>> {
+    let mut out: Vec<Option<Latest<'a>>> = vec![None; n_tests];
     for c in campaigns {
         for r in &c.results {
             let Some(slot) = out.get_mut(r.test) else {
@@ -306,10 +320,11 @@ fn latest_statuses<'a>(
                 r.status.unwrap_or(ExecStatus::NotRun),
                 r.executed_at.as_deref(),
                 r.seq,
+                r.version,
             );
             let newer = match slot {
                 None => true,
-                Some((_, at, seq)) => match (r.status, &r.executed_at, *at) {
+                Some((_, at, seq, _)) => match (r.status, &r.executed_at, *at) {
                     // A campaign where the test never ran does not hide a real result.
                     (None, _, _) => false,
                     (Some(_), Some(a), Some(b)) => (a.as_str(), r.seq) > (b, *seq),
@@ -344,6 +359,11 @@ pub fn compute(data: &TraceData) -> Trace {
     }
     let overall = latest_statuses(n_tests, &data.campaigns);
     let status_of = |t: usize| overall[t].map(|x| x.0).unwrap_or(ExecStatus::NotRun);
+    let modified = |t: usize| {
+        overall[t]
+            .and_then(|x| x.3)
+            .is_some_and(|v| v < data.tests[t].version)
+    };
 
     let mut requirements = Vec::new();
     let mut obsolete = 0;
@@ -360,6 +380,7 @@ pub fn compute(data: &TraceData) -> Trace {
                 reference: data.tests[t].reference.clone(),
                 status: status_of(t),
                 suspect: rev < r.revision,
+                modified_since_run: modified(t),
                 link_revision: rev,
             })
             .collect();
@@ -449,6 +470,17 @@ pub fn compute(data: &TraceData) -> Trace {
         passed_rate: total.passed_rate,
         suspect_links,
         suspect_requirements: requirements.iter().filter(|r| r.suspect).count(),
+        modified_tests: {
+            let mut seen: Vec<&str> = requirements
+                .iter()
+                .flat_map(|r| r.tests.iter())
+                .filter(|t| t.modified_since_run)
+                .map(|t| t.reference.as_str())
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            seen.len()
+        },
         by_criticality: by_criticality
             .into_iter()
             .map(|(k, v)| (k, v.finish()))
@@ -504,6 +536,7 @@ mod tests {
             reference: r.into(),
             title: r.into(),
             active,
+            version: 1,
         }
     }
 
@@ -513,6 +546,7 @@ mod tests {
             status,
             executed_at: status.map(|_| at.to_string()),
             seq,
+            version: status.map(|_| 1),
         }
     }
 

@@ -6,6 +6,7 @@ mod common;
 
 use common::Project;
 use recette::store::{Store, SCHEMA_VERSION};
+use serde_json::Value;
 
 /// Rows every schema version since 1 can hold (the version-1 tables).
 const DATA_V1: &str = "
@@ -76,9 +77,26 @@ fn every_earlier_schema_version_migrates_with_data_kept() {
             let r = p.json(&["results", "C1", "--details"]);
             assert!(r.to_string().contains("test_creation"), "v{version}: {r}");
         }
+        // Executions recorded before versions and data sets read back as version 1, without
+        // data set, their step results in place; the test case is at version 1.
+        let e = p.json(&["execution", "show", "C1", "CT-001"]);
+        assert_eq!(e[0]["test_version"], 1, "v{version}");
+        assert_eq!(e[0]["dataset"], Value::Null, "v{version}");
+        assert_eq!(e[0]["steps"][1]["action"], "Valider", "v{version}");
+        assert_eq!(e[0]["steps"][1]["status"], "failed", "v{version}");
+        assert_eq!(t["version"], 1, "v{version}");
+        assert_eq!(
+            t["versions"][0]["created_at"], "2026-01-01T00:00:00Z",
+            "v{version}"
+        );
         // The migrated store is sound and at the current version, and takes new work.
         p.ok(&["check"]);
         p.ok(&["run", "C1", "CT-001", "--status", "OK"]);
+        assert_eq!(
+            p.json(&["execution", "show", "C1", "CT-001", "--attempt", "2"])[0]["attempt"],
+            2,
+            "v{version}"
+        );
         let conn = rusqlite::Connection::open(p.db()).unwrap();
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))

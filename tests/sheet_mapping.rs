@@ -128,7 +128,7 @@ B = "status"
     let st: Vec<(&str, ExecStatus)> = b
         .results
         .iter()
-        .map(|r| (r.test_ref.as_str(), r.status))
+        .map(|r| (r.test_ref.as_str(), r.status.unwrap_or(ExecStatus::NotRun)))
         .collect();
     assert_eq!(
         st,

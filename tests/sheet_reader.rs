@@ -95,7 +95,7 @@ fn dates_become_iso() {
 fn status_words_in_several_spellings() {
     use ExecStatus::*;
     let b = cahier();
-    let st: Vec<ExecStatus> = b.results.iter().map(|r| r.status).collect();
+    let st: Vec<ExecStatus> = b.results.iter().filter_map(|r| r.status).collect();
     assert_eq!(st, [Passed, Failed, Passed, Failed, Blocked, NotApplicable]);
     assert_eq!(b.anomalies[0].severity, Some(Severity::Bloquante));
 }
@@ -240,7 +240,7 @@ fn csv_utf16_with_bom() {
         b.results[0].executed_at.as_deref(),
         Some("2026-03-14T10:30:00")
     );
-    assert_eq!(b.results[1].status, ExecStatus::Failed);
+    assert_eq!(b.results[1].status, Some(ExecStatus::Failed));
     assert_eq!(m.sheets[0].encoding.as_deref(), Some("UTF-16LE"));
 }
 
@@ -274,11 +274,9 @@ fn ods_requirements_and_offline_execution_sheet() {
     assert_eq!(b.results.len(), 2, "a test without any status was not run");
     let r = &b.results[0];
     assert_eq!(r.test_ref, "CT-IMM-001");
-    assert_eq!(r.status, ExecStatus::Failed, "worst step");
-    assert_eq!(
-        r.step_results,
-        [(1, ExecStatus::Passed), (2, ExecStatus::Failed)]
-    );
+    assert_eq!(r.status, None, "no test status: it follows from the steps");
+    let steps: Vec<(u32, ExecStatus)> = r.step_results.iter().map(|s| (s.step, s.status)).collect();
+    assert_eq!(steps, [(1, ExecStatus::Passed), (2, ExecStatus::Failed)]);
     assert_eq!(r.campaign_ref.as_deref(), Some("VABF-1"));
     assert_eq!(r.base_attempt, Some(2));
     assert_eq!(r.anomaly_refs, ["FA-010"]);
@@ -326,7 +324,7 @@ fn results_per_step_with_an_explicit_test_status() {
     let (b, m) = read_spreadsheet(&p, &SheetOptions::default()).expect("read");
     assert!(b.issues.is_empty(), "{:#?}", b.issues);
     assert_eq!(m.sheets[0].kind, recette::import::sheet::SheetKind::Results);
-    let r: Vec<(&str, ExecStatus, usize)> = b
+    let r: Vec<(&str, Option<ExecStatus>, usize)> = b
         .results
         .iter()
         .map(|r| (r.test_ref.as_str(), r.status, r.step_results.len()))
@@ -334,10 +332,10 @@ fn results_per_step_with_an_explicit_test_status() {
     assert_eq!(
         r,
         [
-            ("CT-1", ExecStatus::Passed, 2),
-            ("CT-2", ExecStatus::Blocked, 2)
+            ("CT-1", Some(ExecStatus::Passed), 2),
+            ("CT-2", None, 2)
         ],
-        "explicit test status wins, else the worst step"
+        "explicit test status kept (checked against the steps when recorded), else none: it follows from the steps"
     );
     assert_eq!(
         b.results[0].executed_at.as_deref(),

@@ -5,12 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::output::{json, Table};
-use super::req::ShowArgs;
 use super::{Env, EXIT_OK};
 use crate::error::{Error, Result};
-use crate::indicators::CampaignIndicators;
+use crate::indicators::{CampaignIndicators, TesterProgress};
 use crate::model::{Criticality, ExecStatus, Phase};
-use crate::store::{NewCampaign, RunInput, Selection};
+use crate::store::{Assignment, ItemSelection, NewCampaign, RunInput, Selection, StepInput};
 
 /// Only `--json`.
 #[derive(Debug, Args)]
@@ -25,12 +24,16 @@ pub struct JsonArgs {
 pub enum CampaignCommand {
     /// Crée une campagne de recette
     Create(CampaignCreateArgs),
-    /// Ajoute des cas de test à une campagne (par référence, criticité, étiquette, exigence)
+    /// Ajoute des cas de test à une campagne (par référence, criticité, étiquette, exigence),
+    /// chacun avec chacun de ses jeux de données
     Add(CampaignAddArgs),
+    /// Attribue des tests de la campagne à un testeur (--to), les répartit (--spread A,B,C) ou
+    /// retire l'attribution (--unassign)
+    Assign(CampaignAssignArgs),
     /// Liste les campagnes
     List(JsonArgs),
-    /// Affiche une campagne : tests, derniers résultats, indicateurs
-    Show(ShowArgs),
+    /// Affiche une campagne : tests, derniers résultats, indicateurs, avancement par testeur
+    Show(CampaignShowArgs),
     /// Écrit le classeur d'exécution hors ligne de la campagne (à remplir puis « recette import »)
     Sheet(super::export::SheetArgs),
 }
@@ -99,9 +102,63 @@ pub struct CampaignAddArgs {
     /// Tous les cas de test actifs
     #[arg(long)]
     pub all: bool,
+    /// Seulement ce jeu de données des cas de test choisis (répétable ; défaut : tous)
+    #[arg(long = "dataset", value_name = "JEU")]
+    pub datasets: Vec<String>,
     /// Testeur affecté
     #[arg(long)]
     pub assignee: Option<String>,
+}
+
+/// `campaign assign`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["to", "spread", "unassign"])))]
+pub struct CampaignAssignArgs {
+    /// Campagne
+    pub campaign: String,
+    /// Cas de test par référence (répétable)
+    #[arg(long = "test")]
+    pub tests: Vec<String>,
+    /// Les cas de test portant cette étiquette (répétable)
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Les cas de test liés à cette exigence (répétable)
+    #[arg(long = "requirement")]
+    pub requirements: Vec<String>,
+    /// Les cas de test liés à une exigence de cette criticité (répétable)
+    #[arg(long)]
+    pub criticality: Vec<String>,
+    /// Tous les tests de la campagne
+    #[arg(long)]
+    pub all: bool,
+    /// Seulement ce jeu de données (répétable)
+    #[arg(long = "dataset", value_name = "JEU")]
+    pub datasets: Vec<String>,
+    /// Attribue (ou réattribue) à ce testeur
+    #[arg(long, value_name = "NOM")]
+    pub to: Option<String>,
+    /// Répartit entre ces testeurs, à parts égales en nombre : A,B,C
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub spread: Vec<String>,
+    /// Retire l'attribution
+    #[arg(long)]
+    pub unassign: bool,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `campaign show`
+#[derive(Debug, Args)]
+pub struct CampaignShowArgs {
+    /// Référence
+    pub reference: String,
+    /// Seulement les tests attribués à ce testeur
+    #[arg(long, value_name = "NOM")]
+    pub assignee: Option<String>,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `recette run`
@@ -111,12 +168,19 @@ pub struct RunArgs {
     pub campaign: String,
     /// Cas de test
     pub test: String,
-    /// Statut : OK, KO, Bloqué, Non passé, N/A, En cours (ou passed, failed...)
+    /// Jeu de données exécuté (quand le cas de test en a plusieurs dans la campagne)
+    #[arg(long, value_name = "JEU")]
+    pub dataset: Option<String>,
+    /// Statut : OK, KO, Bloqué, Non passé, N/A, En cours (ou passed, failed...) ; sans statut,
+    /// il découle des étapes
     #[arg(long)]
-    pub status: String,
-    /// Résultat d'une étape « N=statut » (répétable)
-    #[arg(long = "step", value_name = "N=STATUT")]
+    pub status: Option<String>,
+    /// Résultat d'une étape « N=statut » ou « N=statut:résultat obtenu » (répétable)
+    #[arg(long = "step", value_name = "N=STATUT[:OBTENU]")]
     pub steps: Vec<String>,
+    /// Essai sur lequel la saisie se fonde (0 : aucun) : refusé si un essai plus récent existe
+    #[arg(long, value_name = "N")]
+    pub based_on: Option<i64>,
     /// Commentaire
     #[arg(long, default_value = "")]
     pub comment: String,
@@ -170,6 +234,7 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
                 tags: a.tags,
                 requirements: a.requirements,
                 all: a.all,
+                datasets: a.datasets,
                 assignee: a.assignee,
                 reason: String::new(),
             };
@@ -181,6 +246,7 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
                 a.campaign
             );
         }
+        CampaignCommand::Assign(a) => return assign(a, env),
         CampaignCommand::List(a) => {
             let cs = store.campaigns()?;
             if a.json {
@@ -206,17 +272,23 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
         }
         CampaignCommand::Show(a) => {
             let c = store.campaign(&a.reference)?;
-            let tests = store.campaign_tests(&a.reference)?;
+            let tests = match &a.assignee {
+                Some(n) => store.campaign_tests_of(&a.reference, n)?,
+                None => store.campaign_tests(&a.reference)?,
+            };
             let ind = CampaignIndicators::compute(&tests);
             if a.json {
                 return json(
-                    &serde_json::json!({"campaign": c, "tests": tests, "indicators": ind}),
+                    &serde_json::json!({"campaign": c, "assignee": a.assignee, "tests": tests, "indicators": ind}),
                 )
                 .map(|_| EXIT_OK);
             }
             println!("{} — {} ({})", c.reference, c.title, c.phase.label(lang));
             if let Some(d) = &c.delivery {
                 println!("  {} {d}", env.t("Livraison :", "Delivery:"));
+            }
+            if let Some(n) = &a.assignee {
+                println!("  {} {n}", env.t("Attribués à :", "Assigned to:"));
             }
             println!(
                 "  {} {}   {} {}",
@@ -225,50 +297,188 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
                 env.t("Taux de réussite :", "Pass rate:"),
                 crate::i18n::percent(lang, ind.pass_rate)
             );
-            let mut t = Table::new(&[
-                env.t("Cas de test", "Test case"),
+            let with_datasets = tests.iter().any(|t| t.dataset.is_some());
+            let with_assignees = tests.iter().any(|t| !t.assignee.is_empty());
+            let mut headers = vec![env.t("Cas de test", "Test case")];
+            if with_datasets {
+                headers.push(env.t("Jeu de données", "Data set"));
+            }
+            headers.extend([
                 env.t("Intitulé", "Title"),
                 env.t("Statut", "Status"),
                 env.t("Essais", "Attempts"),
-                env.t("Testeur", "Tester"),
-                env.t("Anomalies", "Anomalies"),
             ]);
-            for ct in tests {
-                t.row(vec![
-                    ct.reference,
-                    ct.title,
-                    ct.status.label(lang).to_string(),
-                    ct.attempts.to_string(),
-                    ct.tester.unwrap_or_default(),
+            if with_assignees {
+                headers.push(env.t("Attribué à", "Assigned to"));
+            }
+            headers.extend([env.t("Testeur", "Tester"), env.t("Anomalies", "Anomalies")]);
+            let mut t = Table::new(&headers);
+            for ct in &tests {
+                let mut row = vec![ct.reference.clone()];
+                if with_datasets {
+                    row.push(match &ct.dataset {
+                        Some(d) if ct.parameters.is_empty() => d.clone(),
+                        Some(d) => format!(
+                            "{d} ({})",
+                            crate::params::format_assignments(&ct.parameters)
+                        ),
+                        None => String::new(),
+                    });
+                }
+                let mut status = ct.status.label(lang).to_string();
+                if ct.modified_since_run {
+                    status.push_str(" *");
+                }
+                row.extend([ct.title.clone(), status, ct.attempts.to_string()]);
+                if with_assignees {
+                    row.push(ct.assignee.clone());
+                }
+                row.extend([
+                    ct.tester.clone().unwrap_or_default(),
                     ct.anomalies.join(", "),
                 ]);
+                t.row(row);
             }
             println!();
             t.print(env.t(
                 "Aucun cas de test dans la campagne.",
                 "No test case in the campaign.",
             ));
+            let modified: Vec<String> = tests
+                .iter()
+                .filter(|t| t.modified_since_run)
+                .map(|t| {
+                    format!(
+                        "{} (v{} → v{})",
+                        t.label(),
+                        t.executed_version.unwrap_or(1),
+                        t.test_version
+                    )
+                })
+                .collect();
+            if !modified.is_empty() {
+                println!(
+                    "\n* {} {}",
+                    env.t(
+                        "modifié depuis sa dernière exécution :",
+                        "changed since its latest execution:"
+                    ),
+                    modified.join(", ")
+                );
+            }
+            if a.assignee.is_none() && !ind.by_tester.is_empty() {
+                println!();
+                print_progress(lang, &ind.by_tester);
+            }
         }
     }
     Ok(EXIT_OK)
 }
 
-/// Parses `N=status`.
-fn parse_step(s: &str) -> Result<(u32, ExecStatus)> {
+/// The per-tester progress table.
+pub fn print_progress(lang: crate::i18n::Lang, rows: &[TesterProgress]) {
+    let mut t = Table::new(&[
+        lang.pick("Testeur attribué", "Assigned tester"),
+        lang.pick("Prévus", "Planned"),
+        lang.pick("Exécutés", "Executed"),
+        ExecStatus::Passed.label(lang),
+        ExecStatus::Failed.label(lang),
+        ExecStatus::Blocked.label(lang),
+        lang.pick("Restants", "Remaining"),
+    ]);
+    for p in rows {
+        t.row(vec![
+            if p.assignee.is_empty() {
+                lang.pick("(non attribués)", "(unassigned)").to_string()
+            } else {
+                p.assignee.clone()
+            },
+            p.planned.to_string(),
+            p.executed.to_string(),
+            p.passed.to_string(),
+            p.failed.to_string(),
+            p.blocked.to_string(),
+            p.remaining.to_string(),
+        ]);
+    }
+    t.print("");
+}
+
+/// `campaign assign`
+fn assign(a: CampaignAssignArgs, env: &Env) -> Result<i32> {
+    let sel = ItemSelection {
+        tests: a.tests,
+        tags: a.tags,
+        requirements: a.requirements,
+        criticality: a
+            .criticality
+            .iter()
+            .map(|c| Criticality::parse(c))
+            .collect::<std::result::Result<_, _>>()?,
+        all: a.all,
+        datasets: a.datasets,
+    };
+    let what = match (a.to, a.spread.is_empty(), a.unassign) {
+        (Some(n), _, _) => Assignment::To(n),
+        (None, false, _) => Assignment::Spread(a.spread),
+        _ => Assignment::Unassign,
+    };
+    let mut store = env.open()?;
+    let out = store.write("campaign assign", |tx| tx.assign(&a.campaign, &sel, &what))?;
+    if a.json {
+        return json(&out).map(|_| EXIT_OK);
+    }
+    println!(
+        "{} {} : {} {}, {} {}",
+        env.t("Campagne", "Campaign"),
+        out.campaign,
+        out.selected,
+        env.t("test(s) choisi(s)", "test(s) selected"),
+        out.changes.len(),
+        env.t("attribution(s) changée(s)", "assignment(s) changed")
+    );
+    if !out.load.is_empty() {
+        let mut t = Table::new(&[
+            env.t("Testeur", "Tester"),
+            env.t(
+                "Tests attribués dans la campagne",
+                "Tests assigned in the campaign",
+            ),
+        ]);
+        for (n, c) in &out.load {
+            t.row(vec![n.clone(), c.to_string()]);
+        }
+        t.print("");
+    }
+    Ok(EXIT_OK)
+}
+
+/// Parses `N=status` or `N=status:actual result`.
+fn parse_step(s: &str) -> Result<StepInput> {
     let bad = || {
         Error::input(
-            format!("--step « {s} » : attendu N=statut, par exemple 2=KO"),
-            format!("--step \"{s}\": expected N=status, for example 2=failed"),
+            format!("--step « {s} » : attendu N=statut ou N=statut:résultat obtenu, par exemple 2=KO:\"Message d'erreur affiché\""),
+            format!("--step \"{s}\": expected N=status or N=status:actual result, for example 2=failed:\"Error message shown\""),
         )
     };
-    let (n, st) = s.split_once('=').ok_or_else(bad)?;
-    let n: u32 = n.trim().parse().map_err(|_| bad())?;
-    Ok((n, ExecStatus::parse(st)?))
+    let (n, rest) = s.split_once('=').ok_or_else(bad)?;
+    let index: u32 = n.trim().parse().map_err(|_| bad())?;
+    let (status, actual) = match rest.split_once(':') {
+        Some((st, actual)) => (st, actual.trim().to_string()),
+        None => (rest, String::new()),
+    };
+    Ok(StepInput {
+        index,
+        status: ExecStatus::parse(status)?,
+        actual,
+    })
 }
 
 /// `recette run`
 pub fn run_execution(a: RunArgs, env: &Env) -> Result<i32> {
-    let mut input = RunInput::status(ExecStatus::parse(&a.status)?);
+    let mut input = RunInput::status(ExecStatus::NotRun);
+    input.status = a.status.as_deref().map(ExecStatus::parse).transpose()?;
+    input.dataset = a.dataset;
     input.steps = a
         .steps
         .iter()
@@ -279,17 +489,19 @@ pub fn run_execution(a: RunArgs, env: &Env) -> Result<i32> {
     input.anomalies = a.anomaly;
     input.tester = a.tester;
     input.executed_at = opt_date(a.at)?;
+    input.based_on = a.based_on;
     let mut store = env.open()?;
-    let attempt = store.write("run", |tx| {
+    let rec = store.write("run", |tx| {
         tx.record_execution(&a.campaign, &a.test, &input)
     })?;
     println!(
-        "{} {} / {} : {} ({} {attempt})",
+        "{} {} / {} : {} ({} {})",
         env.t("Résultat enregistré :", "Result recorded:"),
         a.campaign,
-        a.test,
-        input.status.label(env.lang),
-        env.t("essai", "attempt")
+        crate::entities::item_label(&rec.test, rec.dataset.as_deref()),
+        rec.status.label(env.lang),
+        env.t("essai", "attempt"),
+        rec.attempt
     );
     Ok(EXIT_OK)
 }

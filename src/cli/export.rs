@@ -59,6 +59,9 @@ pub struct SheetArgs {
     /// Fichier .xlsx à écrire
     #[arg(value_name = "SORTIE.xlsx")]
     pub out: PathBuf,
+    /// Seulement les tests attribués à ce testeur
+    #[arg(long, value_name = "NOM")]
+    pub assignee: Option<String>,
     /// Sortie JSON (ce qui a été écrit)
     #[arg(long)]
     pub json: bool,
@@ -113,7 +116,7 @@ pub fn run(cmd: ExportCommand, env: &Env) -> Result<i32> {
 /// Runs `recette campaign sheet`.
 pub fn run_sheet(a: SheetArgs, env: &Env) -> Result<i32> {
     let store = env.open()?;
-    let s = campaign_sheet::campaign_sheet(&store, &a.campaign, &a.out)?;
+    let s = campaign_sheet::campaign_sheet(&store, &a.campaign, &a.out, a.assignee.as_deref())?;
     if a.json {
         return json(&s).map(|_| EXIT_OK);
     }

@@ -208,8 +208,53 @@ fn print_outcome(o: &ImportOutcome, env: &Env) {
         }
         t.max_width = 70;
         t.print("");
+        // What a sheet holds that nothing reads is named: an import never drops data silently.
+        for s in &r.sheets {
+            if s.ignored_columns.is_empty() && s.ignored_rows.is_empty() {
+                continue;
+            }
+            let file = Path::new(&s.file)
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| s.file.clone());
+            if !s.ignored_columns.is_empty() {
+                let cols: Vec<String> = s
+                    .ignored_columns
+                    .iter()
+                    .map(|c| match env.lang {
+                        crate::i18n::Lang::Fr => format!("{} « {} »", c.column, c.header),
+                        crate::i18n::Lang::En => format!("{} \"{}\"", c.column, c.header),
+                    })
+                    .collect();
+                println!(
+                    "{file} › {} : {} {}",
+                    s.sheet,
+                    env.t("colonnes non lues :", "columns not read:"),
+                    cols.join(", ")
+                );
+            }
+            if !s.ignored_rows.is_empty() {
+                let rows: Vec<String> =
+                    s.ignored_rows.iter().take(30).map(u64::to_string).collect();
+                println!(
+                    "{file} › {} : {} {}{}",
+                    s.sheet,
+                    env.t(
+                        "lignes ignorées (données seulement dans des colonnes non lues) :",
+                        "rows ignored (data only in columns not read):"
+                    ),
+                    rows.join(", "),
+                    if s.ignored_rows.len() > 30 {
+                        format!(" … (+{})", s.ignored_rows.len() - 30)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
     }
     print_issues(env.t("Erreurs :", "Errors:"), &r.issues, env.lang);
+    print_issues(env.t("À vérifier :", "To check:"), &r.warnings, env.lang);
     print_issues(
         env.t("Conflits (non appliqués) :", "Conflicts (not applied):"),
         &r.conflicts,

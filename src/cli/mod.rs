@@ -5,6 +5,7 @@ mod anomaly;
 mod bench;
 mod campaign;
 mod delivery;
+mod execution;
 mod export;
 mod import;
 mod output;
@@ -60,7 +61,7 @@ pub enum Command {
     /// Exigences : add, list, show, edit
     #[command(subcommand)]
     Req(req::ReqCommand),
-    /// Cas de test : add, list, show
+    /// Cas de test : add, list, show, edit, retire, restore, history, dataset
     #[command(subcommand)]
     Test(test::TestCommand),
     /// Liens exigence <-> cas de test : add, rm, list, review
@@ -69,7 +70,7 @@ pub enum Command {
     /// Livraisons du prestataire : add, list
     #[command(subcommand)]
     Delivery(delivery::DeliveryCommand),
-    /// Campagnes de recette : create, add, list, show
+    /// Campagnes de recette : create, add, assign, list, show, sheet
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
     /// Importe des fichiers : classeurs du prestataire (xlsx, ods, csv), résultats automatisés
@@ -83,6 +84,12 @@ pub enum Command {
     Results(results::ResultsArgs),
     /// Enregistre le résultat d'un cas de test dans une campagne
     Run(campaign::RunArgs),
+    /// Exécutions relues telles qu'elles ont été faites : show
+    #[command(subcommand)]
+    Execution(execution::ExecutionCommand),
+    /// Fichiers de preuve : get
+    #[command(subcommand)]
+    Evidence(execution::EvidenceCommand),
     /// Anomalies : add, list, set
     #[command(subcommand)]
     Anomaly(anomaly::AnomalyCommand),
@@ -260,6 +267,8 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Config(a) => delivery::run_config(a, env),
         Command::Campaign(c) => campaign::run(c, env),
         Command::Run(a) => campaign::run_execution(a, env),
+        Command::Execution(c) => execution::run(c, env),
+        Command::Evidence(c) => execution::run_evidence(c, env),
         Command::Import(a) => import::run(*a, env),
         Command::Export(c) => export::run(c, env),
         Command::Results(a) => results::run(a, env),

@@ -82,6 +82,18 @@ pub fn print_dashboard(d: &Dashboard, lang: Lang, as_json: bool) -> Result<()> {
         ]);
     }
     tab.print(t("Aucune campagne.", "No campaign."));
+    for r in &d.campaigns {
+        if r.indicators.by_tester.is_empty() {
+            continue;
+        }
+        println!();
+        println!(
+            "{} {}",
+            t("Avancement par testeur —", "Progress per tester —"),
+            r.campaign.reference
+        );
+        super::campaign::print_progress(lang, &r.indicators.by_tester);
+    }
     println!();
     let mut tab = Table::new(&[
         t("Anomalies", "Anomalies"),

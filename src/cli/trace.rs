@@ -54,7 +54,14 @@ pub fn run(a: TraceArgs, env: &Env) -> Result<i32> {
             r.status.label(lang).to_string(),
             r.tests
                 .iter()
-                .map(|x| format!("{}:{}", x.reference, x.status.label(lang)))
+                .map(|x| {
+                    format!(
+                        "{}:{}{}",
+                        x.reference,
+                        x.status.label(lang),
+                        if x.modified_since_run { " *" } else { "" }
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
         ]);
@@ -96,6 +103,16 @@ pub fn run(a: TraceArgs, env: &Env) -> Result<i32> {
             .collect::<Vec<_>>()
             .join(" · ")
     );
+    if s.modified_tests > 0 {
+        println!(
+            "* {} {}",
+            s.modified_tests,
+            env.t(
+                "cas de test modifié(s) depuis le résultat compté (nouvelle version à exécuter)",
+                "test case(s) changed since the result counted (new version to run)"
+            )
+        );
+    }
     if s.suspect_links > 0 {
         println!(
             "⚑ {} {}",

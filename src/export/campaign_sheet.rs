@@ -18,6 +18,7 @@ use super::{col, new_workbook, save, xl, Column, Style, Styles, Table};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::model::ExecStatus;
+use crate::params;
 use crate::store::Store;
 
 /// What was written.
@@ -25,6 +26,10 @@ use crate::store::Store;
 pub struct CampaignSheetSummary {
     pub file: String,
     pub campaign: String,
+    /// Only the tests assigned to this tester, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// Planned items written: each test, or each (test, data set).
     pub tests: u64,
     pub steps: u64,
 }
@@ -35,18 +40,21 @@ pub const EXECUTION_SHEET: &str = "Exécution";
 const COLUMNS: &[Column] = &[
     col("Campagne", 12.0, Style::Grey),
     col("Cas de test", 15.0, Style::Grey),
+    col("Jeu de données", 14.0, Style::Grey),
     col("Intitulé", 30.0, Style::Text),
     col("N° étape", 8.0, Style::Grey),
     col("Action", 40.0, Style::Text),
     col("Résultat attendu", 40.0, Style::Text),
     col("Statut", 15.0, Style::Entry),
+    col("Résultat obtenu", 30.0, Style::Entry),
     col("Commentaire", 40.0, Style::Entry),
     col("Anomalie", 14.0, Style::Entry),
     col("Testeur", 14.0, Style::Entry),
     col("Date", 16.0, Style::Entry),
+    col("Assigné à", 14.0, Style::Grey),
     col("Tentative de base", 10.0, Style::Grey),
 ];
-const STATUS_COL: usize = 6;
+const STATUS_COL: usize = 7;
 
 /// The statuses offered in the drop-down list, in French words.
 fn status_words() -> Vec<&'static str> {
@@ -63,54 +71,95 @@ fn status_words() -> Vec<&'static str> {
     .collect()
 }
 
-/// Writes the offline execution workbook of `campaign` to `out`.
-pub fn campaign_sheet(store: &Store, campaign: &str, out: &Path) -> Result<CampaignSheetSummary> {
+/// Writes the offline execution workbook of `campaign` to `out`: every planned item (each
+/// test, or each test with each of its data sets, values substituted in the texts), or only
+/// those assigned to `assignee`.
+pub fn campaign_sheet(
+    store: &Store,
+    campaign: &str,
+    out: &Path,
+    assignee: Option<&str>,
+) -> Result<CampaignSheetSummary> {
     let c = store.campaign(campaign)?;
-    let tests = store.campaign_tests(campaign)?;
+    let tests = match assignee {
+        Some(a) => store.campaign_tests_of(campaign, a)?,
+        None => store.campaign_tests(campaign)?,
+    };
+    if let (Some(a), true) = (assignee, tests.is_empty()) {
+        return Err(crate::error::Error::input(
+            format!("aucun test de la campagne {campaign} n'est attribué à « {a} » (recette campaign assign {campaign} ... --to \"{a}\")"),
+            format!("no test of campaign {campaign} is assigned to \"{a}\" (recette campaign assign {campaign} ... --to \"{a}\")"),
+        ));
+    }
     let attempts = store.latest_attempts(campaign)?;
-    let mut wb = new_workbook(
-        &store.context().now(),
-        &format!("Exécution hors ligne — campagne {campaign}"),
-    );
+    let title = match assignee {
+        Some(a) => format!("Exécution hors ligne — campagne {campaign} — {a}"),
+        None => format!("Exécution hors ligne — campagne {campaign}"),
+    };
+    let mut wb = new_workbook(&store.context().now(), &title);
     let styles = Styles::new();
     readme(
         wb.add_worksheet(),
         &c.reference,
         &c.title,
         &store.context().now(),
+        assignee,
     )?;
 
     let mut summary = CampaignSheetSummary {
         file: out.display().to_string(),
         campaign: campaign.to_string(),
+        assignee: assignee.map(str::to_string),
         tests: 0,
         steps: 0,
     };
     let ws = wb.add_worksheet();
     let mut t = Table::new(ws, EXECUTION_SHEET, COLUMNS, &styles)?;
+    let mut cache: std::collections::HashMap<String, crate::entities::TestCase> =
+        std::collections::HashMap::new();
     for ct in &tests {
-        let Some(tc) = store.test_case(&ct.reference)? else {
+        if !cache.contains_key(&ct.reference) {
+            let Some(tc) = store.test_case(&ct.reference)? else {
+                continue;
+            };
+            cache.insert(ct.reference.clone(), tc);
+        }
+        let Some(tc) = cache.get(&ct.reference) else {
             continue;
         };
+        let v = &ct.parameters;
+        let dataset = ct.dataset.clone().unwrap_or_default();
         let base = attempts
-            .get(&ct.reference)
+            .get(&(ct.reference.clone(), dataset.clone()))
             .copied()
             .unwrap_or(0)
             .to_string();
-        let guide = match (tc.objective.is_empty(), tc.prerequisites.is_empty()) {
-            (true, true) => String::new(),
-            (false, true) => format!("Objectif : {}", tc.objective),
-            (true, false) => format!("Préconditions : {}", tc.prerequisites),
-            (false, false) => format!(
-                "Objectif : {}\nPréconditions : {}",
-                tc.objective, tc.prerequisites
-            ),
-        };
+        let mut guide: Vec<String> = Vec::new();
+        if !tc.objective.is_empty() {
+            guide.push(format!(
+                "Objectif : {}",
+                params::substitute(&tc.objective, v)
+            ));
+        }
+        if !tc.prerequisites.is_empty() {
+            guide.push(format!(
+                "Préconditions : {}",
+                params::substitute(&tc.prerequisites, v)
+            ));
+        }
+        if !v.is_empty() {
+            guide.push(format!(
+                "Jeu de données {dataset} : {}",
+                params::format_assignments(v)
+            ));
+        }
+        let guide = guide.join("\n");
         t.row(
             &[
                 campaign,
                 &tc.reference,
-                &tc.title,
+                &dataset,
+                &ct.title,
                 "",
                 &guide,
                 "",
@@ -119,6 +168,8 @@ pub fn campaign_sheet(store: &Store, campaign: &str, out: &Path) -> Result<Campa
                 "",
                 "",
                 "",
+                "",
+                &ct.assignee,
                 &base,
             ],
             false,
@@ -130,15 +181,18 @@ pub fn campaign_sheet(store: &Store, campaign: &str, out: &Path) -> Result<Campa
                 &[
                     campaign,
                     &tc.reference,
+                    &dataset,
                     "",
                     &no,
-                    &s.action,
-                    &s.expected,
+                    &params::substitute(&s.action, v),
+                    &params::substitute(&s.expected, v),
                     "",
                     "",
                     "",
                     "",
                     "",
+                    "",
+                    &ct.assignee,
                     &base,
                 ],
                 true,
@@ -167,6 +221,7 @@ fn readme(
     campaign: &str,
     title: &str,
     now: &str,
+    assignee: Option<&str>,
 ) -> Result<()> {
     ws.set_name("Lisez-moi").map_err(xl)?;
     ws.set_column_width(0, 110).map_err(xl)?;
@@ -177,19 +232,23 @@ fn readme(
     let lines: Vec<(String, &Format)> = vec![
         (format!("Exécution hors ligne — campagne {campaign}"), &h1),
         (title.to_string(), &p),
-        (format!("Feuille exportée le {now} par recette."), &p),
+        (match assignee {
+            Some(a) => format!("Feuille exportée le {now} par recette, pour {a} : les tests qui lui sont attribués."),
+            None => format!("Feuille exportée le {now} par recette."),
+        }, &p),
         (String::new(), &p),
         ("Comment remplir".into(), &h2),
-        ("1. Ouvrez la feuille « Exécution ». Chaque cas de test a une ligne en gras, suivie d'une ligne par étape.".into(), &p),
+        ("1. Ouvrez la feuille « Exécution ». Chaque cas de test a une ligne en gras, suivie d'une ligne par étape. Un cas de test paramétré a un bloc par jeu de données (colonne « Jeu de données »), ses valeurs déjà reportées dans les textes.".into(), &p),
         ("2. Sur la ligne du cas de test, choisissez le Statut dans la liste : ".to_string() + &statuses + ".", &p),
-        ("   Si vous laissez ce statut vide, le statut du cas de test sera le plus grave des statuts des étapes renseignées.".into(), &p),
-        ("3. Sur les lignes d'étape, vous pouvez aussi donner le statut de chaque étape et un commentaire (repris avec le numéro de l'étape).".into(), &p),
+        ("   Si vous laissez ce statut vide, il découle des étapes : une étape non conforme rend le cas non conforme, sinon une étape bloquée le rend bloqué, sinon toutes les étapes conformes (N/A ignorées) le rendent conforme ; sinon il est en cours.".into(), &p),
+        ("3. Sur les lignes d'étape, vous pouvez aussi donner le statut de chaque étape, le résultat obtenu (ce que vous avez constaté) et un commentaire (repris avec le numéro de l'étape).".into(), &p),
         ("4. Anomalie : la référence de la fiche d'anomalie (ex. FA-012) ; plusieurs références séparées par des virgules. Une référence inconnue crée l'anomalie à l'import.".into(), &p),
         ("5. Testeur : votre nom. Date : la date du passage (jj/mm/aaaa, avec l'heure si vous le souhaitez : jj/mm/aaaa hh:mm).".into(), &p),
         ("6. Un cas de test non passé : laissez toutes ses cellules vides, rien ne sera enregistré.".into(), &p),
         (String::new(), &p),
         ("Ce qu'il ne faut pas modifier".into(), &h2),
-        ("Les colonnes grises (Campagne, Cas de test, N° étape, Tentative de base) identifient la ligne : elles sont verrouillées. Seules les colonnes jaunes se saisissent.".into(), &p),
+        ("Les colonnes grises (Campagne, Cas de test, Jeu de données, N° étape, Assigné à, Tentative de base) identifient la ligne : elles sont verrouillées. Seules les colonnes jaunes se saisissent.".into(), &p),
+        ("« Assigné à » est une information : l'import ne change pas les affectations (il signale une différence avec la campagne).".into(), &p),
         ("La protection n'a pas de mot de passe : Révision › Ôter la protection de la feuille, si vous devez vraiment corriger autre chose.".into(), &p),
         (String::new(), &p),
         ("Retour dans recette".into(), &h2),

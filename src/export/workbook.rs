@@ -3,7 +3,7 @@
 //!
 //! Sheets: Exigences, Cas de test (one row per step: the test's fields on its first row,
 //! continuation rows with a blank reference carry the step number, action and expected
-//! result), Traçabilité (links), Résultats (the latest result of each test in each campaign,
+//! result; the test's data sets one per row of its block, name and `cv=7; montant=31200`), Traçabilité (links), Résultats (the latest result of each test in each campaign,
 //! with the attempt it was, as "Tentative de base": re-importing an old export never overwrites
 //! a newer result, it is reported as a conflict), Anomalies.
 //!
@@ -20,6 +20,7 @@ use super::{col, new_workbook, save, Column, Style, Styles, Table};
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::model::{AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, TestKind};
+use crate::params;
 use crate::store::Store;
 
 /// What was written.
@@ -29,6 +30,7 @@ pub struct WorkbookSummary {
     pub requirements: u64,
     pub test_cases: u64,
     pub steps: u64,
+    pub datasets: u64,
     pub links: u64,
     pub results: u64,
     pub anomalies: u64,
@@ -60,6 +62,8 @@ const TEST_CASES: &[Column] = &[
     col("N° étape", 8.0, Style::Text),
     col("Action", 40.0, Style::Text),
     col("Résultat attendu", 40.0, Style::Text),
+    col("Jeu de données", 16.0, Style::Text),
+    col("Paramètres", 30.0, Style::Text),
 ];
 
 const LINKS: &[Column] = &[
@@ -72,6 +76,7 @@ const LINKS: &[Column] = &[
 const RESULTS: &[Column] = &[
     col("Campagne", 16.0, Style::Text),
     col("Cas de test", 16.0, Style::Text),
+    col("Jeu de données", 16.0, Style::Text),
     col("Statut", 14.0, Style::Text),
     col("Testeur", 16.0, Style::Text),
     col("Date d'exécution", 20.0, Style::Text),
@@ -144,33 +149,46 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
             TestKind::Automated => "Automatique",
         };
         let (tags, reqs) = (tc.tags.join(", "), tc.requirements.join(", "));
-        let first = tc.steps.first();
-        t.row(
-            &[
-                &tc.reference,
-                &tc.title,
-                &tc.objective,
-                &tc.prerequisites,
-                kind,
-                &tc.automation_key,
-                &tc.priority,
-                &tc.category,
-                &tags,
-                &reqs,
-                if first.is_some() { "1" } else { "" },
-                first.map_or("", |s| s.action.as_str()),
-                first.map_or("", |s| s.expected.as_str()),
-            ],
-            false,
-            true,
-        )?;
-        for (i, s) in tc.steps.iter().enumerate().skip(1) {
+        // Data sets go one per row of the test's block (beside its steps, then below them).
+        let sets: Vec<(String, String)> = store
+            .datasets(&tc.reference)?
+            .into_iter()
+            .filter(|d| d.active)
+            .map(|d| (d.name, params::format_assignments(&d.parameters)))
+            .collect();
+        let rows = tc.steps.len().max(sets.len()).max(1);
+        for i in 0..rows {
             let no = (i + 1).to_string();
-            let mut row: Vec<&str> = vec![""; 10];
-            row.extend([no.as_str(), &s.action, &s.expected]);
-            t.row(&row, false, false)?;
+            let step = tc.steps.get(i);
+            let set = sets.get(i);
+            let step_cells = [
+                if step.is_some() { no.as_str() } else { "" },
+                step.map_or("", |s| s.action.as_str()),
+                step.map_or("", |s| s.expected.as_str()),
+                set.map_or("", |d| d.0.as_str()),
+                set.map_or("", |d| d.1.as_str()),
+            ];
+            let mut row: Vec<&str> = if i == 0 {
+                vec![
+                    &tc.reference,
+                    &tc.title,
+                    &tc.objective,
+                    &tc.prerequisites,
+                    kind,
+                    &tc.automation_key,
+                    &tc.priority,
+                    &tc.category,
+                    &tags,
+                    &reqs,
+                ]
+            } else {
+                vec![""; 10]
+            };
+            row.extend(step_cells);
+            t.row(&row, false, i == 0)?;
         }
         summary.steps += tc.steps.len() as u64;
+        summary.datasets += sets.len() as u64;
     }
     t.finish(&[(4, vec!["Manuel", "Automatique"])], 1)?;
     summary.test_cases = tests.len() as u64;
@@ -189,9 +207,12 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
     let mut t = Table::new(wb.add_worksheet(), "Résultats", RESULTS, &styles)?;
     for c in store.campaigns()? {
         let execs = store.executions(&c.reference, None)?;
-        // Ordered by test then attempt: the last of each test is its latest result.
+        // Ordered by test, data set, then attempt: the last of each is its latest result.
         for (i, e) in execs.iter().enumerate() {
-            if execs.get(i + 1).is_some_and(|n| n.test == e.test) {
+            if execs
+                .get(i + 1)
+                .is_some_and(|n| n.test == e.test && n.dataset == e.dataset)
+            {
                 continue;
             }
             let (anomalies, attempt) = (e.anomalies.join(", "), e.attempt.to_string());
@@ -199,6 +220,7 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
                 &[
                     &c.reference,
                     &e.test,
+                    e.dataset.as_deref().unwrap_or(""),
                     e.status.label(fr),
                     &e.tester,
                     &e.executed_at,
@@ -211,7 +233,7 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
             )?;
         }
     }
-    summary.results = t.finish(&[(2, labels(ExecStatus::ALL, |v| v.label(fr)))], 2)?;
+    summary.results = t.finish(&[(3, labels(ExecStatus::ALL, |v| v.label(fr)))], 2)?;
 
     let anomalies = store.anomalies()?;
     let mut t = Table::new(wb.add_worksheet(), "Anomalies", ANOMALIES, &styles)?;

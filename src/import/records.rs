@@ -153,6 +153,28 @@ pub struct TestCaseRecord {
     pub category: Option<String>,
     /// Requirements this test covers (links are added, never removed by an import).
     pub requirement_refs: Vec<String>,
+    /// Data sets read under the test (created or updated, never removed by an import);
+    /// `None` when the sheet names none.
+    pub datasets: Option<Vec<DatasetRecord>>,
+}
+
+/// A data set (jeu de données) of a test case, as read from a row under the test.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DatasetRecord {
+    /// The row (and cell of the name).
+    pub origin: Origin,
+    pub name: String,
+    pub parameters: crate::params::Values,
+}
+
+/// The result of one step, as read from a results sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepResultRecord {
+    /// 1-based step number.
+    pub step: u32,
+    pub status: ExecStatus,
+    /// Résultat obtenu; may be empty.
+    pub actual: String,
 }
 
 /// A requirement <-> test link as read from a file.
@@ -168,9 +190,16 @@ pub struct LinkRecord {
 pub struct ResultRecord {
     pub origin: Origin,
     pub test_ref: String,
-    pub status: ExecStatus,
-    /// Per-step statuses, by 1-based step number.
-    pub step_results: Vec<(u32, ExecStatus)>,
+    /// The data set run, when the sheet names one.
+    pub dataset: Option<String>,
+    /// The tester the sheet says the test is assigned to (offline sheets): compared with the
+    /// campaign's assignment, never applied.
+    pub assignee: Option<String>,
+    /// The test's status; `None`: it follows from the steps (the domain's rule, applied when
+    /// the result is recorded).
+    pub status: Option<ExecStatus>,
+    /// Per-step results, by 1-based step number.
+    pub step_results: Vec<StepResultRecord>,
     pub tester: Option<String>,
     /// ISO 8601 date or date-time (`2026-03-14` or `2026-03-14T10:30:00`).
     pub executed_at: Option<String>,
@@ -213,7 +242,7 @@ pub struct ImportBatch {
 }
 
 /// How one sheet (or part of a file) was read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SheetSummary {
     pub file: String,
     pub sheet: String,
@@ -224,6 +253,21 @@ pub struct SheetSummary {
     pub reason: Option<String>,
     /// Data rows read.
     pub rows: u64,
+    /// Columns with a header that no field reads: nothing of them is imported.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_columns: Vec<IgnoredColumn>,
+    /// Rows holding data only in ignored columns: nothing of them is imported.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_rows: Vec<u64>,
+}
+
+/// A column an import does not read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IgnoredColumn {
+    /// Column letter.
+    pub column: String,
+    /// Header as written.
+    pub header: String,
 }
 
 impl ImportBatch {

@@ -93,6 +93,7 @@ pub fn read_testlink_str(text: &str, file: &str, options: &TestlinkOptions) -> R
         kind: kind.to_string(),
         reason: None,
         rows: rows as u64,
+        ..SheetSummary::default()
     });
     Ok(batch)
 }
@@ -264,6 +265,7 @@ impl Reading<'_> {
             priority,
             category: path_label(path),
             requirement_refs,
+            datasets: None,
         });
     }
 

@@ -41,6 +41,20 @@ pub struct CampaignLine {
     pub proposed_code: String,
     pub signed: String,
     pub signed_code: String,
+    /// Progress per assigned tester (empty when nobody is assigned).
+    pub testers: Vec<TesterLine>,
+}
+
+/// One tester's progress in a campaign.
+#[derive(Debug, Clone, Serialize)]
+pub struct TesterLine {
+    pub assignee: String,
+    pub planned: usize,
+    pub executed: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub blocked: usize,
+    pub remaining: usize,
 }
 
 /// One delivery's line.
@@ -109,7 +123,7 @@ pub struct Copil {
 
 fn labels(lang: Lang) -> serde_json::Value {
     let l = |fr: &str, en: &str| lang.pick(fr, en).to_string();
-    serde_json::json!({
+    let mut v = serde_json::json!({
         "title": l("Tableau de bord du comité de pilotage", "Steering committee dashboard"),
         "subtitle": l("Suivi de la recette et du prestataire", "Acceptance and vendor follow-up"),
         "edited_on": l("Édité le", "Issued on"),
@@ -151,7 +165,20 @@ fn labels(lang: Lang) -> serde_json::Value {
         "reservations_n": l("Réserves", "Reservations"),
         "none": "—",
         "tacit": l("Au-delà de l'échéance de décision, l'admission est tacite (CCAG-TIC).", "After the decision deadline, acceptance is tacit (CCAG-TIC)."),
-    })
+    });
+    // Per-tester progress (beside the rest: one json! of that size reaches the macro limit).
+    for (key, fr, en) in [
+        ("by_tester", "Avancement par testeur", "Progress per tester"),
+        ("assignee", "Testeur attribué", "Assigned tester"),
+        ("executed", "Exécutés", "Executed"),
+        ("passed_tests", "Conformes", "Passed"),
+        ("failed_tests", "Non conformes", "Failed"),
+        ("blocked_tests", "Bloqués", "Blocked"),
+        ("remaining", "Restants", "Remaining"),
+    ] {
+        v[key] = serde_json::Value::String(l(fr, en));
+    }
+    v
 }
 
 /// Builds the dashboard from the store. `today` is an ISO date.
@@ -213,6 +240,24 @@ pub fn build(store: &Store, lang: Lang, today: &str) -> Result<Copil> {
             signed_code: signed
                 .map(|s| s.decision.code().to_string())
                 .unwrap_or_default(),
+            testers: e
+                .indicators
+                .by_tester
+                .iter()
+                .map(|p| TesterLine {
+                    assignee: if p.assignee.is_empty() {
+                        lang.pick("(non attribués)", "(unassigned)").to_string()
+                    } else {
+                        p.assignee.clone()
+                    },
+                    planned: p.planned,
+                    executed: p.executed,
+                    passed: p.passed,
+                    failed: p.failed,
+                    blocked: p.blocked,
+                    remaining: p.remaining,
+                })
+                .collect(),
         });
     }
     let mut risks = Vec::new();
@@ -615,6 +660,50 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
         }
         chart.title().set_name(&t("progress"));
         ws.insert_chart(n + 3, 0, &chart).map_err(xerr)?;
+    }
+    // Progress per tester, campaign by campaign.
+    if c.campaigns.iter().any(|l| !l.testers.is_empty()) {
+        let ws = wb
+            .add_worksheet()
+            .set_name(lang_pick(c, "Testeurs", "Testers"))
+            .map_err(xerr)?;
+        header(
+            ws,
+            &[
+                &t("campaign"),
+                &t("assignee"),
+                &t("tests"),
+                &t("executed"),
+                &t("passed_tests"),
+                &t("failed_tests"),
+                &t("blocked_tests"),
+                &t("remaining"),
+            ],
+            &head,
+        )?;
+        ws.set_column_width(1, 24).map_err(xerr)?;
+        let mut r = 0u32;
+        for l in &c.campaigns {
+            for p in &l.testers {
+                r += 1;
+                put_text(ws, r, 0, &l.reference, &text)?;
+                put_text(ws, r, 1, &p.assignee, &text)?;
+                for (col, v) in [
+                    p.planned,
+                    p.executed,
+                    p.passed,
+                    p.failed,
+                    p.blocked,
+                    p.remaining,
+                ]
+                .iter()
+                .enumerate()
+                {
+                    ws.write_number(r, col as u16 + 2, *v as f64)
+                        .map_err(xerr)?;
+                }
+            }
+        }
     }
     // Deliveries with a native stacked chart.
     let name = lang_pick(c, "Livraisons", "Deliveries");

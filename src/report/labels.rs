@@ -125,6 +125,19 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("no_data", "Aucune donnée.", "No data."),
     ("report_of", "Bilan de la campagne", "Report of campaign"),
     ("generated_by", "Document produit par recette", "Document produced by recette"),
+    ("by_tester", "Avancement par testeur", "Progress per tester"),
+    ("assignee", "Testeur attribué", "Assigned tester"),
+    ("remaining", "Restants", "Remaining"),
+    ("progress", "Avancement", "Progress"),
+    ("passed_tests", "Conformes", "Passed"),
+    ("failed_tests", "Non conformes", "Failed"),
+    ("blocked_tests", "Bloqués", "Blocked"),
+    ("dataset", "Jeu de données", "Data set"),
+    ("modified_tests", "Cas de test modifiés depuis leur dernière exécution", "Test cases changed since their latest execution"),
+    ("modified_note", "Le cas de test a une version plus récente que celle exécutée dans la campagne : son résultat porte sur l'ancienne version et la nouvelle reste à exécuter.", "The test case has a newer version than the one run in the campaign: its result is about the earlier version and the new one remains to be run."),
+    ("version_run", "Version exécutée", "Version run"),
+    ("current_version", "Version actuelle", "Current version"),
+    ("modified_mark", "modifié depuis son exécution", "changed since it was run"),
 ];
 
 /// The labels of a language, by key.

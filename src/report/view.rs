@@ -160,6 +160,35 @@ pub struct TestBadge {
     pub status: &'static str,
     pub label: &'static str,
     pub suspect: bool,
+    /// The test changed (new version) after the result counted here.
+    pub modified: bool,
+}
+
+/// One tester's progress in the campaign.
+#[derive(Debug, Serialize)]
+pub struct TesterRow {
+    pub assignee: String,
+    pub planned: usize,
+    pub executed: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub blocked: usize,
+    pub remaining: usize,
+    /// executed / planned.
+    pub progress: String,
+}
+
+/// A planned item whose test changed after its latest execution in the campaign.
+#[derive(Debug, Serialize)]
+pub struct ModifiedTest {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub dataset: String,
+    pub title: String,
+    pub executed_version: i64,
+    pub version: i64,
+    pub status: &'static str,
+    pub status_label: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -194,6 +223,10 @@ pub struct AnomalyView {
 pub struct FailedTest {
     #[serde(rename = "ref")]
     pub reference: String,
+    /// Data set run (empty without data set) and its values.
+    pub dataset: String,
+    pub values: String,
+    pub assignee: String,
     pub title: String,
     pub status: &'static str,
     pub status_label: &'static str,
@@ -262,6 +295,10 @@ pub struct View {
     pub reservations: Vec<ReservationView>,
     pub trace_rows: Vec<TraceRow>,
     pub failed_tests: Vec<FailedTest>,
+    /// Progress per assigned tester (empty when nobody is assigned).
+    pub tester_rows: Vec<TesterRow>,
+    /// Tests changed after their latest execution in the campaign.
+    pub modified_tests: Vec<ModifiedTest>,
     pub uncovered: Vec<TraceRow>,
     pub suspect_links: Vec<SuspectLink>,
     pub signoff: Option<SignOffView>,
@@ -652,6 +689,7 @@ impl View {
                     status: x.status.code(),
                     label: x.status.label(lang),
                     suspect: x.suspect,
+                    modified: x.modified_since_run,
                 })
                 .collect(),
         };
@@ -691,6 +729,9 @@ impl View {
             .filter(|x| matches!(x.status, ExecStatus::Failed | ExecStatus::Blocked))
             .map(|x| FailedTest {
                 reference: x.reference.clone(),
+                dataset: x.dataset.clone().unwrap_or_default(),
+                values: crate::params::format_assignments(&x.parameters),
+                assignee: x.assignee.clone(),
                 title: x.title.clone(),
                 status: x.status.code(),
                 status_label: x.status.label(lang),
@@ -718,6 +759,42 @@ impl View {
                         },
                     })
                     .collect(),
+            })
+            .collect();
+
+        let tester_rows = ind
+            .by_tester
+            .iter()
+            .map(|p| TesterRow {
+                assignee: if p.assignee.is_empty() {
+                    lang.pick("(non attribués)", "(unassigned)").to_string()
+                } else {
+                    p.assignee.clone()
+                },
+                planned: p.planned,
+                executed: p.executed,
+                passed: p.passed,
+                failed: p.failed,
+                blocked: p.blocked,
+                remaining: p.remaining,
+                progress: percent(
+                    lang,
+                    (p.planned > 0).then(|| p.executed as f64 / p.planned as f64),
+                ),
+            })
+            .collect();
+        let modified_tests = eval
+            .tests
+            .iter()
+            .filter(|x| x.modified_since_run)
+            .map(|x| ModifiedTest {
+                reference: x.reference.clone(),
+                dataset: x.dataset.clone().unwrap_or_default(),
+                title: x.title.clone(),
+                executed_version: x.executed_version.unwrap_or(1),
+                version: x.test_version,
+                status: x.status.code(),
+                status_label: x.status.label(lang),
             })
             .collect();
 
@@ -785,6 +862,8 @@ impl View {
             reservations,
             trace_rows,
             failed_tests,
+            tester_rows,
+            modified_tests,
             uncovered,
             suspect_links,
             signoff: signoff_view,

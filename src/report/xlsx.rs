@@ -268,6 +268,42 @@ pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<
                 .unwrap_or(&st.text);
             put_text(ws, r3, 4, &c.result, f)?;
         }
+        // Progress per tester.
+        if !view.tester_rows.is_empty() {
+            // Below the charts (placed at rows 2 and 18 of columns E onwards).
+            let mut r4 = (r3 + 2).max(35);
+            headers(
+                ws,
+                r4,
+                &[
+                    t("assignee"),
+                    t("planned"),
+                    t("executed"),
+                    t("passed_tests"),
+                    t("failed_tests"),
+                    t("blocked_tests"),
+                    t("remaining"),
+                ],
+                &st,
+            )?;
+            for p in &view.tester_rows {
+                r4 += 1;
+                put_text(ws, r4, 0, &p.assignee, &st.text)?;
+                for (c, v) in [
+                    p.planned,
+                    p.executed,
+                    p.passed,
+                    p.failed,
+                    p.blocked,
+                    p.remaining,
+                ]
+                .iter()
+                .enumerate()
+                {
+                    put_num(ws, r4, c as u16 + 1, *v as f64, &st.num)?;
+                }
+            }
+        }
 
         let mut chart = Chart::new(ChartType::Doughnut);
         chart.title().set_name(t("tests_by_status"));
@@ -360,7 +396,13 @@ pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<
             let tests = r
                 .tests
                 .iter()
-                .map(|x| format!("{} ({})", x.reference, x.label))
+                .map(|x| {
+                    if x.modified {
+                        format!("{} ({}, {})", x.reference, x.label, t("modified_mark"))
+                    } else {
+                        format!("{} ({})", x.reference, x.label)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             put_text(ws, row, 7, &tests, &st.wrap)?;
@@ -417,11 +459,13 @@ pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<
             )?;
             for x in &r.tests {
                 if let Some(c) = col_of.get(x.reference.as_str()) {
-                    let text = if x.suspect {
-                        format!("{}!", short(x.status))
-                    } else {
-                        short(x.status).to_string()
-                    };
+                    let mut text = short(x.status).to_string();
+                    if x.suspect {
+                        text.push('!');
+                    }
+                    if x.modified {
+                        text.push('✎');
+                    }
                     put_text(
                         ws,
                         row,
@@ -452,9 +496,10 @@ pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<
             t("test"),
             t("status"),
             t("suspect"),
+            t("modified_mark"),
         ];
         headers(ws, 0, &cols, &st)?;
-        for (c, w) in [16.0, 12.0, 16.0, 16.0, 10.0].iter().enumerate() {
+        for (c, w) in [16.0, 12.0, 16.0, 16.0, 10.0, 14.0].iter().enumerate() {
             ws.set_column_width(c as u16, *w).map_err(xerr)?;
         }
         let mut row = 0;
@@ -476,6 +521,13 @@ pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<
                     row,
                     4,
                     if x.suspect { t("yes") } else { t("no") },
+                    &st.text,
+                )?;
+                put_text(
+                    ws,
+                    row,
+                    5,
+                    if x.modified { t("yes") } else { t("no") },
                     &st.text,
                 )?;
             }

@@ -140,10 +140,11 @@ static CAMPAIGN_TESTS: MultiInsert = MultiInsert::new(
     "INSERT INTO campaign_test(campaign_id, test_id, position, reason) VALUES ",
     "(?,?,?,'import')",
 );
+// Automated results run the test as a whole (no data set), against its current version.
 static EXECUTIONS: MultiInsert = MultiInsert::new(
     "INSERT INTO execution(id, campaign_id, test_id, attempt, status, tester, executed_at,
-         comment, duration_ms, source) VALUES ",
-    "(?,?,?,?,?,?,?,?,?,?)",
+         comment, duration_ms, source, test_version) VALUES ",
+    "(?,?,?,?,?,?,?,?,?,?,(SELECT version FROM test_case WHERE id = ?))",
 );
 static RESULTS: MultiInsert = MultiInsert::new(
     "INSERT INTO automated_result(import_id, execution_id, test_id, status, duration_ms,
@@ -521,7 +522,8 @@ impl Tx<'_> {
             b.put(&e.executed_at)?;
             b.put(&e.comment)?;
             b.put(&e.duration_ms)?;
-            b.put(format)
+            b.put(format)?;
+            b.put(&e.test_id)
         })?;
         let import = file.id;
         RESULTS.write(conn, &p.results, |b, p| {
@@ -626,8 +628,8 @@ impl Tx<'_> {
             self.conn()
                 .prepare_cached(
                     "SELECT MAX(id), MAX(attempt), EXISTS (SELECT 1 FROM campaign_test
-                         WHERE campaign_id = ?1 AND test_id = ?2)
-                     FROM execution WHERE campaign_id = ?1 AND test_id = ?2",
+                         WHERE campaign_id = ?1 AND test_id = ?2 AND dataset = '')
+                     FROM execution WHERE campaign_id = ?1 AND test_id = ?2 AND dataset = ''",
                 )?
                 .query_row(params![file.campaign_id, test], |r| {
                     let latest = match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {

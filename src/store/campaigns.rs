@@ -8,9 +8,11 @@ use sha2::{Digest, Sha256};
 
 use super::requirements::{check_ref, hex};
 use super::{decode, id_of, Store, Tx};
-use crate::entities::{Campaign, CampaignTest, Delivery, Evidence, Execution, StepResult};
+use std::collections::HashMap;
+
+use crate::entities::{AssignedTest, Campaign, CampaignTest, Delivery, Evidence};
 use crate::error::{Error, Result};
-use crate::model::{Criticality, ExecStatus, Phase, TestKind};
+use crate::model::{Criticality, ExecStatus, Phase};
 
 /// A new delivery.
 #[derive(Debug, Clone, Default)]
@@ -34,7 +36,8 @@ pub struct NewCampaign {
     pub end_date: Option<String>,
 }
 
-/// Which tests to add to a campaign. The union of every criterion is taken.
+/// Which tests to add to a campaign. The union of every criterion is taken; each selected
+/// test is planned with every active data set it has (or only those of `datasets`, when given).
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     pub tests: Vec<String>,
@@ -42,45 +45,11 @@ pub struct Selection {
     pub tags: Vec<String>,
     pub requirements: Vec<String>,
     pub all: bool,
+    /// Only these data sets of the selected tests (tests without any of them are left out).
+    pub datasets: Vec<String>,
     pub assignee: Option<String>,
     /// Why these tests are in the campaign (shown in the campaign and retest plans).
     pub reason: String,
-}
-
-/// One execution to record.
-#[derive(Debug, Clone)]
-pub struct RunInput {
-    pub status: ExecStatus,
-    /// Per-step statuses, 1-based step numbers.
-    pub steps: Vec<(u32, ExecStatus)>,
-    pub comment: String,
-    pub evidence: Vec<PathBuf>,
-    pub anomalies: Vec<String>,
-    pub tester: Option<String>,
-    pub executed_at: Option<String>,
-    pub duration_ms: Option<f64>,
-    /// `manual`, `sheet`, or the automated format (`junit`, `robot`...).
-    pub source: String,
-    /// Add the test to the campaign when it is not selected yet (imports), instead of refusing.
-    pub add_if_missing: bool,
-}
-
-impl RunInput {
-    /// A manual result with only a status.
-    pub fn status(status: ExecStatus) -> RunInput {
-        RunInput {
-            status,
-            steps: Vec::new(),
-            comment: String::new(),
-            evidence: Vec::new(),
-            anomalies: Vec::new(),
-            tester: None,
-            executed_at: None,
-            duration_ms: None,
-            source: "manual".into(),
-            add_if_missing: false,
-        }
-    }
 }
 
 fn phase_of(code: &str) -> Option<Phase> {
@@ -124,138 +93,184 @@ impl Store {
             })
     }
 
-    /// The tests of a campaign with their latest execution, in selection order.
+    /// The planned items of a campaign — each test, or each (test, data set) — with their
+    /// latest execution and its anomalies, in selection order. A few bulk queries whatever
+    /// the size of the campaign.
     pub fn campaign_tests(&self, campaign: &str) -> Result<Vec<CampaignTest>> {
         let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
-        let mut stmt = self.conn().prepare(
-            "SELECT t.ref, t.title, t.kind, ct.assignee, ct.reason,
-                    e.status, (SELECT COUNT(*) FROM execution x WHERE x.campaign_id = ct.campaign_id
-                               AND x.test_id = ct.test_id), e.tester, e.executed_at, e.id
-             FROM campaign_test ct JOIN test_case t ON t.id = ct.test_id
-             LEFT JOIN execution e ON e.campaign_id = ct.campaign_id AND e.test_id = ct.test_id
-                AND e.attempt = (SELECT MAX(attempt) FROM execution y
-                                 WHERE y.campaign_id = ct.campaign_id AND y.test_id = ct.test_id)
-             WHERE ct.campaign_id = ?1 ORDER BY ct.position, t.ref",
-        )?;
-        let rows = stmt
-            .query_map([cid], |r| {
-                let status: Option<String> = r.get(5)?;
-                Ok((
-                    CampaignTest {
-                        reference: r.get(0)?,
-                        title: r.get(1)?,
-                        kind: if r.get::<_, String>(2)? == "automated" {
-                            TestKind::Automated
-                        } else {
-                            TestKind::Manual
-                        },
-                        assignee: r.get(3)?,
-                        reason: r.get(4)?,
-                        status: match status {
-                            Some(s) => decode(&s, ExecStatus::from_code)?,
-                            None => ExecStatus::NotRun,
-                        },
-                        attempts: r.get(6)?,
-                        tester: r.get(7)?,
-                        executed_at: r.get(8)?,
-                        anomalies: Vec::new(),
-                    },
-                    r.get::<_, Option<i64>>(9)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (mut t, exec_id) in rows {
-            if let Some(id) = exec_id {
-                t.anomalies = execution_anomalies(self.conn(), id)?;
+        load_items(self.conn(), cid, Anomalies::Latest, None)
+    }
+
+    /// The items of a campaign assigned to `assignee` (`""`: the unassigned ones).
+    pub fn campaign_tests_of(&self, campaign: &str, assignee: &str) -> Result<Vec<CampaignTest>> {
+        let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
+        load_items(self.conn(), cid, Anomalies::Latest, Some(assignee))
+    }
+
+    /// What is assigned to `assignee` in every campaign ("my tests"), campaigns by reference.
+    pub fn assigned_tests(&self, assignee: &str) -> Result<Vec<AssignedTest>> {
+        let campaigns: Vec<(i64, String, String)> = self
+            .conn()
+            .prepare(
+                "SELECT c.id, c.ref, c.title FROM campaign c
+                 WHERE EXISTS (SELECT 1 FROM campaign_test ct WHERE ct.campaign_id = c.id
+                               AND ct.assignee = ?1)
+                 ORDER BY c.ref",
+            )?
+            .query_map([assignee], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (cid, reference, title) in campaigns {
+            for t in load_items(self.conn(), cid, Anomalies::Latest, Some(assignee))? {
+                out.push(AssignedTest {
+                    campaign: reference.clone(),
+                    campaign_title: title.clone(),
+                    test: t,
+                });
             }
-            out.push(t);
         }
         Ok(out)
     }
 
-    /// The latest attempt number of each test executed in a campaign.
+    /// The latest attempt of each (test, data set) executed in a campaign; the data set is
+    /// `""` for a test without data sets.
     pub fn latest_attempts(
         &self,
         campaign: &str,
-    ) -> Result<std::collections::BTreeMap<String, i64>> {
+    ) -> Result<std::collections::BTreeMap<(String, String), i64>> {
         let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
         let mut stmt = self.conn().prepare(
-            "SELECT t.ref, MAX(e.attempt) FROM execution e JOIN test_case t ON t.id = e.test_id
-             WHERE e.campaign_id = ?1 GROUP BY t.ref",
+            "SELECT t.ref, e.dataset, MAX(e.attempt) FROM execution e
+             JOIN test_case t ON t.id = e.test_id
+             WHERE e.campaign_id = ?1 GROUP BY t.ref, e.dataset",
         )?;
-        let rows = stmt.query_map([cid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([cid], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Every execution of a campaign (optionally of one test), in order.
-    pub fn executions(&self, campaign: &str, test: Option<&str>) -> Result<Vec<Execution>> {
-        let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
-        let mut stmt = self.conn().prepare(
-            "SELECT e.id, t.ref, e.attempt, e.status, e.tester, e.executed_at, e.comment,
-                    e.duration_ms, e.source
-             FROM execution e JOIN test_case t ON t.id = e.test_id
-             WHERE e.campaign_id = ?1 AND (?2 IS NULL OR t.ref = ?2)
-             ORDER BY t.ref, e.attempt",
-        )?;
-        let rows = stmt
-            .query_map(params![cid, test], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    Execution {
-                        campaign: campaign.to_string(),
-                        test: r.get(1)?,
-                        attempt: r.get(2)?,
-                        status: decode(&r.get::<_, String>(3)?, ExecStatus::from_code)?,
-                        tester: r.get(4)?,
-                        executed_at: r.get(5)?,
-                        comment: r.get(6)?,
-                        duration_ms: r.get(7)?,
-                        source: r.get(8)?,
-                        steps: Vec::new(),
-                        evidence: Vec::new(),
-                        anomalies: Vec::new(),
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (id, mut e) in rows {
-            e.steps = self
-                .conn()
-                .prepare_cached(
-                    "SELECT position, status, comment FROM execution_step
-                     WHERE execution_id = ?1 ORDER BY position",
-                )?
-                .query_map([id], |r| {
-                    Ok(StepResult {
-                        step: r.get(0)?,
-                        status: decode(&r.get::<_, String>(1)?, ExecStatus::from_code)?,
-                        comment: r.get(2)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            e.evidence = self
-                .conn()
-                .prepare_cached(
-                    "SELECT file_name, sha256, size FROM evidence WHERE execution_id = ?1 ORDER BY id",
-                )?
-                .query_map([id], |r| {
-                    Ok(Evidence {
-                        file_name: r.get(0)?,
-                        sha256: r.get(1)?,
-                        size: r.get(2)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            e.anomalies = execution_anomalies(self.conn(), id)?;
-            out.push(e);
-        }
-        Ok(out)
     }
 }
 
-fn execution_anomalies(conn: &rusqlite::Connection, execution_id: i64) -> Result<Vec<String>> {
+/// Which anomalies an item lists: those of its latest execution, or of all its executions
+/// in the campaign (reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Anomalies {
+    Latest,
+    All,
+}
+
+/// `Some(name)` for a data set, `None` for `""`.
+pub(super) fn dataset_of(name: String) -> Option<String> {
+    (!name.is_empty()).then_some(name)
+}
+
+/// The planned items of campaign `cid` (only those assigned to `assignee` when given), with
+/// their latest execution: four queries, joined in memory.
+pub(super) fn load_items(
+    conn: &rusqlite::Connection,
+    cid: i64,
+    anomalies_of: Anomalies,
+    assignee: Option<&str>,
+) -> Result<Vec<CampaignTest>> {
+    type Key = (i64, String);
+    let mut anomalies: HashMap<Key, Vec<String>> = HashMap::new();
+    {
+        let sql = match anomalies_of {
+            Anomalies::All => {
+                "SELECT DISTINCT e.test_id, e.dataset, a.ref FROM execution e
+                 JOIN execution_anomaly ea ON ea.execution_id = e.id
+                 JOIN anomaly a ON a.id = ea.anomaly_id
+                 WHERE e.campaign_id = ?1 ORDER BY e.test_id, e.dataset, a.ref"
+            }
+            Anomalies::Latest => {
+                "SELECT e.test_id, e.dataset, a.ref FROM execution e
+                 JOIN execution_anomaly ea ON ea.execution_id = e.id
+                 JOIN anomaly a ON a.id = ea.anomaly_id
+                 WHERE e.campaign_id = ?1
+                   AND e.attempt = (SELECT MAX(x.attempt) FROM execution x
+                                    WHERE x.campaign_id = e.campaign_id AND x.test_id = e.test_id
+                                      AND x.dataset = e.dataset)
+                 ORDER BY e.test_id, e.dataset, a.ref"
+            }
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([cid])?;
+        while let Some(r) = rows.next()? {
+            anomalies
+                .entry((r.get(0)?, r.get(1)?))
+                .or_default()
+                .push(r.get(2)?);
+        }
+    }
+    struct Latest {
+        status: ExecStatus,
+        attempts: i64,
+        tester: String,
+        executed_at: String,
+        version: i64,
+    }
+    let mut latest: HashMap<Key, Latest> = HashMap::new();
+    {
+        // One row per item: SQLite takes the bare columns from the row of MAX(attempt).
+        let mut stmt = conn.prepare_cached(
+            "SELECT test_id, dataset, status, tester, executed_at, COUNT(*), test_version,
+                    MAX(attempt)
+             FROM execution WHERE campaign_id = ?1 GROUP BY test_id, dataset",
+        )?;
+        let mut rows = stmt.query([cid])?;
+        while let Some(r) = rows.next()? {
+            latest.insert(
+                (r.get(0)?, r.get(1)?),
+                Latest {
+                    status: decode(&r.get::<_, String>(2)?, ExecStatus::from_code)?,
+                    tester: r.get(3)?,
+                    executed_at: r.get(4)?,
+                    attempts: r.get(5)?,
+                    version: r.get(6)?,
+                },
+            );
+        }
+    }
+    let values = super::datasets::all_dataset_values(conn)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, t.ref, t.title, t.kind, ct.assignee, ct.reason, ct.dataset, t.version
+         FROM campaign_test ct JOIN test_case t ON t.id = ct.test_id
+         WHERE ct.campaign_id = ?1 AND (?2 IS NULL OR ct.assignee = ?2)
+         ORDER BY ct.position, t.ref, ct.dataset",
+    )?;
+    let mut rows = stmt.query(params![cid, assignee])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let dataset: String = r.get(6)?;
+        let key = (id, dataset);
+        let l = latest.remove(&key);
+        let parameters = values.get(&key).cloned().unwrap_or_default();
+        let version: i64 = r.get(7)?;
+        let title: String = r.get(2)?;
+        out.push(CampaignTest {
+            reference: r.get(1)?,
+            title: crate::params::substitute(&title, &parameters),
+            parameters,
+            kind: decode(&r.get::<_, String>(3)?, super::testcases::kind_from_code)?,
+            assignee: r.get(4)?,
+            reason: r.get(5)?,
+            status: l.as_ref().map(|l| l.status).unwrap_or(ExecStatus::NotRun),
+            attempts: l.as_ref().map(|l| l.attempts).unwrap_or(0),
+            tester: l.as_ref().map(|l| l.tester.clone()),
+            executed_at: l.as_ref().map(|l| l.executed_at.clone()),
+            anomalies: anomalies.remove(&key).unwrap_or_default(),
+            test_version: version,
+            executed_version: l.as_ref().map(|l| l.version),
+            modified_since_run: l.as_ref().is_some_and(|l| l.version < version),
+            dataset: dataset_of(key.1),
+        });
+    }
+    Ok(out)
+}
+
+pub(super) fn execution_anomalies(
+    conn: &rusqlite::Connection,
+    execution_id: i64,
+) -> Result<Vec<String>> {
     Ok(conn
         .prepare_cached(
             "SELECT a.ref FROM execution_anomaly ea JOIN anomaly a ON a.id = ea.anomaly_id
@@ -357,16 +372,30 @@ impl Tx<'_> {
         )
     }
 
-    /// Adds the selected tests to a campaign; returns the references newly added, in order.
-    /// A selection that matches no test is an error, so a typo never passes silently.
+    /// Plans the selected tests in a campaign, each with every active data set it has (or
+    /// the data sets of `sel.datasets`); returns the items newly planned, in order, as
+    /// `CT-001` or `CT-001 [JDD-1]`. A selection that matches no test is an error, so a typo
+    /// never passes silently; a retired test named explicitly is refused.
     pub fn select_tests(&mut self, campaign: &str, sel: &Selection) -> Result<Vec<String>> {
         let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
         let mut ids: Vec<(i64, String)> = Vec::new();
         for t in &sel.tests {
-            ids.push((
-                id_of(self.conn(), "test_case", "cas de test", t)?,
-                t.clone(),
-            ));
+            let (id, active): (i64, bool) = self
+                .conn()
+                .prepare_cached("SELECT id, active FROM test_case WHERE ref = ?1")?
+                .query_row([t], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .ok_or_else(|| Error::NotFound {
+                    kind: "cas de test",
+                    reference: t.clone(),
+                })?;
+            if !active {
+                return Err(Error::input(
+                    format!("le cas de test {t} est retiré : il ne peut plus être planifié (recette test restore {t} pour le reprendre)"),
+                    format!("test case {t} is retired: it cannot be planned any more (recette test restore {t} brings it back)"),
+                ));
+            }
+            ids.push((id, t.clone()));
         }
         for r in &sel.requirements {
             id_of(self.conn(), "requirement", "exigence", r)?;
@@ -401,7 +430,7 @@ impl Tx<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         drop(stmt);
         for (id, r, matched) in rows {
-            if sel.all || matched {
+            if (sel.all || matched) && !ids.iter().any(|(i, _)| *i == id) {
                 ids.push((id, r));
             }
         }
@@ -411,23 +440,61 @@ impl Tx<'_> {
                 "the selection matches no active test case",
             ));
         }
+        let datasets = super::datasets::active_datasets_by_test(self.conn())?;
+        let mut items: Vec<(i64, String, String)> = Vec::new();
+        for (id, r) in ids {
+            match datasets.get(&id) {
+                Some(names) => {
+                    for n in names {
+                        if sel.datasets.is_empty() || sel.datasets.contains(n) {
+                            items.push((id, r.clone(), n.clone()));
+                        }
+                    }
+                }
+                None if sel.datasets.is_empty() => items.push((id, r, String::new())),
+                None => {}
+            }
+        }
+        if items.is_empty() {
+            return Err(Error::input(
+                format!(
+                    "aucun des cas de test sélectionnés n'a le jeu de données {}",
+                    sel.datasets.join(", ")
+                ),
+                format!(
+                    "none of the selected test cases has data set {}",
+                    sel.datasets.join(", ")
+                ),
+            ));
+        }
         let mut position: i64 = self.conn().query_row(
             "SELECT COALESCE(MAX(position), 0) FROM campaign_test WHERE campaign_id = ?1",
             [cid],
             |r| r.get(0),
         )?;
         let mut added = Vec::new();
-        for (id, r) in ids {
+        for (id, r, dataset) in items {
+            if !dataset.is_empty() {
+                // The test got data sets after it was planned whole: its item without data set
+                // is replaced, unless it was run (kept for history).
+                self.conn()
+                    .prepare_cached(
+                        "DELETE FROM campaign_test WHERE campaign_id = ?1 AND test_id = ?2 AND dataset = ''
+                           AND NOT EXISTS (SELECT 1 FROM execution e WHERE e.campaign_id = ?1
+                                           AND e.test_id = ?2 AND e.dataset = '')",
+                    )?
+                    .execute(params![cid, id])?;
+            }
             position += 1;
             let n = self
                 .conn()
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO campaign_test(campaign_id, test_id, position, assignee, reason)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT OR IGNORE INTO campaign_test(campaign_id, test_id, dataset, position, assignee, reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
-                .execute(params![cid, id, position, sel.assignee.clone().unwrap_or_default(), sel.reason])?;
+                .execute(params![cid, id, dataset, position, sel.assignee.clone().unwrap_or_default(), sel.reason])?;
             if n > 0 {
-                added.push(r);
+                added.push(crate::entities::item_label(&r, Some(&dataset)));
             }
         }
         if !added.is_empty() {
@@ -441,131 +508,6 @@ impl Tx<'_> {
         }
         Ok(added)
     }
-
-    /// Records one execution (a new attempt) of a test in a campaign. Returns the attempt number.
-    pub fn record_execution(&mut self, campaign: &str, test: &str, run: &RunInput) -> Result<i64> {
-        let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
-        let tid = id_of(self.conn(), "test_case", "cas de test", test)?;
-        let selected: bool = self
-            .conn()
-            .prepare_cached(
-                "SELECT EXISTS(SELECT 1 FROM campaign_test WHERE campaign_id = ?1 AND test_id = ?2)",
-            )?
-            .query_row(params![cid, tid], |r| r.get(0))?;
-        if !selected {
-            if !run.add_if_missing {
-                return Err(Error::input(
-                    format!("le cas de test {test} n'est pas dans la campagne {campaign} : ajoutez-le avec « recette campaign add {campaign} --test {test} »"),
-                    format!("test case {test} is not in campaign {campaign}: add it with \"recette campaign add {campaign} --test {test}\""),
-                ));
-            }
-            self.conn()
-                .prepare_cached(
-                    "INSERT INTO campaign_test(campaign_id, test_id, position, reason)
-                     VALUES (?1, ?2, (SELECT COALESCE(MAX(position),0)+1 FROM campaign_test WHERE campaign_id = ?1), ?3)",
-                )?
-                .execute(params![cid, tid, run.source])?;
-        }
-        let step_count: i64 = self
-            .conn()
-            .prepare_cached("SELECT COUNT(*) FROM test_step WHERE test_id = ?1")?
-            .query_row([tid], |r| r.get(0))?;
-        for (n, _) in &run.steps {
-            if *n == 0 || i64::from(*n) > step_count {
-                return Err(Error::input(
-                    format!(
-                        "étape {n} inexistante : le cas de test {test} a {step_count} étape(s)"
-                    ),
-                    format!("no step {n}: test case {test} has {step_count} step(s)"),
-                ));
-            }
-        }
-        let mut anomaly_ids = Vec::new();
-        for a in &run.anomalies {
-            anomaly_ids.push(id_of(self.conn(), "anomaly", "anomalie", a)?);
-        }
-        let attempt: i64 = self
-            .conn()
-            .prepare_cached(
-                "SELECT COALESCE(MAX(attempt), 0) + 1 FROM execution WHERE campaign_id = ?1 AND test_id = ?2",
-            )?
-            .query_row(params![cid, tid], |r| r.get(0))?;
-        let tester = run
-            .tester
-            .clone()
-            .unwrap_or_else(|| self.actor().to_string());
-        let at = run
-            .executed_at
-            .clone()
-            .unwrap_or_else(|| self.now().to_string());
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO execution(campaign_id, test_id, attempt, status, tester, executed_at,
-                     comment, duration_ms, source) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-            )?
-            .execute(params![
-                cid,
-                tid,
-                attempt,
-                run.status.code(),
-                tester,
-                at,
-                run.comment,
-                run.duration_ms,
-                run.source
-            ])?;
-        let eid = self.conn().last_insert_rowid();
-        for (n, s) in &run.steps {
-            self.conn()
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO execution_step(execution_id, position, status) VALUES (?1,?2,?3)",
-                )?
-                .execute(params![eid, n, s.code()])?;
-        }
-        for aid in anomaly_ids {
-            self.conn()
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO execution_anomaly(execution_id, anomaly_id) VALUES (?1, ?2)",
-                )?
-                .execute(params![eid, aid])?;
-        }
-        self.apply_retest(tid, eid, run.status)?;
-        let mut evidence = Vec::new();
-        for path in &run.evidence {
-            let ev = store_evidence(self.root(), path)?;
-            self.conn()
-                .prepare_cached(
-                    "INSERT INTO evidence(execution_id, file_name, sha256, size) VALUES (?1,?2,?3,?4)",
-                )?
-                .execute(params![eid, ev.file_name, ev.sha256, ev.size])?;
-            evidence.push(ev);
-        }
-        self.audit(
-            "run",
-            "exécution",
-            &format!("{campaign}/{test}#{attempt}"),
-            None,
-            Some(
-                json!({"status": run.status, "tester": tester, "executed_at": at,
-                        "comment": run.comment, "steps": run.steps, "anomalies": run.anomalies,
-                        "evidence": evidence, "source": run.source}),
-            ),
-        )?;
-        Ok(attempt)
-    }
-
-    /// The id of the latest execution of a test in a campaign (for importers that add details).
-    pub fn latest_execution_id(&self, campaign: &str, test: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .prepare_cached(
-                "SELECT e.id FROM execution e JOIN campaign c ON c.id = e.campaign_id
-                 JOIN test_case t ON t.id = e.test_id WHERE c.ref = ?1 AND t.ref = ?2
-                 ORDER BY e.attempt DESC LIMIT 1",
-            )?
-            .query_row(params![campaign, test], |r| r.get(0))
-            .optional()?)
-    }
 }
 
 /// Where evidence files live: `<root>/evidence/<first two hex>/<sha256>`.
@@ -576,7 +518,7 @@ pub fn evidence_path(root: &Path, sha256: &str) -> PathBuf {
 
 /// Copies a file into the evidence folder under its content hash. Only the file's base name is
 /// kept as its display name, so names like `../../etc/passwd` cannot point anywhere.
-fn store_evidence(root: &Path, path: &Path) -> Result<Evidence> {
+pub(super) fn store_evidence(root: &Path, path: &Path) -> Result<Evidence> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let sha = hex(&Sha256::digest(&bytes));
     let file_name = path

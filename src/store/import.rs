@@ -11,7 +11,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 
-use super::campaigns::{NewCampaign, RunInput};
+use super::campaigns::NewCampaign;
+use super::executions::{RunInput, StepInput};
 use super::requirements::{check_ref, Change, RequirementPatch};
 use super::testcases::TestCasePatch;
 use super::{AnomalyPatch, Tx};
@@ -50,6 +51,9 @@ pub struct ImportReport {
     pub issues: Vec<ImportIssue>,
     /// Offline results not applied because the store has a newer result for that test.
     pub conflicts: Vec<ImportIssue>,
+    /// What the import applies but a person should look at (a data set without a value for a
+    /// parameter its test uses); they never refuse the import.
+    pub warnings: Vec<ImportIssue>,
     /// Campaign that received results, if any.
     pub campaign: Option<String>,
     /// Totals over every sheet.
@@ -76,6 +80,12 @@ pub struct SheetPlan {
     pub rows: u64,
     #[serde(flatten)]
     pub counts: Counts,
+    /// Columns with a header that nothing reads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_columns: Vec<crate::import::records::IgnoredColumn>,
+    /// Rows with data only in ignored columns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored_rows: Vec<u64>,
 }
 
 impl ImportReport {
@@ -102,6 +112,8 @@ impl ImportReport {
                     reason: None,
                     rows: 0,
                     counts: Counts::default(),
+                    ignored_columns: Vec::new(),
+                    ignored_rows: Vec::new(),
                 });
                 self.sheets.len() - 1
             }
@@ -187,6 +199,8 @@ fn sheet_plan(s: &SheetSummary) -> SheetPlan {
         reason: s.reason.clone(),
         rows: s.rows,
         counts: Counts::default(),
+        ignored_columns: s.ignored_columns.clone(),
+        ignored_rows: s.ignored_rows.clone(),
     }
 }
 
@@ -629,6 +643,11 @@ impl Tx<'_> {
         if let Some(id) = now {
             ap.known.wrote_test(&t.reference, id);
         }
+        if let Some(sets) = t.datasets.as_ref().filter(|d| !d.is_empty()) {
+            if self.apply_datasets(ap, t, sets)? && change == Change::Unchanged {
+                change = Change::Updated;
+            }
+        }
         for r in &t.requirement_refs {
             if ap.known.add_link(self, r, &t.reference)? && change == Change::Unchanged {
                 change = Change::Updated;
@@ -636,6 +655,42 @@ impl Tx<'_> {
         }
         ap.report.count(&t.origin, "test_cases", Some(change));
         Ok(())
+    }
+
+    /// Creates or updates the data sets read under a test (rows with data sets are few: read
+    /// and written one test at a time); warns of parameters the test uses without a value.
+    fn apply_datasets(
+        &mut self,
+        ap: &mut Applier,
+        t: &TestCaseRecord,
+        sets: &[crate::import::records::DatasetRecord],
+    ) -> Result<bool> {
+        let Some((id, tc)) = self.test_case_with_id(&t.reference)? else {
+            return Ok(false);
+        };
+        let pairs: Vec<(String, crate::params::Values)> = sets
+            .iter()
+            .map(|d| (d.name.clone(), d.parameters.clone()))
+            .collect();
+        let changed = self.upsert_datasets(id, &t.reference, &pairs)?;
+        let used = super::datasets::test_parameters(&tc);
+        for d in sets {
+            let missing = crate::params::missing(&used, &d.parameters);
+            if !missing.is_empty() {
+                let list = missing
+                    .iter()
+                    .map(|m| format!("${{{m}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                ap.report.warnings.push(issue(
+                    &d.origin,
+                    ap.lang,
+                    format!("{} [{}] : aucune valeur pour {list} (le texte reste affiché tel quel à l'exécution)", t.reference, d.name),
+                    format!("{} [{}]: no value for {list} (the text is shown as written when run)", t.reference, d.name),
+                ));
+            }
+        }
+        Ok(changed)
     }
 
     /// Links of link sheets (and of requirement sheets' test columns), then results: what comes
@@ -899,7 +954,8 @@ impl Tx<'_> {
                 report.count(&r.origin, "results", None);
                 continue;
             }
-            let latest = self.latest_execution(&campaign, &r.test_ref)?;
+            let dataset = r.dataset.clone().unwrap_or_default();
+            let latest = self.latest_execution(&campaign, &r.test_ref, &dataset)?;
             if let (Some(base), Some((attempt, ..))) = (r.base_attempt, &latest) {
                 if i64::from(base) < *attempt {
                     report.conflicts.push(issue(
@@ -918,9 +974,29 @@ impl Tx<'_> {
                     continue;
                 }
             }
+            if let Some(sheet) = &r.assignee {
+                let stored: Option<String> = self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT ct.assignee FROM campaign_test ct JOIN campaign c ON c.id = ct.campaign_id
+                         JOIN test_case t ON t.id = ct.test_id
+                         WHERE c.ref = ?1 AND t.ref = ?2 AND ct.dataset = ?3",
+                    )?
+                    .query_row(params![campaign, r.test_ref, dataset], |row| row.get(0))
+                    .optional()?;
+                if let Some(stored) = stored.filter(|s| s != sheet) {
+                    let label = crate::entities::item_label(&r.test_ref, Some(&dataset));
+                    report.warnings.push(issue(
+                        &r.origin,
+                        opts.lang,
+                        format!("{label} : la feuille l'attribue à « {sheet} », la campagne à « {stored} » ; l'affectation n'est pas modifiée par l'import (recette campaign assign)"),
+                        format!("{label}: the sheet assigns it to \"{sheet}\", the campaign to \"{stored}\"; the import does not change assignments (recette campaign assign)"),
+                    ));
+                }
+            }
             let comment = r.comment.clone().unwrap_or_default();
             if let Some((_, status, tester, at, c)) = &latest {
-                let same = *status == r.status
+                let same = r.status == Some(*status)
                     && r.tester.as_ref().is_none_or(|t| t == tester)
                     && r.executed_at.as_ref().is_none_or(|d| d == at)
                     && c == &comment;
@@ -929,7 +1005,7 @@ impl Tx<'_> {
                     continue;
                 }
             }
-            if r.status == ExecStatus::NotRun
+            if r.status == Some(ExecStatus::NotRun)
                 && latest.is_none()
                 && r.tester.is_none()
                 && r.comment.is_none()
@@ -954,9 +1030,35 @@ impl Tx<'_> {
                 }
                 anomalies.push(a.clone());
             }
+            // Results typed in a vendor's workbook are imported as they are, a date in the
+            // future flagged; an offline sheet (filled in recette's own sheet) is checked.
+            let vendor = r.base_attempt.is_none();
+            if let Some(at) = r
+                .executed_at
+                .as_deref()
+                .filter(|at| vendor && crate::execution::is_in_future(at, self.now()))
+            {
+                report.warnings.push(issue(
+                    &r.origin,
+                    opts.lang,
+                    format!("{} : date d'exécution {at} dans le futur (maintenant : {}) ; importée telle quelle", r.test_ref, self.now()),
+                    format!("{}: execution date {at} is in the future (now: {}); imported as it is", r.test_ref, self.now()),
+                ));
+            }
             let run = RunInput {
+                allow_future_date: vendor,
+                dataset: r.dataset.clone(),
                 status: r.status,
-                steps: r.step_results.clone(),
+                steps: r
+                    .step_results
+                    .iter()
+                    .map(|s| StepInput {
+                        index: s.step,
+                        status: s.status,
+                        actual: s.actual.clone(),
+                    })
+                    .collect(),
+                based_on: None,
                 comment,
                 evidence: Vec::new(),
                 anomalies,
@@ -982,17 +1084,24 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Latest execution of a test in a campaign: (attempt, status, tester, executed_at, comment).
-    fn latest_execution(&self, campaign: &str, test: &str) -> Result<Option<LatestExecution>> {
+    /// Latest execution of a test (and data set, `""` for none) in a campaign: (attempt,
+    /// status, tester, executed_at, comment).
+    fn latest_execution(
+        &self,
+        campaign: &str,
+        test: &str,
+        dataset: &str,
+    ) -> Result<Option<LatestExecution>> {
         let row = self
             .conn()
             .prepare_cached(
                 "SELECT e.attempt, e.status, e.tester, e.executed_at, e.comment
                  FROM execution e JOIN campaign c ON c.id = e.campaign_id
-                 JOIN test_case t ON t.id = e.test_id WHERE c.ref = ?1 AND t.ref = ?2
+                 JOIN test_case t ON t.id = e.test_id
+                 WHERE c.ref = ?1 AND t.ref = ?2 AND e.dataset = ?3
                  ORDER BY e.attempt DESC LIMIT 1",
             )?
-            .query_row(params![campaign, test], |r| {
+            .query_row(params![campaign, test, dataset], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,

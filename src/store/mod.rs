@@ -6,12 +6,15 @@
 //! The rest of the crate sees domain types only, so another backend can replace this module.
 
 mod anomalies;
+mod assign;
 mod audit;
 mod automated;
 mod bench;
 mod campaigns;
+mod datasets;
 mod deliveries;
 mod delivery_note;
+mod executions;
 mod import;
 mod maintenance;
 mod multi;
@@ -21,22 +24,29 @@ mod signoff;
 mod strategy;
 mod testcases;
 mod trace;
+mod versions;
 
 pub use anomalies::AnomalyPatch;
+pub use assign::{AssignOutcome, Assignment, ItemSelection};
 pub use audit::AuditFilter;
 pub use automated::{NewAutomatedTest, ResultFileImport, ResultFilter};
 pub use bench::BenchSizes;
 pub use campaigns::evidence_path;
-pub use campaigns::{NewCampaign, NewDelivery, RunInput, Selection};
+pub use campaigns::{NewCampaign, NewDelivery, Selection};
+pub use datasets::{
+    check_dataset_name, test_parameters, DatasetCheck, DatasetEdit, DatasetRemoval,
+};
 pub use deliveries::{
     add_days, parse_document_state, DeliveryPatch, DEFAULT_DECISION_DAYS, DOCUMENT_STATES,
 };
 pub use delivery_note::{NoteItem, NotePlan};
+pub use executions::{EvidenceFile, ExecutionQuery, Recorded, RunInput, StepInput};
 pub use import::{ApplyOptions, Counts, ImportReport, SheetPlan};
 pub use maintenance::{BackupSummary, CheckProblem};
 pub use requirements::{content_hash, hex, Change, RequirementPatch};
 pub use retest::{PlannedTest, RegressionRule};
-pub use testcases::TestCasePatch;
+pub use testcases::{changes_version, TestCasePatch};
+pub use versions::{StepEdit, TestEdit, TestEditOutcome};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -55,6 +65,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_result_imports.sql"),
     include_str!("migrations/0004_result_lookups.sql"),
     include_str!("migrations/0005_report_indexes.sql"),
+    include_str!("migrations/0006_test_model.sql"),
 ];
 
 /// The schema version this build writes.
@@ -221,6 +232,17 @@ impl Store {
         if from >= to {
             return Ok(());
         }
+        // Foreign keys are off while migrations run (SQLite's procedure for rebuilding a
+        // table: dropping a parent table must not cascade into its children), then checked
+        // before the commit: a migration that would leave a dangling reference fails whole.
+        // The pragma has no effect inside a transaction, hence before it.
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let out = self.run_migrations(to);
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        out
+    }
+
+    fn run_migrations(&mut self, to: i64) -> Result<()> {
         // IMMEDIATE: take the write lock before reading the version, so two processes never
         // migrate at once.
         let tx = self
@@ -235,6 +257,15 @@ impl Store {
         {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        let dangling: i64 =
+            tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if dangling > 0 {
+            return Err(Error::Other(format!(
+                "migration du schéma refusée : {dangling} référence(s) orpheline(s) ; la base est restée intacte"
+            )));
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.commit()?;

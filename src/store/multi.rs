@@ -472,8 +472,14 @@ mod tests {
             .map(|i| ResultRecord {
                 origin: origin(4),
                 test_ref: format!("CTN-{i:04}"),
-                status: ExecStatus::Passed,
-                step_results: vec![(1, ExecStatus::Passed)],
+                dataset: None,
+                assignee: None,
+                status: Some(ExecStatus::Passed),
+                step_results: vec![crate::import::records::StepResultRecord {
+                    step: 1,
+                    status: ExecStatus::Passed,
+                    actual: String::new(),
+                }],
                 tester: Some("Claire".into()),
                 executed_at: Some("2026-03-14".into()),
                 comment: None,

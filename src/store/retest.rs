@@ -148,12 +148,13 @@ impl Store {
                 let rows: Vec<(String, String, String)> = self
                     .conn()
                     .prepare(
-                        "SELECT t.ref, t.title, e.status FROM execution e
+                        "SELECT DISTINCT t.ref, t.title, e.status FROM execution e
                          JOIN test_case t ON t.id = e.test_id
                          WHERE e.campaign_id = ?1 AND t.active = 1 AND e.status IN ('failed', 'blocked')
                            AND e.attempt = (SELECT MAX(attempt) FROM execution x
-                                            WHERE x.campaign_id = e.campaign_id AND x.test_id = e.test_id)
-                         ORDER BY t.ref",
+                                            WHERE x.campaign_id = e.campaign_id AND x.test_id = e.test_id
+                                              AND x.dataset = e.dataset)
+                         ORDER BY t.ref, e.status",
                     )?
                     .query_map(params![cid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                     .collect::<rusqlite::Result<_>>()?;

@@ -24,7 +24,17 @@ pub struct TestCasePatch {
     pub tags: Option<Vec<String>>,
 }
 
-fn kind_from_code(code: &str) -> Option<TestKind> {
+/// Whether going from `old` to `new` makes a new version: what the tester does or checks
+/// changed (objective, prerequisites, a step's action or expected result, steps added or
+/// removed). Title, kind, automation key, priority, category, tags and links are described in
+/// place (and audited).
+pub fn changes_version(old: &TestCase, new: &TestCase) -> bool {
+    old.objective != new.objective
+        || old.prerequisites != new.prerequisites
+        || old.steps != new.steps
+}
+
+pub(super) fn kind_from_code(code: &str) -> Option<TestKind> {
     match code {
         "manual" => Some(TestKind::Manual),
         "automated" => Some(TestKind::Automated),
@@ -33,10 +43,11 @@ fn kind_from_code(code: &str) -> Option<TestKind> {
 }
 
 /// A test case's fields from `SELECT id, ref, title, objective, prerequisites, kind,
-/// automation_key, priority, category, active` (steps, tags and requirements empty).
-fn test_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TestCase> {
+/// automation_key, priority, category, active, version` (steps, tags and requirements empty).
+pub(super) fn test_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TestCase> {
     Ok(TestCase {
         reference: r.get(1)?,
+        version: r.get(10)?,
         title: r.get(2)?,
         objective: r.get(3)?,
         prerequisites: r.get(4)?,
@@ -71,7 +82,7 @@ fn load_with_id(conn: &rusqlite::Connection, reference: &str) -> Result<Option<(
     let row = conn
         .prepare_cached(
             "SELECT id, ref, title, objective, prerequisites, kind, automation_key, priority,
-                    category, active FROM test_case WHERE ref = ?1",
+                    category, active, version FROM test_case WHERE ref = ?1",
         )?
         .query_row([reference], |r| {
             Ok((r.get::<_, i64>(0)?, test_from_row(r)?))
@@ -178,6 +189,7 @@ impl Tx<'_> {
             Some((_, b)) => b.clone(),
             None => TestCase {
                 reference: reference.to_string(),
+                version: 1,
                 title: String::new(),
                 objective: String::new(),
                 prerequisites: String::new(),
@@ -236,6 +248,27 @@ impl Tx<'_> {
             // Buffered creations first: steps and tags keep the order they were made in.
             Some(_) => self.flush_new_rows()?,
         }
+        // What the tester does or checks changed: the current content becomes an earlier
+        // version, kept as it was, and the test takes the next version number.
+        if let Some((id, b)) = before {
+            if changes_version(b, &new) {
+                let steps = serde_json::to_string(&b.steps)
+                    .map_err(|e| Error::Other(format!("versions : {e}")))?;
+                self.conn()
+                    .prepare_cached(
+                        "INSERT INTO test_version(test_id, version, title, objective, prerequisites,
+                             steps, created_at, replaced_at)
+                         SELECT id, version, title, objective, prerequisites, ?2,
+                                COALESCE(NULLIF(version_at, ''), created_at), ?3
+                         FROM test_case WHERE id = ?1",
+                    )?
+                    .execute(params![id, steps, self.now()])?;
+                self.conn()
+                    .prepare_cached("UPDATE test_case SET version_at = ?2 WHERE id = ?1")?
+                    .execute(params![id, self.now()])?;
+                new.version = b.version + 1;
+            }
+        }
         let id = match before {
             None => {
                 self.conn()
@@ -262,7 +295,8 @@ impl Tx<'_> {
                 self.conn()
                     .prepare_cached(
                         "UPDATE test_case SET title=?2, objective=?3, prerequisites=?4, kind=?5,
-                             automation_key=?6, priority=?7, category=?8, active=?9, updated_at=?10
+                             automation_key=?6, priority=?7, category=?8, active=?9, updated_at=?10,
+                             version=?11
                          WHERE id = ?1",
                     )?
                     .execute(params![
@@ -275,7 +309,8 @@ impl Tx<'_> {
                         new.priority,
                         new.category,
                         new.active,
-                        self.now()
+                        self.now(),
+                        new.version
                     ])?;
                 id
             }
@@ -356,7 +391,7 @@ impl Tx<'_> {
         let mut by_id: std::collections::HashMap<i64, TestCase> = conn
             .prepare(
                 "SELECT id, ref, title, objective, prerequisites, kind, automation_key, priority,
-                        category, active FROM test_case",
+                        category, active, version FROM test_case",
             )?
             .query_map([], |r| Ok((r.get(0)?, test_from_row(r)?)))?
             .collect::<rusqlite::Result<_>>()?;

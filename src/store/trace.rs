@@ -8,7 +8,7 @@ use rusqlite::params;
 use super::{decode, id_of, Store};
 use crate::entities::{Anomaly, CampaignTest};
 use crate::error::Result;
-use crate::model::{AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, TestKind};
+use crate::model::{AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity};
 use crate::trace::{
     CampaignResults, Scope, TestResult, TraceData, TraceLink, TraceRequirement, TraceTest,
 };
@@ -56,7 +56,7 @@ impl Store {
         let mut test_index: HashMap<i64, usize> = HashMap::new();
         let mut tests = Vec::new();
         {
-            let mut stmt = conn.prepare("SELECT id, ref, title, active FROM test_case")?;
+            let mut stmt = conn.prepare("SELECT id, ref, title, active, version FROM test_case")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 test_index.insert(r.get(0)?, tests.len());
@@ -64,6 +64,7 @@ impl Store {
                     reference: r.get(1)?,
                     title: r.get(2)?,
                     active: r.get(3)?,
+                    version: r.get(4)?,
                 });
             }
         }
@@ -88,47 +89,95 @@ impl Store {
         }
         let mut campaigns = Vec::new();
         for (cid, reference) in campaign_ids {
-            let mut results: BTreeMap<usize, TestResult> = BTreeMap::new();
+            // Per test: the latest result of each planned data set (`None`: planned, not
+            // run), aggregated by the data-set rule.
+            struct Item {
+                status: Option<ExecStatus>,
+                executed_at: Option<String>,
+                seq: i64,
+                version: Option<i64>,
+            }
+            let mut items: BTreeMap<(usize, String), Item> = BTreeMap::new();
             let mut stmt = conn.prepare_cached(
-                "SELECT test_id FROM campaign_test WHERE campaign_id = ?1 ORDER BY position",
+                "SELECT test_id, dataset FROM campaign_test WHERE campaign_id = ?1 ORDER BY position",
             )?;
             let mut rows = stmt.query([cid])?;
             while let Some(r) = rows.next()? {
                 if let Some(&t) = test_index.get(&r.get::<_, i64>(0)?) {
-                    results.insert(
-                        t,
-                        TestResult {
-                            test: t,
+                    items.insert(
+                        (t, r.get(1)?),
+                        Item {
                             status: None,
                             executed_at: None,
                             seq: 0,
+                            version: None,
                         },
                     );
                 }
             }
             drop(rows);
-            // One row per test: SQLite takes the bare columns from the row of MAX(attempt).
+            // One row per item: SQLite takes the bare columns from the row of MAX(attempt).
             let mut stmt = conn.prepare_cached(
-                "SELECT test_id, status, executed_at, id, MAX(attempt) FROM execution
-                 WHERE campaign_id = ?1 GROUP BY test_id",
+                "SELECT test_id, dataset, status, executed_at, id, test_version, MAX(attempt)
+                 FROM execution WHERE campaign_id = ?1 GROUP BY test_id, dataset",
             )?;
             let mut rows = stmt.query([cid])?;
             while let Some(r) = rows.next()? {
                 if let Some(&t) = test_index.get(&r.get::<_, i64>(0)?) {
-                    results.insert(
-                        t,
-                        TestResult {
-                            test: t,
-                            status: Some(decode(&r.get::<_, String>(1)?, ExecStatus::from_code)?),
-                            executed_at: r.get(2)?,
-                            seq: r.get(3)?,
+                    items.insert(
+                        (t, r.get(1)?),
+                        Item {
+                            status: Some(decode(&r.get::<_, String>(2)?, ExecStatus::from_code)?),
+                            executed_at: r.get(3)?,
+                            seq: r.get(4)?,
+                            version: r.get(5)?,
                         },
                     );
                 }
             }
+            let mut results: BTreeMap<usize, (Vec<Option<ExecStatus>>, TestResult)> =
+                BTreeMap::new();
+            for ((t, _), item) in items {
+                let e = results.entry(t).or_insert_with(|| {
+                    (
+                        Vec::new(),
+                        TestResult {
+                            test: t,
+                            status: None,
+                            executed_at: None,
+                            seq: 0,
+                            version: None,
+                        },
+                    )
+                });
+                e.0.push(item.status);
+                let r = &mut e.1;
+                if item.executed_at > r.executed_at {
+                    r.executed_at = item.executed_at;
+                }
+                r.seq = r.seq.max(item.seq);
+                // The oldest version run: one data set run before a change is enough to say
+                // the test changed since it was run.
+                r.version = match (r.version, item.version) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
             campaigns.push(CampaignResults {
                 reference,
-                results: results.into_values().collect(),
+                results: results
+                    .into_values()
+                    .map(|(statuses, mut r)| {
+                        if statuses.iter().any(Option::is_some) {
+                            r.status = Some(crate::execution::aggregate_datasets(
+                                statuses
+                                    .into_iter()
+                                    .map(|s| s.unwrap_or(ExecStatus::NotRun)),
+                            ));
+                        }
+                        r
+                    })
+                    .collect(),
             });
         }
         Ok(TraceData {
@@ -139,79 +188,13 @@ impl Store {
         })
     }
 
-    /// The tests of a campaign with their latest execution and every anomaly recorded on any of
-    /// their executions in the campaign, in selection order. Bulk version of
-    /// [`Store::campaign_tests`]: three queries, joined in memory.
+    /// The planned items of a campaign with their latest execution and every anomaly recorded
+    /// on any of their executions in the campaign, in selection order (what reports count):
+    /// four queries, joined in memory.
     pub fn campaign_results(&self, campaign: &str) -> Result<Vec<CampaignTest>> {
         let conn = self.conn();
         let cid = id_of(conn, "campaign", "campagne", campaign)?;
-        let mut anomalies: HashMap<i64, Vec<String>> = HashMap::new();
-        {
-            let mut stmt = conn.prepare(
-                "SELECT DISTINCT e.test_id, a.ref FROM execution e
-                 JOIN execution_anomaly ea ON ea.execution_id = e.id
-                 JOIN anomaly a ON a.id = ea.anomaly_id
-                 WHERE e.campaign_id = ?1 ORDER BY e.test_id, a.ref",
-            )?;
-            let mut rows = stmt.query([cid])?;
-            while let Some(r) = rows.next()? {
-                anomalies.entry(r.get(0)?).or_default().push(r.get(1)?);
-            }
-        }
-        struct Latest {
-            status: ExecStatus,
-            attempts: i64,
-            tester: Option<String>,
-            executed_at: Option<String>,
-        }
-        let mut latest: HashMap<i64, Latest> = HashMap::new();
-        {
-            // One row per test: SQLite takes the bare columns from the row of MAX(attempt).
-            let mut stmt = conn.prepare(
-                "SELECT test_id, status, tester, executed_at, COUNT(*), MAX(attempt)
-                 FROM execution WHERE campaign_id = ?1 GROUP BY test_id",
-            )?;
-            let mut rows = stmt.query([cid])?;
-            while let Some(r) = rows.next()? {
-                latest.insert(
-                    r.get(0)?,
-                    Latest {
-                        status: decode(&r.get::<_, String>(1)?, ExecStatus::from_code)?,
-                        tester: r.get(2)?,
-                        executed_at: r.get(3)?,
-                        attempts: r.get(4)?,
-                    },
-                );
-            }
-        }
-        let mut stmt = conn.prepare(
-            "SELECT t.id, t.ref, t.title, t.kind, ct.assignee, ct.reason
-             FROM campaign_test ct JOIN test_case t ON t.id = ct.test_id
-             WHERE ct.campaign_id = ?1 ORDER BY ct.position, t.ref",
-        )?;
-        let mut rows = stmt.query([cid])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let l = latest.remove(&id);
-            out.push(CampaignTest {
-                reference: r.get(1)?,
-                title: r.get(2)?,
-                kind: if r.get::<_, String>(3)? == "automated" {
-                    TestKind::Automated
-                } else {
-                    TestKind::Manual
-                },
-                assignee: r.get(4)?,
-                reason: r.get(5)?,
-                status: l.as_ref().map(|l| l.status).unwrap_or(ExecStatus::NotRun),
-                attempts: l.as_ref().map(|l| l.attempts).unwrap_or(0),
-                tester: l.as_ref().and_then(|l| l.tester.clone()),
-                executed_at: l.and_then(|l| l.executed_at),
-                anomalies: anomalies.remove(&id).unwrap_or_default(),
-            });
-        }
-        Ok(out)
+        super::campaigns::load_items(conn, cid, super::campaigns::Anomalies::All, None)
     }
 
     /// The anomalies of a campaign: those recorded on its executions and those found in its

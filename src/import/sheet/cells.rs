@@ -32,6 +32,8 @@ pub(crate) struct SheetCtx {
     /// Folded word -> replacement word, from the mapping's `status_words`.
     words: HashMap<String, String>,
     pub issues: Vec<ImportIssue>,
+    /// Rows whose data is only in columns no field reads.
+    pub ignored_rows: Vec<u64>,
 }
 
 impl SheetCtx {
@@ -51,6 +53,7 @@ impl SheetCtx {
                 .map(|(k, v)| (normalize_word(k), v.clone()))
                 .collect(),
             issues: Vec::new(),
+            ignored_rows: Vec::new(),
         }
     }
 
@@ -75,9 +78,15 @@ impl SheetCtx {
         self.text(row, f).map(str::to_string)
     }
 
-    /// Whether any mapped column of the row holds something.
-    pub fn has_data(&self, row: &Row) -> bool {
-        self.cols.iter().any(|(c, _)| !row.get(*c).is_empty())
+    /// Whether any mapped column of the row holds something. A row given here is never
+    /// blank, so one without mapped data holds data only in ignored columns: it is noted, so
+    /// that the plan says it was left out.
+    pub fn has_data(&mut self, row: &Row) -> bool {
+        let yes = self.cols.iter().any(|(c, _)| !row.get(*c).is_empty());
+        if !yes && !row.is_blank() {
+            self.ignored_rows.push(row.number);
+        }
+        yes
     }
 
     /// The origin of a row, or of one of its cells.

@@ -159,6 +159,7 @@ pub fn read_delivery_note(path: &Path, lang: Lang) -> Result<DeliveryNoteRecord>
                 kind: "ignored".into(),
                 reason: None,
                 rows: 0,
+                ..SheetSummary::default()
             });
             return;
         }
@@ -171,6 +172,7 @@ pub fn read_delivery_note(path: &Path, lang: Lang) -> Result<DeliveryNoteRecord>
             kind: if n > 0 { "delivery_note" } else { "ignored" }.into(),
             reason: None,
             rows: n,
+            ..SheetSummary::default()
         });
     })?;
     Ok(note)

@@ -37,13 +37,22 @@ pub(crate) enum Role {
     Expected,
     Objective,
     Prerequisites,
+    /// Free text about the test data (added to the prerequisites).
     Data,
+    /// The name of a data set (jeu de données) of the test.
+    Dataset,
+    /// A data set's values, `cv=7; montant=31200`.
+    Parameters,
     Mode,
     AutomationKey,
     Tags,
     ExecutedAt,
     Tester,
     Comment,
+    /// Résultat obtenu: what the tester saw (a step's actual result).
+    Actual,
+    /// The tester a test is assigned to.
+    Assignee,
     Anomalies,
     Severity,
     Campaign,
@@ -237,6 +246,8 @@ pub(crate) fn fields_for(kind: SheetKind, found: &[(usize, Role)]) -> BTreeMap<u
             put(col(Objective).or(col(Description)), Field::Objective);
             put(col(Prerequisites), Field::Prerequisites);
             put(col(Data), Field::TestData);
+            put(col(Dataset), Field::Dataset);
+            put(col(Parameters), Field::Parameters);
             put(col(StepNo), Field::StepNumber);
             let (step, action) = (col(Step), col(Action));
             if action.is_some() {
@@ -263,9 +274,13 @@ pub(crate) fn fields_for(kind: SheetKind, found: &[(usize, Role)]) -> BTreeMap<u
             put(col(ExecStatus).or(col(Status)), Field::Status);
             put(col(Tester), Field::Tester);
             put(col(ExecutedAt), Field::ExecutedAt);
-            put(col(Comment), Field::Comment);
+            // A sheet with only a "Résultat obtenu" column: it is the comment.
+            put(col(Comment).or(col(Actual)), Field::Comment);
+            put(col(Actual), Field::Actual);
             put(col(Anomalies), Field::AnomalyRefs);
             put(col(BaseAttempt), Field::BaseAttempt);
+            put(col(Dataset), Field::Dataset);
+            put(col(Assignee), Field::Assignee);
         }
         SheetKind::Anomalies => {
             put(col(Id).or(col(Anomalies)), Field::Reference);

@@ -57,6 +57,8 @@ impl SheetKind {
                 Objective,
                 Prerequisites,
                 TestData,
+                Dataset,
+                Parameters,
                 StepNumber,
                 Action,
                 Expected,
@@ -77,8 +79,11 @@ impl SheetKind {
                 Tester,
                 ExecutedAt,
                 Comment,
+                Actual,
                 AnomalyRefs,
                 BaseAttempt,
+                Dataset,
+                Assignee,
             ],
             SheetKind::Anomalies => &[
                 Reference,
@@ -131,6 +136,16 @@ pub enum Field {
     FoundIn,
     /// Anomalies: delivery that fixes it.
     FixedIn,
+    /// Test cases: the name of a data set (one row per data set under the test); results:
+    /// the data set run.
+    Dataset,
+    /// Test cases: the data set's values, `cv=7; montant=31200`.
+    Parameters,
+    /// Results: a step's actual result (résultat obtenu).
+    Actual,
+    /// Results (offline sheets): the tester assigned; shown, not applied (`campaign assign`
+    /// changes assignments).
+    Assignee,
 }
 
 impl Field {

@@ -29,7 +29,9 @@ use self::grid::Row;
 pub use self::mapping::{Field, Mapping, SheetKind, SheetMapping};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::import::records::{ImportBatch, ImportIssue, Origin, RecordSink, SheetSummary};
+use crate::import::records::{
+    IgnoredColumn, ImportBatch, ImportIssue, Origin, RecordSink, SheetSummary,
+};
 
 /// Largest cell accepted, in bytes (Excel itself stops at 32,767 characters per cell).
 pub const MAX_CELL_BYTES: usize = 256 * 1024;
@@ -365,6 +367,7 @@ impl FileReader<'_> {
             kind: SheetKind::Ignored.code().to_string(),
             reason: Some(reason.clone()),
             rows,
+            ..SheetSummary::default()
         });
         let mut m = SheetMapping::new(name, SheetKind::Ignored);
         m.reason = Some(reason);
@@ -531,12 +534,26 @@ impl FileReader<'_> {
         }
         batch.issues.append(&mut oversized);
         batch.issues.append(&mut ctx.issues);
+        // Every column with a header that no field reads is named in the plan: an import
+        // never drops data without saying so.
+        let read: Vec<usize> = sm.ordered_columns().iter().map(|c| c.0).collect();
+        let ignored_columns = header
+            .cells
+            .iter()
+            .filter(|(c, h)| !h.trim().is_empty() && !read.contains(c))
+            .map(|(c, h)| IgnoredColumn {
+                column: mapping::column_letter(*c),
+                header: h.clone(),
+            })
+            .collect();
         batch.sheets.push(SheetSummary {
             file: self.origin.file.to_string(),
             sheet: name.to_string(),
             kind: kind.code().to_string(),
             reason: None,
             rows: n,
+            ignored_columns,
+            ignored_rows: std::mem::take(&mut ctx.ignored_rows),
         });
         self.mapping.sheets.push(sm);
     }

@@ -1,15 +1,17 @@
 //! Rows to [`ResultRecord`]s: one row per test, or one row per step.
 //!
 //! When the sheet has a step number column, the rows of one test (its reference repeated or
-//! left blank below the first row) are grouped; the status on a step row is that step's status
-//! and the test status is the worst of its steps, unless a row without step number (or a
-//! separate step status column) gives the test status explicitly. A test whose rows carry no
-//! status at all has not been run and yields no record: offline sheets are exported blank.
+//! left blank below the first row, and the same data set) are grouped; the status on a step
+//! row is that step's status and the test status follows from its steps by the domain's rule
+//! (`crate::execution::status_from_steps`, applied when recorded), unless a row without step
+//! number (or a separate step status column) gives the test status explicitly. A test whose
+//! rows carry no status at all has not been run and yields no record: offline sheets are
+//! exported blank.
 
 use super::cells::{tr, SheetCtx};
 use super::grid::Row;
 use super::mapping::Field;
-use crate::import::records::{Origin, RecordSink, ResultRecord};
+use crate::import::records::{Origin, RecordSink, ResultRecord, StepResultRecord};
 use crate::model::ExecStatus;
 
 /// The rows of one test being gathered.
@@ -17,8 +19,10 @@ struct Group {
     origin: Origin,
     test_ref: String,
     campaign: Option<String>,
+    dataset: Option<String>,
+    assignee: Option<String>,
     status: Option<ExecStatus>,
-    steps: Vec<(u32, ExecStatus)>,
+    steps: Vec<StepResultRecord>,
     step_rows: u32,
     tester: Option<String>,
     executed_at: Option<String>,
@@ -29,12 +33,16 @@ struct Group {
 
 impl Group {
     fn finish(self) -> Option<ResultRecord> {
-        let status = self
-            .status
-            .or_else(|| ExecStatus::worst(self.steps.iter().map(|(_, s)| *s)))?;
+        // No status and no step status: not run, nothing to record.
+        if self.status.is_none() && self.steps.is_empty() {
+            return None;
+        }
+        let status = self.status;
         Some(ResultRecord {
             origin: self.origin,
             test_ref: self.test_ref,
+            dataset: self.dataset,
+            assignee: self.assignee,
             status,
             step_results: self.steps,
             tester: self.tester,
@@ -64,10 +72,14 @@ pub(crate) fn read_results(
         }
         let test_ref = ctx.string(&row, Field::TestRef);
         let campaign = ctx.string(&row, Field::Campaign);
+        let dataset = ctx.string(&row, Field::Dataset);
         let same = match (&test_ref, &current) {
             (None, Some(_)) => per_step,
             (Some(t), Some(g)) => {
-                per_step && *t == g.test_ref && (campaign.is_none() || campaign == g.campaign)
+                per_step
+                    && *t == g.test_ref
+                    && (campaign.is_none() || campaign == g.campaign)
+                    && (dataset.is_none() || dataset == g.dataset)
             }
             _ => false,
         };
@@ -96,6 +108,8 @@ pub(crate) fn read_results(
                 origin: ctx.at(row.number, None),
                 test_ref,
                 campaign,
+                dataset,
+                assignee: None,
                 status: None,
                 steps: Vec::new(),
                 step_rows: 0,
@@ -137,13 +151,23 @@ fn add_row(
         None
     };
     let mut step_label = None;
+    let actual = ctx.string(row, Field::Actual);
+    let mut actual_kept = false;
     if is_step_row {
         g.step_rows += 1;
         let no = step_no.unwrap_or(g.step_rows);
         step_label = Some(no);
         if let Some(s) = step_status {
-            g.steps.push((no, s));
+            actual_kept = true;
+            g.steps.push(StepResultRecord {
+                step: no,
+                status: s,
+                actual: actual.clone().unwrap_or_default(),
+            });
         }
+    }
+    if g.assignee.is_none() {
+        g.assignee = ctx.string(row, Field::Assignee);
     }
     if (!is_step_row || separate_step_status) && g.status.is_none() {
         g.status = status;
@@ -157,10 +181,15 @@ fn add_row(
     if g.base_attempt.is_none() {
         g.base_attempt = ctx.number(row, Field::BaseAttempt);
     }
-    if let Some(c) = ctx.text(row, Field::Comment) {
+    // An actual result without a step status (or on the test's row) is kept in the comment.
+    let texts = [
+        ctx.string(row, Field::Comment),
+        actual.filter(|_| !actual_kept),
+    ];
+    for c in texts.into_iter().flatten() {
         g.comments.push(match step_label {
             Some(no) => tr!(ctx.lang, "Étape {} : {}", "Step {}: {}", no, c),
-            None => c.to_string(),
+            None => c,
         });
     }
     for a in ctx.list(row, Field::AnomalyRefs) {

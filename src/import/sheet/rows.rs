@@ -9,7 +9,7 @@ use super::cells::{tr, Seen, SheetCtx};
 use super::grid::Row;
 use super::mapping::Field;
 use crate::import::records::{
-    AnomalyRecord, LinkRecord, RecordSink, RequirementRecord, TestCaseRecord,
+    AnomalyRecord, DatasetRecord, LinkRecord, RecordSink, RequirementRecord, TestCaseRecord,
 };
 use crate::model::{AnomalyStatus, Criticality, ReqStatus, Severity, Step, TestKind};
 
@@ -112,10 +112,13 @@ pub(crate) fn read_test_cases(
                 .any(|f| ctx.text(&row, *f).is_some());
             let has_refs = ctx.text(&row, Field::RequirementRef).is_some()
                 || ctx.text(&row, Field::Tags).is_some();
+            let has_dataset = ctx.text(&row, Field::Dataset).is_some()
+                || ctx.text(&row, Field::Parameters).is_some();
             match current.as_mut() {
-                Some(rec) if has_step || has_refs || id.is_some() => {
+                Some(rec) if has_step || has_refs || has_dataset || id.is_some() => {
                     add_step(ctx, rec, &row);
                     merge_lists(ctx, rec, &row);
+                    add_dataset(ctx, rec, &row);
                 }
                 Some(_) => no_reference(ctx, row.number),
                 None if has_step => {
@@ -145,6 +148,7 @@ pub(crate) fn read_test_cases(
         let mut rec = new_test_case(ctx, &row, reference);
         add_step(ctx, &mut rec, &row);
         merge_lists(ctx, &mut rec, &row);
+        add_dataset(ctx, &mut rec, &row);
         current = Some(rec);
     }
     if let Some(done) = current {
@@ -191,7 +195,63 @@ fn new_test_case(ctx: &mut SheetCtx, row: &Row, reference: String) -> TestCaseRe
         priority: ctx.string(row, Field::Priority),
         category: ctx.string(row, Field::Category),
         requirement_refs: Vec::new(),
+        datasets: None,
     }
+}
+
+/// Adds the row's data set (a name in the `Jeu de données` column, its values in the
+/// `Paramètres` column, `cv=7; montant=31200`): one row per data set under the test.
+fn add_dataset(ctx: &mut SheetCtx, rec: &mut TestCaseRecord, row: &Row) {
+    let values = match ctx.text(row, Field::Parameters) {
+        None => crate::params::Values::new(),
+        Some(t) => match crate::params::parse_assignments(t) {
+            Ok(v) => v,
+            Err(e) => {
+                let msg = e.message(ctx.lang);
+                ctx.issue(row.number, Some(Field::Parameters), msg);
+                return;
+            }
+        },
+    };
+    let Some(name) = ctx.string(row, Field::Dataset) else {
+        if !values.is_empty() {
+            let msg = tr!(
+                ctx.lang,
+                "paramètres sans jeu de données : nommez le jeu dans la colonne « Jeu de données »",
+                "parameters without a data set: name the data set in the \"Jeu de données\" column"
+            );
+            ctx.issue(row.number, Some(Field::Parameters), msg);
+        }
+        return;
+    };
+    if !crate::params::valid_dataset_name(&name) {
+        let msg = tr!(
+            ctx.lang,
+            "nom de jeu de données invalide « {} » (100 caractères au plus, sans espace au début ni à la fin)",
+            "invalid data set name \"{}\" (at most 100 characters, no leading or trailing space)",
+            name
+        );
+        ctx.issue(row.number, Some(Field::Dataset), msg);
+        return;
+    }
+    let sets = rec.datasets.get_or_insert_with(Vec::new);
+    if let Some(first) = sets.iter().find(|d| d.name == name) {
+        let msg = tr!(
+            ctx.lang,
+            "jeu de données « {} » en double pour {} (déjà ligne {})",
+            "duplicate data set \"{}\" for {} (already row {})",
+            name,
+            rec.reference,
+            first.origin.row.unwrap_or_default()
+        );
+        ctx.issue(row.number, Some(Field::Dataset), msg);
+        return;
+    }
+    sets.push(DatasetRecord {
+        origin: ctx.at(row.number, Some(Field::Dataset)),
+        name,
+        parameters: values,
+    });
 }
 
 /// Appends the row's step, if it has an action or an expected result.

@@ -39,13 +39,17 @@ pub(crate) const SYNONYMS: &[(Role, &[&str])] = &[
     (Role::Expected, &["resultat attendu", "resultats attendus", "expected result", "expected", "attendu", "comportement attendu", "expected results"]),
     (Role::Objective, &["objectif", "objective", "but", "objectif du test"]),
     (Role::Prerequisites, &["preconditions", "precondition", "prerequis", "pre requis", "prerequisites", "preconditions", "pre conditions"]),
-    (Role::Data, &["jeu de donnees", "jeux de donnees", "donnees", "donnees de test", "test data", "jdd"]),
+    (Role::Data, &["donnees", "donnees de test", "test data", "description des donnees"]),
+    (Role::Dataset, &["jeu de donnees", "jeux de donnees", "jdd", "dataset", "data set", "nom du jeu de donnees", "jeu de test"]),
+    (Role::Parameters, &["parametres", "parametre", "parameters", "parameter values", "valeurs", "valeurs des parametres", "parametres du jeu de donnees"]),
     (Role::Mode, &["type", "mode", "type de test", "mode d execution", "manuel automatique"]),
     (Role::AutomationKey, &["cle d automatisation", "cle automatisation", "automation key", "script", "cle auto", "script automatise"]),
     (Role::Tags, &["tags", "tag", "mots cles", "mot cle", "etiquettes", "labels", "keywords"]),
     (Role::ExecutedAt, &["date d execution", "date", "executed at", "execute le", "date de passage", "date execution", "execution date", "date du test"]),
     (Role::Tester, &["testeur", "execute par", "tester", "executed by", "recetteur", "testeuse", "passe par"]),
-    (Role::Comment, &["commentaire", "commentaires", "observations", "observation", "remarques", "remarque", "comment", "comments", "notes", "resultat obtenu", "actual result"]),
+    (Role::Comment, &["commentaire", "commentaires", "observations", "observation", "remarques", "remarque", "comment", "comments", "notes"]),
+    (Role::Actual, &["resultat obtenu", "resultats obtenus", "actual result", "actual", "obtenu", "resultat constate", "constat"]),
+    (Role::Assignee, &["assigne a", "affecte a", "attribue a", "assignee", "assigned to", "testeur assigne", "testeur affecte"]),
     (Role::Anomalies, &["anomalie", "anomalies", "anomalie s", "fa", "n fa", "fiche d anomalie", "ticket", "tickets", "bug", "bugs", "defaut", "defauts", "defect", "defects", "ref anomalie", "id anomalie"]),
     (Role::Severity, &["severite", "severity", "gravite"]),
     (Role::Campaign, &["campagne", "campaign", "ref campagne"]),
@@ -63,11 +67,12 @@ pub(crate) const REQUIREMENT_EVIDENCE: &[Role] = &[
 pub(crate) const TEST_CASE_EVIDENCE: &[Role] = &[
     Role::Title, Role::Objective, Role::Prerequisites, Role::Data, Role::Action, Role::Expected, Role::StepNo,
     Role::Step, Role::Mode, Role::AutomationKey, Role::Tags, Role::ReqId, Role::Priority, Role::Category,
+    Role::Parameters,
 ];
 #[rustfmt::skip]
 pub(crate) const RESULT_EVIDENCE: &[Role] = &[
     Role::ExecStatus, Role::StepStatus, Role::Status, Role::Tester, Role::ExecutedAt, Role::Campaign,
-    Role::BaseAttempt, Role::Anomalies, Role::Comment,
+    Role::BaseAttempt, Role::Anomalies, Role::Comment, Role::Actual,
 ];
 #[rustfmt::skip]
 pub(crate) const ANOMALY_EVIDENCE: &[Role] = &[

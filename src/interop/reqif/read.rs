@@ -76,6 +76,7 @@ fn read_reqifz_bytes(
                     "attachment, not a ReqIF document"
                 )),
                 rows: 0,
+                ..SheetSummary::default()
             });
             continue;
         }
@@ -234,6 +235,7 @@ fn summary(
         kind: kind.to_string(),
         reason,
         rows: rows as u64,
+        ..SheetSummary::default()
     }
 }
 

@@ -144,6 +144,7 @@ impl Table {
             kind: kind.into(),
             reason,
             rows: rows as u64,
+            ..SheetSummary::default()
         }
     }
 }
@@ -296,6 +297,7 @@ pub fn read_workbooks(paths: &[&Path], lang: Lang) -> Result<ImportBatch> {
                 kind: "ignored".into(),
                 reason,
                 rows: 0,
+                ..SheetSummary::default()
             });
         }
     }
