@@ -24,7 +24,7 @@ INSERT INTO campaign_test(campaign_id, test_id, position) VALUES (1, 1, 1);
 INSERT INTO anomaly(id, ref, title, severity, status, found_in_delivery_id, created_at, updated_at) VALUES (1, 'FA-1', 'Bug', 'majeure', 'ouverte', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
 INSERT INTO execution(id, campaign_id, test_id, attempt, status, tester, executed_at, comment, source)
   VALUES (1, 1, 1, 1, 'failed', 'Marie', '2026-01-03T10:00:00', 'Erreur 500', 'junit');
-INSERT INTO execution_step VALUES (1, 2, 'failed', '');
+INSERT INTO execution_step(execution_id, position, status, comment) VALUES (1, 2, 'failed', '');
 INSERT INTO execution_anomaly VALUES (1, 1);
 INSERT INTO audit(at, actor, action, entity, ref) VALUES ('2026-01-01T00:00:00Z', 'ancien', 'create', 'exigence', 'EXI-001');
 ";
@@ -89,6 +89,12 @@ fn every_earlier_schema_version_migrates_with_data_kept() {
             t["versions"][0]["created_at"], "2026-01-01T00:00:00Z",
             "v{version}"
         );
+        // Anomalies from before the lifecycle history read back, and move by its rule.
+        let a = p.json(&["anomaly", "show", "FA-1"]);
+        assert_eq!(a["assignee"], "", "v{version}");
+        assert_eq!(a["history"], serde_json::json!([]), "v{version}");
+        assert_eq!(a["executions"][0]["campaign"], "C1", "v{version}");
+        p.fails(1, &["anomaly", "edit", "FA-1", "--status", "close"]);
         // The migrated store is sound and at the current version, and takes new work.
         p.ok(&["check"]);
         p.ok(&["run", "C1", "CT-001", "--status", "OK"]);
