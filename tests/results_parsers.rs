@@ -65,7 +65,7 @@ fn every_fixture_gives_the_counted_results() {
         ("ctrf/jest-ctrf.json", Ctrf, 7, 2, 3, 2, 0),
         ("nunit/nunit3-permis.xml", Nunit3, 6, 3, 2, 1, 0),
         ("nunit/nunit2-permis.xml", Nunit2, 5, 3, 1, 1, 0),
-        ("trx/mstest-permis.trx", Trx, 5, 2, 2, 1, 0),
+        ("trx/mstest-permis.trx", Trx, 6, 3, 2, 1, 0),
         ("xunit/xunit2-permis.xml", Xunit, 6, 3, 2, 1, 0),
     ];
     for &(rel, format, n, passed, failed, not_run, flaky) in expected {
@@ -294,12 +294,18 @@ fn trx_joins_definitions() {
         b.stdout.as_deref(),
         Some("demande déposée pour le dossier 2026-0001")
     );
-    let data_driven = by_name(&rs, "AgeMinimal");
-    assert_eq!(data_driven.status, ExecStatus::Failed);
+    // A data-driven test is its rows (InnerResults), not the parent that sums them up.
+    assert!(rs.iter().all(|r| r.name != "AgeMinimal"));
+    let a1 = by_name(&rs, "AgeMinimal (A1,16)");
+    assert_eq!(a1.status, ExecStatus::Passed);
+    assert_eq!(a1.classname.as_deref(), Some("Permis.Tests.ControlesTests"));
+    let row = by_name(&rs, "AgeMinimal (B,15)");
+    assert_eq!(row.status, ExecStatus::Failed);
     assert_eq!(
-        data_driven.message.as_deref(),
+        row.message.as_deref(),
         Some("Assert.IsTrue failed. B : âge 15 insuffisant")
     );
+    assert_eq!(row.duration_ms, Some(6.0));
 }
 
 #[test]
@@ -421,7 +427,7 @@ fn sink_error_stops_reading() {
 fn expand_paths_is_sorted_and_strict() {
     let root = fixture("");
     let all = expand_paths(&[root.display().to_string()]).unwrap_or_default_panic();
-    assert_eq!(all.len(), 29);
+    assert_eq!(all.len(), 36);
     let mut sorted = all.clone();
     sorted.sort();
     assert_eq!(all, sorted);
@@ -430,4 +436,119 @@ fn expand_paths_is_sorted_and_strict() {
     assert_eq!(robots.len(), 3);
     assert!(expand_paths(&["/nonexistent/x.xml".into()]).is_err());
     assert!(expand_paths(&[format!("{}/*.nothing", root.display())]).is_err());
+}
+
+/// Surefire 3 + JUnit 5: a failure in `@BeforeAll` is one `<testcase name="">` with the error;
+/// a skipped nested class is one too. Each is a result named after its class.
+#[test]
+fn junit_testcase_without_name_is_named_after_its_class() {
+    let rs = read("junit/surefire3-junit5-beforeall.xml");
+    assert_eq!(rs.len(), 3);
+    let r = by_name(&rs, "fr.permis.DemandeIT");
+    assert_eq!(r.status, ExecStatus::Failed);
+    assert_eq!(r.classname.as_deref(), Some("fr.permis.DemandeIT"));
+    assert_eq!(r.message.as_deref(), Some("Base PC-001 injoignable"));
+    let nested = by_name(&rs, "fr.permis.DemandeIT$Renouvellement");
+    assert_eq!(nested.status, ExecStatus::NotRun);
+    assert_eq!(by_name(&rs, "consultationPC003").status, ExecStatus::Passed);
+    // The failed class's requirement id is in its message only: the name carries none.
+    assert!(requirement_ids(r, &IdPattern::default()).is_empty());
+}
+
+/// Behat writes `name="" classname=""` (with a file), other tools no name at all: the file,
+/// then the suite, then the line name the result.
+#[test]
+fn junit_testcase_without_name_nor_classname() {
+    let rs = read("junit/behat-no-name.xml");
+    assert_eq!(rs.len(), 2);
+    assert_eq!(rs[0].name, "features/permis.feature");
+    assert_eq!(rs[0].status, ExecStatus::Failed);
+    assert!(rs[0].message.as_deref().unwrap_or("").contains("PC-005"));
+    assert_eq!(rs[1].name, "testcase (7)");
+    assert_eq!(rs[1].status, ExecStatus::Passed);
+}
+
+/// An `<error>` or `<failure>` directly under `<testsuite>` (a class that failed to load) is a
+/// failed result named after the suite, as Jenkins keeps it; the suite does not pass.
+#[test]
+fn junit_error_directly_under_testsuite_is_a_failed_result() {
+    let (s, rs) = read_all(
+        &fixture("junit/ant-class-load-error.xml"),
+        None,
+        &ReadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.results, s.passed, s.failed), (3, 1, 2));
+    let load = by_name(&rs, "fr.permis.SuspensionTest");
+    assert_eq!(load.status, ExecStatus::Failed);
+    assert_eq!(load.message.as_deref(), Some("fr/permis/Dossier"));
+    assert!(load
+        .failure_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("NoClassDefFoundError"));
+    assert_eq!(load.origin.row, Some(6));
+    let fixture_failure = by_name(&rs, "fr.permis.DuplicataTest");
+    assert_eq!(fixture_failure.status, ExecStatus::Failed);
+    assert_eq!(
+        fixture_failure.message.as_deref(),
+        Some("Fixture de classe en échec")
+    );
+    assert_eq!(by_name(&rs, "duplicataPC004").status, ExecStatus::Passed);
+}
+
+/// Robot Framework 7.5 (run here, sources in `robot/rf75-suites/`): a failed suite teardown
+/// fails every test of its suite and sub-suites (Robot's statistics: 0 passed, 5 failed,
+/// 1 skipped); a failed suite setup already failed its tests in the file.
+#[test]
+fn robot_failed_suite_teardown_fails_the_suite_tests() {
+    let (s, rs) = read_all(
+        &fixture("robot/rf75-suite-teardown-failed.xml"),
+        None,
+        &ReadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.results, s.passed, s.failed, s.not_run), (6, 0, 5, 1));
+    let normal = by_name(&rs, "Annulation PC-006");
+    assert_eq!(normal.status, ExecStatus::Failed);
+    assert_eq!(
+        normal.message.as_deref(),
+        Some("Parent suite teardown failed:\nNettoyage de la base impossible")
+    );
+    let nested = by_name(&rs, "Duplicata PC-004");
+    assert_eq!(
+        nested.message.as_deref(),
+        Some(
+            "Numéro de dossier absent\n\nAlso parent suite teardown failed:\nFichiers \
+             temporaires non supprimés\n\nAlso parent suite teardown failed:\nNettoyage de la \
+             base impossible"
+        )
+    );
+    let setup = by_name(&rs, "Demande de permis PC-001");
+    assert_eq!(setup.status, ExecStatus::Failed);
+    assert!(setup
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("Parent suite setup failed:\nConnexion au service PC indisponible"));
+    assert_eq!(by_name(&rs, "Suspension PC-005").status, ExecStatus::NotRun);
+    // Tags still link.
+    assert_eq!(requirement_ids(normal, &IdPattern::default()), ["PC-006"]);
+}
+
+/// NUnit 3 writes a lone `<test-suite>` root for an assembly or a fixture: detected and read.
+#[test]
+fn nunit3_root_test_suite() {
+    let path = fixture("nunit/nunit3-root-test-suite.xml");
+    assert_eq!(detect_format(&path).ok(), Some(ResultFormat::Nunit3));
+    let (s, rs) = read_all(&path, Some(ResultFormat::Nunit3), &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.results, s.passed, s.failed, s.not_run), (3, 1, 1, 1));
+    let r = by_name(&rs, "CalculPointsRestants");
+    assert_eq!(r.suite_path, ["Permis.Tests.dll", "DemandesTests"]);
+    assert_eq!(r.classname.as_deref(), Some("Permis.Tests.DemandesTests"));
+    assert_eq!(
+        requirement_ids(by_name(&rs, "DemandePermisB"), &IdPattern::default()),
+        ["PC-001"]
+    );
 }

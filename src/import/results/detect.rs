@@ -39,6 +39,9 @@ pub fn detect_format(path: &Path) -> Result<ResultFormat> {
             format!("{file}: neither XML nor JSON (the file starts with \"{start}\")"),
         ));
     }
+    if let Some(line) = refused_doctype_line(&head) {
+        return Err(super::xml::doctype_error(&file, line));
+    }
     let root = root_element(trimmed).ok_or_else(|| {
         Error::input(
             format!("{file} : élément racine XML introuvable dans les 64 premiers Kio"),
@@ -48,14 +51,15 @@ pub fn detect_format(path: &Path) -> Result<ResultFormat> {
     Ok(match root.as_str() {
         "testsuites" | "testsuite" => ResultFormat::Junit,
         "robot" => ResultFormat::Robot,
-        "test-run" => ResultFormat::Nunit3,
+        // NUnit 3 writes a lone `test-suite` root for an assembly or fixture result.
+        "test-run" | "test-suite" => ResultFormat::Nunit3,
         "test-results" => ResultFormat::Nunit2,
         "TestRun" => ResultFormat::Trx,
         "assemblies" | "assembly" => ResultFormat::Xunit,
         "testng-results" => ResultFormat::Testng,
         "html" | "HTML" => return Err(html_error(&file, trimmed)),
         other => {
-            let expected = "testsuites, testsuite (JUnit), robot, test-run (NUnit 3), \
+            let expected = "testsuites, testsuite (JUnit), robot, test-run, test-suite (NUnit 3), \
                             test-results (NUnit 2), TestRun (TRX), assemblies (xUnit.net), \
                             testng-results";
             return Err(Error::input(
@@ -158,6 +162,31 @@ fn excerpt_between(text: &str, open: &str, close: &str) -> Option<String> {
     let t = text.get(start..end)?.trim();
     let t: String = t.chars().take(80).collect();
     (!t.is_empty()).then_some(t)
+}
+
+/// The 1-based line of a DOCTYPE declaring entities or naming an external subset, if one comes
+/// before the root element of `text`.
+fn refused_doctype_line(text: &str) -> Option<u64> {
+    let mut reader = Reader::from_str(text);
+    loop {
+        let at = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Ok(Event::DocType(d)) => {
+                let raw: &str = &d;
+                if !super::xml::doctype_is_refused(raw) {
+                    return None;
+                }
+                // The event starts at the first `<` after `at` (white space is its own event).
+                let before = text.get(..at)?;
+                let skipped = text.get(at..)?.find('<').unwrap_or(0);
+                let newlines = before.matches('\n').count()
+                    + text.get(at..at + skipped)?.matches('\n').count();
+                return Some(newlines as u64 + 1);
+            }
+            Ok(Event::Start(_)) | Ok(Event::Empty(_)) | Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
 }
 
 /// Local name of the first element, if found in `text`.
