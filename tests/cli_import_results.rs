@@ -214,7 +214,7 @@ fn broken_or_unknown_files_are_refused_and_nothing_is_imported() {
         ),
         (
             "autre.json",
-            "autre.json : fichier JSON qui n'est pas au format CTRF",
+            "autre.json : fichier JSON qui n'est ni CTRF (clé « results »), ni Cucumber",
             "autre.json: JSON file",
         ),
     ];

@@ -122,9 +122,6 @@ fn hostile_doctype_is_named_with_its_line_whatever_the_root_or_format() {
     );
     assert!(!detected.contains("racine"), "{detected}");
     for format in ResultFormat::ALL {
-        if *format == ResultFormat::Ctrf {
-            continue;
-        }
         match read_all(&p, Some(*format), &ReadOptions::default()) {
             Ok(_) => panic!("read as {format}"),
             Err(e) => assert!(
@@ -269,11 +266,11 @@ fn json_damage_and_unknown_roots() {
     );
     assert!(error(&p2, &ReadOptions::default()).contains("statut CTRF inconnu"));
     let (_d3, p3) = temp_file("x.json", br#"{"a":1}"#);
-    assert!(error(&p3, &ReadOptions::default()).contains("pas au format CTRF"));
+    assert!(error(&p3, &ReadOptions::default()).contains("fichier JSON qui n'est ni CTRF"));
     let (_d4, p4) = temp_file("x.xml", b"<report><t/></report>");
     assert!(error(&p4, &ReadOptions::default()).contains("élément racine <report> inconnu"));
     let (_d5, p5) = temp_file("x.xml", b"hello");
-    assert!(error(&p5, &ReadOptions::default()).contains("ni XML ni JSON"));
+    assert!(error(&p5, &ReadOptions::default()).contains("ni XML, ni JSON, ni TAP"));
     let (_d6, p6) = temp_file("x.xml", b"<testsuite><testcase name='a'></testsuite>");
     let e6 = error(&p6, &ReadOptions::default());
     assert!(
@@ -308,6 +305,10 @@ fn fixtures() -> Vec<(Vec<u8>, Option<ResultFormat>)> {
         "nunit/nunit2-permis.xml",
         "trx/mstest-permis.trx",
         "xunit/xunit2-permis.xml",
+        "cucumber/cucumber-js-12.9-permis.json",
+        "tap/node20-test-runner.tap",
+        "playwright/playwright-1.65-permis.json",
+        "robot/rf75-suite-teardown-failed.xml",
     ]
     .iter()
     .map(|rel| (std::fs::read(root.join(rel)).unwrap_or_default(), None))
@@ -319,10 +320,10 @@ proptest! {
 
     #[test]
     fn damaged_fixtures_never_panic(
-        which in 0usize..11,
+        which in 0usize..15,
         cut in 0.0f64..1.0,
         flips in proptest::collection::vec((0.0f64..1.0, 0u8..8), 0..6),
-        forced in proptest::option::of(0usize..8),
+        forced in proptest::option::of(0usize..11),
     ) {
         let files = fixtures();
         let (mut bytes, _) = files[which].clone();

@@ -427,7 +427,8 @@ fn sink_error_stops_reading() {
 fn expand_paths_is_sorted_and_strict() {
     let root = fixture("");
     let all = expand_paths(&[root.display().to_string()]).unwrap_or_default_panic();
-    assert_eq!(all.len(), 114); // 36 of the parsers' fixtures, 78 of the copied corpus
+    // 39 of the parsers' fixtures, 79 of the copied corpus (.xml, .json, .trx, .tap).
+    assert_eq!(all.len(), 118);
     let mut sorted = all.clone();
     sorted.sort();
     assert_eq!(all, sorted);
@@ -551,4 +552,188 @@ fn nunit3_root_test_suite() {
         requirement_ids(by_name(&rs, "DemandePermisB"), &IdPattern::default()),
         ["PC-001"]
     );
+}
+
+/// cucumber-js 12.9 run here (`fixtures/results/cucumber/src`): cucumber's own summary says
+/// 6 scenarios (2 failed, 1 undefined, 1 pending, 2 passed).
+#[test]
+fn cucumber_scenarios_outline_rows_hooks_and_tags() {
+    let path = fixture("cucumber/cucumber-js-12.9-permis.json");
+    assert_eq!(detect_format(&path).ok(), Some(ResultFormat::Cucumber));
+    let (s, rs) = read_all(&path, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.results, s.passed, s.failed, s.not_run), (6, 2, 2, 2));
+    let p = IdPattern::default();
+    // One result per example row, under the outline's name.
+    let rows: Vec<_> = rs
+        .iter()
+        .filter(|r| r.name == "Calcul des points restants")
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].status, ExecStatus::Passed);
+    assert_eq!(rows[1].status, ExecStatus::Failed);
+    assert!(rows[1]
+        .failure_text
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("Then il reste 9 points\nAssertionError"));
+    assert_eq!(requirement_ids(rows[1], &p), ["PC-001", "PC-002"]);
+    assert_eq!(rows[0].suite_path, ["Demandes de permis"]);
+    // Durations are nanoseconds: a few steps take well under a second.
+    assert!(rows[0].duration_ms.is_some_and(|d| d > 0.0 && d < 1000.0));
+    // A failed After hook fails a scenario whose steps passed.
+    let hook = by_name(&rs, "Suspension");
+    assert_eq!(hook.status, ExecStatus::Failed);
+    assert_eq!(
+        hook.message.as_deref(),
+        Some("Error: nettoyage du dossier PC-005 impossible")
+    );
+    // Pending and undefined steps: not run.
+    assert_eq!(by_name(&rs, "Examen pratique").status, ExecStatus::NotRun);
+    assert_eq!(by_name(&rs, "Duplicata").status, ExecStatus::NotRun);
+    // Test-case tag.
+    let depot = by_name(&rs, "Dépôt d'une demande");
+    assert_eq!(depot.status, ExecStatus::Passed);
+    assert_eq!(
+        recette::import::results::link::test_case_refs(depot, &p),
+        ["CT-010"]
+    );
+}
+
+/// `node --test --test-reporter=tap` (Node 20) run here: subtests, SKIP, TODO, YAML blocks.
+#[test]
+fn tap_points_subtests_directives_and_yaml() {
+    let path = fixture("tap/node20-test-runner.tap");
+    assert_eq!(detect_format(&path).ok(), Some(ResultFormat::Tap));
+    let (s, rs) = read_all(&path, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((s.results, s.passed, s.failed, s.not_run), (7, 3, 2, 2));
+    let points = by_name(&rs, "PC-002 calcul des points restants");
+    assert_eq!(points.suite_path, ["Demandes de permis"]);
+    assert_eq!(points.status, ExecStatus::Failed);
+    assert_eq!(points.message.as_deref(), Some("points restants"));
+    assert!(points
+        .failure_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("operator: 'strictEqual'"));
+    assert!(points.duration_ms.is_some_and(|d| d > 0.0 && d < 1000.0));
+    let todo = by_name(&rs, "PC-004 duplicata");
+    assert_eq!(todo.status, ExecStatus::NotRun);
+    assert_eq!(todo.message.as_deref(), Some("TODO pas encore livré"));
+    let skip = by_name(&rs, "PC-003 examen pratique");
+    assert_eq!(skip.message.as_deref(), Some("centre indisponible"));
+    let gel = by_name(&rs, "dossier gelé");
+    assert_eq!(gel.suite_path, ["PC-005 suspension"]);
+    assert_eq!(gel.message.as_deref(), Some("dossier PC-005 encore actif"));
+    // Parents that only sum up their subtests are not results.
+    assert!(rs.iter().all(|r| r.name != "Demandes de permis"));
+    assert_eq!(
+        requirement_ids(gel, &IdPattern::default()),
+        Vec::<String>::new()
+    );
+    assert_eq!(by_name(&rs, "PC-006 annulation").status, ExecStatus::Passed);
+}
+
+/// Literal YAML scalars (tap-parser's fixture), Bail out!, a short plan, a parent failing on its
+/// own, escaped `#`.
+#[test]
+fn tap_bail_out_plan_and_literal_yaml() {
+    let (_, rs) = read_all(
+        &fixture("corpus/tap/tap-parser-yaml-literal.tap"),
+        None,
+        &ReadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rs.len(), 1);
+    assert_eq!(
+        rs[0].message.as_deref(),
+        Some("Failed with error '42 is not 43'")
+    );
+    assert!(rs[0]
+        .failure_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("label: |\n    Expected the test to give the value 43."));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let p = dir.path().join("run.tap");
+    let text = "TAP version 14\n1..4\n    ok 1 - enfant\nnot ok 1 - parent\nok 2 - a \\# b # skip\nBail out! base PC-009 perdue\nok 3 - jamais lu\n";
+    std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+    let (s, rs) = read_all(&p, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<_> = rs.iter().map(|r| (r.name.as_str(), r.status)).collect();
+    assert_eq!(
+        names,
+        [
+            ("enfant", ExecStatus::Passed),
+            ("parent", ExecStatus::Failed),
+            ("a # b", ExecStatus::NotRun),
+            ("Bail out!", ExecStatus::Failed),
+        ]
+    );
+    assert_eq!(rs[0].suite_path, ["parent"]);
+    assert_eq!(rs[3].message.as_deref(), Some("base PC-009 perdue"));
+    assert_eq!(s.failed, 2);
+    std::fs::write(&p, "1..3\nok 1\nok 2 - b\n").unwrap_or_else(|e| panic!("{e}"));
+    let (_, rs) = read_all(&p, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rs[0].name, "test 1");
+    assert_eq!(rs[2].name, "plan 1..3");
+    assert_eq!(rs[2].status, ExecStatus::Failed);
+    std::fs::write(&p, "ok 1 - a\n  ---\n  message: x\n").unwrap_or_else(|e| panic!("{e}"));
+    let e = read_all(&p, None, &ReadOptions::default())
+        .err()
+        .map(|e| e.to_string());
+    assert!(
+        e.as_deref()
+            .unwrap_or("")
+            .contains("run.tap › ligne 2 : bloc YAML non fermé"),
+        "{e:?}"
+    );
+}
+
+/// Playwright 1.65 `--reporter=json` run here: two projects, retries, flaky, tags, annotations,
+/// attachments; Playwright's stats: 4 expected, 2 unexpected, 2 flaky, 4 skipped.
+#[test]
+fn playwright_projects_retries_flaky_annotations_attachments() {
+    let path = fixture("playwright/playwright-1.65-permis.json");
+    assert_eq!(detect_format(&path).ok(), Some(ResultFormat::Playwright));
+    let (s, rs) = read_all(&path, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (s.results, s.passed, s.failed, s.not_run, s.flaky),
+        (12, 6, 2, 4, 2)
+    );
+    let p = IdPattern::default();
+    let failed: Vec<_> = rs
+        .iter()
+        .filter(|r| r.name == "calcul des points restants")
+        .collect();
+    assert_eq!(failed.len(), 2);
+    assert_eq!(
+        failed[0].suite_path,
+        ["api", "permis.spec.mjs", "Demandes de permis"]
+    );
+    assert_eq!(failed[1].suite_path[0], "api-recette");
+    assert_eq!(failed[0].status, ExecStatus::Failed);
+    assert_eq!(failed[0].retries, 1);
+    let msg = failed[0].message.as_deref().unwrap_or("");
+    assert!(msg.starts_with("Error: points restants"), "{msg}");
+    assert!(!msg.contains('\u{1b}'), "ANSI colours removed: {msg:?}");
+    assert!(failed[0]
+        .properties
+        .contains(&("issue".into(), "FA-12".into())));
+    assert!(failed[0]
+        .properties
+        .contains(&("attachment".into(), "points.json (application/json)".into())));
+    assert_eq!(requirement_ids(failed[0], &p), ["PC-002"]);
+    let flaky = by_name(&rs, "duplicata");
+    assert!(flaky.flaky && flaky.retries == 1 && flaky.status == ExecStatus::Passed);
+    let fixme = by_name(&rs, "suspension");
+    assert_eq!(fixme.status, ExecStatus::NotRun);
+    assert_eq!(fixme.message.as_deref(), Some("pas encore livré"));
+    assert_eq!(requirement_ids(fixme, &p), ["PC-005"]);
+    let out = by_name(&rs, "annulation");
+    assert_eq!(
+        out.stdout.as_deref(),
+        Some("annulation du dossier 2026-0006")
+    );
+    assert!(out
+        .properties
+        .contains(&("attachment".into(), "trace-annulation (text/plain)".into())));
 }

@@ -23,25 +23,50 @@ pub fn detect_format(path: &Path) -> Result<ResultFormat> {
     let head = precheck(path)?;
     let file = display_name(path);
     let trimmed = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    if let Some(inner) = trimmed.strip_prefix('[') {
+        // Cucumber JSON: an array of features (`[]` when no feature ran).
+        if inner.trim_start().starts_with(']')
+            || trimmed.contains("\"elements\"")
+            || trimmed.contains("\"keyword\"")
+        {
+            return Ok(ResultFormat::Cucumber);
+        }
+    }
+    if trimmed.starts_with('{') {
+        // Playwright's report has `suites` of `specs`; CTRF a `results` object. Playwright's
+        // tests hold `results` too, so it is recognised first.
+        if trimmed.contains("\"specs\"")
+            || (trimmed.contains("\"suites\"") && trimmed.contains("\"config\""))
+        {
+            return Ok(ResultFormat::Playwright);
+        }
         if trimmed.contains("\"results\"") {
             return Ok(ResultFormat::Ctrf);
         }
+    }
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return Err(Error::input(
-            format!("{file} : fichier JSON qui n'est pas au format CTRF (clé « results » absente)"),
-            format!("{file}: JSON file that is not CTRF (no \"results\" key)"),
+            format!(
+                "{file} : fichier JSON qui n'est ni CTRF (clé « results »), ni Cucumber (tableau \
+                 de fonctionnalités), ni Playwright (clé « suites »)"
+            ),
+            format!(
+                "{file}: JSON file that is neither CTRF (\"results\" key), Cucumber (array of \
+                 features) nor Playwright (\"suites\" key)"
+            ),
         ));
+    }
+    if is_tap(trimmed) {
+        return Ok(ResultFormat::Tap);
     }
     if !trimmed.starts_with('<') {
         let start: String = trimmed.chars().take(30).collect();
         return Err(Error::input(
-            format!("{file} : ni XML ni JSON (le fichier commence par « {start} »)"),
-            format!("{file}: neither XML nor JSON (the file starts with \"{start}\")"),
+            format!("{file} : ni XML, ni JSON, ni TAP (le fichier commence par « {start} »)"),
+            format!("{file}: neither XML, JSON nor TAP (the file starts with \"{start}\")"),
         ));
     }
-    if let Some(line) = refused_doctype_line(&head) {
-        return Err(super::xml::doctype_error(&file, line));
-    }
+    refuse_doctype(&file, &head)?;
     let root = root_element(trimmed).ok_or_else(|| {
         Error::input(
             format!("{file} : élément racine XML introuvable dans les 64 premiers Kio"),
@@ -68,6 +93,25 @@ pub fn detect_format(path: &Path) -> Result<ResultFormat> {
             ));
         }
     })
+}
+
+/// Whether a text is a TAP stream: `TAP version`, a plan or a test point first (comments and
+/// blank lines skipped).
+fn is_tap(text: &str) -> bool {
+    let Some(first) = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return text.trim_start().starts_with("# Subtest");
+    };
+    let lower = first.to_ascii_lowercase();
+    lower.starts_with("tap version")
+        || (first.starts_with("1..") && first[3..].starts_with(|c: char| c.is_ascii_digit()))
+        || first == "ok"
+        || first.starts_with("ok ")
+        || first.starts_with("not ok")
+        || first.starts_with("Bail out!")
 }
 
 /// Refuses empty, blank, binary and HTML files with distinct messages; returns the decoded
@@ -162,6 +206,15 @@ fn excerpt_between(text: &str, open: &str, close: &str) -> Option<String> {
     let t = text.get(start..end)?.trim();
     let t: String = t.chars().take(80).collect();
     (!t.is_empty()).then_some(t)
+}
+
+/// Refuses a file whose beginning holds a DOCTYPE declaring entities or naming an external
+/// subset, naming its line: whatever the root element, and whatever format was asked for.
+pub(crate) fn refuse_doctype(file: &str, head: &str) -> Result<()> {
+    match refused_doctype_line(head) {
+        Some(line) => Err(super::xml::doctype_error(file, line)),
+        None => Ok(()),
+    }
 }
 
 /// The 1-based line of a DOCTYPE declaring entities or naming an external subset, if one comes
