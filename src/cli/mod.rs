@@ -16,6 +16,8 @@ mod status;
 mod strategy;
 mod test;
 mod trace;
+#[cfg(feature = "web")]
+mod user;
 mod verdict;
 
 use std::path::PathBuf;
@@ -125,6 +127,17 @@ pub enum Command {
     Check(CheckArgs),
     /// Construit un projet de démonstration complet (immatriculation de véhicules)
     Demo(DemoArgs),
+    /// Serveur de l'espace d'équipe : pages web et API JSON sur la base (--db)
+    #[cfg(feature = "web")]
+    Serve(user::ServeArgs),
+    /// Comptes de l'espace d'équipe : add, list, passwd, role, disable, enable
+    #[cfg(feature = "web")]
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Jetons d'API : create
+    #[cfg(feature = "web")]
+    #[command(subcommand)]
+    Token(user::TokenCommand),
     /// Génère une grande base synthétique pour les mesures de performance
     #[command(hide = true)]
     BenchGen(bench::BenchGenArgs),
@@ -284,6 +297,12 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Verify(a) => signoff::run_verify(a, env),
         Command::Reserve(c) => signoff::run_reserve(c, env),
         Command::BenchGen(a) => bench::run(a, env),
+        #[cfg(feature = "web")]
+        Command::Serve(a) => user::run_serve(a, env),
+        #[cfg(feature = "web")]
+        Command::User(c) => user::run_user(c, env),
+        #[cfg(feature = "web")]
+        Command::Token(c) => user::run_token(c, env),
         Command::Backup(a) => {
             let store = env.open()?;
             let s = store.backup(&a.out)?;

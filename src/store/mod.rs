@@ -5,6 +5,7 @@
 //! and records audit rows, so a command either applies whole or not at all.
 //! The rest of the crate sees domain types only, so another backend can replace this module.
 
+mod accounts;
 pub(crate) mod anomalies;
 mod assign;
 mod audit;
@@ -26,6 +27,7 @@ mod testcases;
 mod trace;
 mod versions;
 
+pub use accounts::{check_account_name, Account, NewAccount, SessionRow};
 pub use anomalies::{check_move, lifecycle_error, AnomalyPatch};
 pub use assign::{AssignOutcome, Assignment, ItemSelection};
 pub use audit::{AuditFilter, ChainBreak};
@@ -68,6 +70,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_test_model.sql"),
     include_str!("migrations/0007_anomaly_lifecycle.sql"),
     include_str!("migrations/0008_signoff_chain.sql"),
+    include_str!("migrations/0009_accounts.sql"),
 ];
 
 /// The schema version this build writes.
@@ -315,6 +318,12 @@ impl Store {
         &self.ctx
     }
 
+    /// Changes who acts from now on (the team server sets the authenticated account before
+    /// each request's work); returns the previous actor.
+    pub fn set_actor(&mut self, actor: &str) -> String {
+        std::mem::replace(&mut self.ctx.actor, actor.to_string())
+    }
+
     /// The schema version of the open file.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
@@ -340,6 +349,20 @@ impl Store {
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
         self.transaction(true, f)
+    }
+
+    /// [`Store::write`] under another actor: the team server's one writer records each change
+    /// under the authenticated account, never a name taken from the request.
+    pub fn write_as<T>(
+        &mut self,
+        actor: &str,
+        label: &str,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let saved = self.set_actor(actor);
+        let out = self.write(label, f);
+        self.set_actor(&saved);
+        out
     }
 
     /// Runs `f` in a write transaction that is always rolled back: for `--dry-run`, so the
