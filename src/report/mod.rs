@@ -142,7 +142,7 @@ pub fn write_reports(
                 view.based_on = based_on(&written, opts.lang)?;
                 write_text(&path, &renderer.render("pv.html", &view)?)?
             }
-            Format::Xlsx => xlsx::write(eval, &view, opts.lang, &path)?,
+            Format::Xlsx => xlsx::write(eval, &view, opts.lang, opts.issued_on.as_deref(), &path)?,
         }
         written.push(path);
     }
