@@ -8,6 +8,7 @@
 mod accounts;
 pub(crate) mod anomalies;
 mod assign;
+mod attach;
 mod audit;
 mod automated;
 mod bench;

@@ -19,6 +19,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "account.html",
         include_str!("../../templates/web/account.html"),
     ),
+    (
+        "campaigns.html",
+        include_str!("../../templates/web/campaigns.html"),
+    ),
+    (
+        "campaign.html",
+        include_str!("../../templates/web/campaign.html"),
+    ),
+    (
+        "execution.html",
+        include_str!("../../templates/web/execution.html"),
+    ),
     ("login.html", include_str!("../../templates/web/login.html")),
     (
         "my_tests.html",

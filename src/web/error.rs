@@ -98,6 +98,12 @@ impl WebError {
         WebError::new(StatusCode::UNPROCESSABLE_ENTITY, lang.pick(fr, en))
     }
 
+    /// Adds a technical detail to the message.
+    pub fn with_detail(mut self, detail: impl AsRef<str>) -> WebError {
+        self.message = format!("{} ({})", self.message, detail.as_ref());
+        self
+    }
+
     /// The same error, answered in JSON.
     pub fn json(mut self) -> WebError {
         self.json = true;

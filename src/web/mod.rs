@@ -18,6 +18,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod execution;
 pub mod pages;
 pub mod routes;
 pub mod security;

@@ -59,10 +59,20 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/static/{file}", access: Public, handler: || get(assets::static_file) },
     // Tester's screens.
     Route { method: "GET", path: "/my-tests", access: act(Action::ReadOwnTests), handler: || get(pages::tester::my_tests) },
+    Route { method: "GET", path: "/campaigns", access: act(Action::ReadCampaign), handler: || get(pages::tester::campaigns) },
+    Route { method: "GET", path: "/campaigns/{campaign}", access: act(Action::ReadCampaign), handler: || get(pages::tester::campaign) },
+    Route { method: "GET", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::ReadCampaign), handler: || get(pages::tester::execution_page) },
+    Route { method: "POST", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::RecordExecution), handler: || post(pages::tester::execution_save) },
+    Route { method: "GET", path: "/evidence/{sha256}", access: act(Action::ReadEvidence), handler: || get(pages::tester::evidence) },
     // JSON API.
     Route { method: "GET", path: "/api/v1/openapi.json", access: Public, handler: || get(api::openapi) },
     Route { method: "POST", path: "/api/v1/login", access: Public, handler: || post(auth::api_login) },
     Route { method: "GET", path: "/api/v1/me", access: Authenticated, handler: || get(api::me) },
+    Route { method: "GET", path: "/api/v1/campaigns", access: act(Action::ReadCampaign), handler: || get(api::campaigns) },
+    Route { method: "GET", path: "/api/v1/campaigns/{campaign}", access: act(Action::ReadCampaign), handler: || get(api::campaign) },
+    Route { method: "POST", path: "/api/v1/campaigns/{campaign}/executions", access: act(Action::RecordExecution), handler: || post(api::post_execution) },
+    Route { method: "POST", path: "/api/v1/campaigns/{campaign}/executions/{attempt}/evidence", access: act(Action::AttachEvidence), handler: || post(api::post_evidence) },
+    Route { method: "POST", path: "/api/v1/campaigns/{campaign}/results", access: act(Action::ImportResults), handler: || post(api::post_results) },
 ];
 
 /// The server: every route of [`ROUTES`] behind its guard, security headers on every answer,
