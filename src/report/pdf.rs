@@ -440,7 +440,10 @@ impl Layout {
             .language(lang.to_string())
             .creator("recette".to_string())
             .producer("recette (krilla)".to_string());
-        if let Some(d) = date_time(date) {
+        // PDF/A needs a document date: an undated report (no issue date asked for) gets a
+        // fixed one, so that it stays the same bytes.
+        let d = date_time(date).or_else(|| date_time("2000-01-01"));
+        if let Some(d) = d {
             meta = meta.creation_date(d);
         }
         doc.set_metadata(meta);
