@@ -89,7 +89,7 @@ impl Signatory {
     }
 }
 
-/// Reads the `signatories` JSON of a sign-off: objects since migration 0009, plain
+/// Reads the `signatories` JSON of a sign-off: objects since migration 0008, plain
 /// `"Name, role"` strings before (read as buyer signatories, organisation unknown).
 pub fn signatories_from_json(json: &str) -> Vec<Signatory> {
     #[derive(Deserialize)]

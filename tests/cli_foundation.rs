@@ -331,11 +331,21 @@ fn anomaly_lifecycle_counts_reopenings() {
         "--fixed-in",
         "LIV-1",
     ]);
-    p.ok(&["anomaly", "set", "FA-1", "--status", "rouverte"]);
+    p.ok(&[
+        "anomaly",
+        "set",
+        "FA-1",
+        "--status",
+        "rouverte",
+        "--comment",
+        "Toujours présent",
+    ]);
     let a = &p.json(&["anomaly", "list"])[0];
     assert_eq!(a["status"], "rouverte");
     assert_eq!(a["reopen_count"], 1);
     assert_eq!(a["fixed_in"], "LIV-1");
+    // A reopened anomaly goes through the fix and its retest again before it closes.
+    p.ok(&["anomaly", "set", "FA-1", "--status", "à retester"]);
     p.ok(&["anomaly", "set", "FA-1", "--status", "close"]);
     assert_eq!(p.json(&["anomaly", "list", "--open"]), json!([]));
     let err = p.fails(1, &["anomaly", "set", "FA-1", "--status", "perdue"]);
@@ -398,4 +408,36 @@ fn demo_builds_a_project_with_real_figures() {
     // `requirement` properties of the demo's JUnit file, fixtures/demo/).
     assert_eq!(d["test_cases"], 47);
     insta::assert_json_snapshot!("demo_dashboard", d);
+}
+
+/// `recette ... --json | head` ends quietly: no panic, no backtrace, when the reader goes away.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let p = Project::new();
+    let csv: String = std::iter::once("Référence;Titre;Description\n".to_string())
+        .chain((1..=1500).map(|i| format!("EXI-{i:04};Exigence {i};{}\n", "texte ".repeat(20))))
+        .collect();
+    std::fs::write(p.path().join("exigences.csv"), csv).unwrap();
+    p.ok(&["import", "exigences.csv"]);
+    let cmd = p.cmd();
+    let mut child = std::process::Command::new(cmd.get_program())
+        .args(["req", "list", "--json"])
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("RECETTE_LANG")
+        .current_dir(p.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is dropped here: the rest of the output (well over a pipe's 64 KiB) has
+    // nowhere to go.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(&first[..1], b"[");
 }

@@ -92,6 +92,12 @@ fn every_earlier_schema_version_migrates_with_data_kept() {
             t["versions"][0]["created_at"], "2026-01-01T00:00:00Z",
             "v{version}"
         );
+        // Anomalies from before the lifecycle history read back, and move by its rule.
+        let a = p.json(&["anomaly", "show", "FA-1"]);
+        assert_eq!(a["assignee"], "", "v{version}");
+        assert_eq!(a["history"], serde_json::json!([]), "v{version}");
+        assert_eq!(a["executions"][0]["campaign"], "C1", "v{version}");
+        p.fails(1, &["anomaly", "edit", "FA-1", "--status", "close"]);
         // A sign-off recorded before signatories had parties reads back as the buyer's.
         let store = Store::open(
             &p.db(),

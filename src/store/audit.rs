@@ -122,7 +122,7 @@ fn row_of(r: &RawRow) -> Row<'_> {
     }
 }
 
-/// Migration 0009: computes the chain of the rows written before it, then restores the trigger
+/// Migration 0008: computes the chain of the rows written before it, then restores the trigger
 /// that refuses updates.
 pub(crate) fn chain_existing(conn: &Connection) -> Result<()> {
     let mut chained = Vec::new();

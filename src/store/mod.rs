@@ -5,7 +5,7 @@
 //! and records audit rows, so a command either applies whole or not at all.
 //! The rest of the crate sees domain types only, so another backend can replace this module.
 
-mod anomalies;
+pub(crate) mod anomalies;
 mod assign;
 mod audit;
 mod automated;
@@ -26,7 +26,7 @@ mod testcases;
 mod trace;
 mod versions;
 
-pub use anomalies::AnomalyPatch;
+pub use anomalies::{check_move, lifecycle_error, AnomalyPatch};
 pub use assign::{AssignOutcome, Assignment, ItemSelection};
 pub use audit::{AuditFilter, ChainBreak};
 pub use automated::{NewAutomatedTest, ResultFileImport, ResultFilter};
@@ -66,7 +66,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_result_lookups.sql"),
     include_str!("migrations/0005_report_indexes.sql"),
     include_str!("migrations/0006_test_model.sql"),
-    include_str!("migrations/0009_signoff_chain.sql"),
+    include_str!("migrations/0007_anomaly_lifecycle.sql"),
+    include_str!("migrations/0008_signoff_chain.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,4 +1,4 @@
--- 0009: a sign-off may replace an earlier one of its campaign (with the reason), records where
+-- 0008: a sign-off may replace an earlier one of its campaign (with the reason), records where
 -- it was signed and the audit row it follows; the audit log becomes tamper-evident: each row
 -- carries the sha256 of its content chained with the hash of the row before it.
 -- recette:chain-audit — after this script the store computes the chain of the rows already
