@@ -146,6 +146,11 @@ pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<
     let t = |k: &'static str| label(lang, k);
     let st = Styles::new();
     let mut wb = Workbook::new();
+    // Fixed document properties (rust_xlsxwriter writes the clock's time otherwise): the same
+    // data gives the same bytes, which the PV hashes.
+    if let Ok(epoch) = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1) {
+        wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&epoch));
+    }
     let summary_name = lang.pick("Synthèse", "Summary");
     let trace_name = lang.pick("Traçabilité", "Traceability");
     let matrix_name = lang.pick("Matrice", "Matrix");
