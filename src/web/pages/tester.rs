@@ -697,12 +697,26 @@ pub async fn evidence(
     let (name, bytes) = state
         .db(move |s| {
             let f = s.find_evidence(&sha)?;
-            let campaign = f
-                .execution
-                .rsplit_once('/')
-                .map(|(c, _)| c.to_string())
-                .unwrap_or_default();
-            check_campaign_scope(s, &u, &campaign)?;
+            match f.execution.as_deref() {
+                // Attached to an execution: whoever may see its campaign.
+                Some(execution) => {
+                    let campaign = execution
+                        .rsplit_once('/')
+                        .map(|(c, _)| c.to_string())
+                        .unwrap_or_default();
+                    check_campaign_scope(s, &u, &campaign)?;
+                }
+                // Attached to an anomaly only: the accounts that see every delivery (a vendor
+                // reads its anomalies' files through the anomaly pages' own checks).
+                None => {
+                    if u.scope() != crate::access::Scope::All {
+                        return Err(crate::error::Error::NotFound {
+                            kind: "preuve",
+                            reference: sha.clone(),
+                        });
+                    }
+                }
+            }
             let bytes = std::fs::read(&f.path).map_err(|e| crate::error::Error::io(&f.path, e))?;
             Ok((f.evidence.file_name, bytes))
         })

@@ -1,0 +1,99 @@
+//! The tester's whole flow in a real browser (headless Chromium through ChromeDriver): log in,
+//! open "Mes tests", run a test step by step with an actual result, evidence and an anomaly
+//! created on the spot, then save (conflicts are tested over HTTP in web_tester.rs). The store
+//! is read back with the CLI: the execution is the tester's, as the audit log says. With `RECETTE_SCREENSHOTS=docs/screenshots` the pages are saved for the README.
+
+mod common;
+#[path = "common/web.rs"]
+mod web;
+
+use common::browser::Browser;
+use web::{recette, Site, PASSWORD};
+
+fn login(b: &Browser, base: &str, user: &str) {
+    b.goto(&format!("{base}/login"));
+    b.save_screenshot("01-connexion.png");
+    b.fill("#user", user);
+    b.fill("#password", PASSWORD);
+    b.click_css("#login-submit");
+    b.wait_for_text("Mes tests");
+}
+
+/// Chooses the option `value` of a select.
+fn choose(b: &Browser, select: &str, value: &str) {
+    b.click_css(&format!("{select} option[value=\"{value}\"]"));
+}
+
+#[test]
+fn a_tester_runs_a_test_in_the_browser_with_evidence_and_an_anomaly() {
+    let Some(b) = Browser::start() else { return };
+    let site = Site::demo();
+    let server = site.serve(&[]);
+    login(&b, &server.base, "marie");
+
+    // Mes tests: the campaign spread to marie, each test a link to its execution page.
+    b.goto(&format!("{}/my-tests", server.base));
+    b.find("#campaign-WEB-1");
+    b.save_screenshot("02-mes-tests.png");
+    let first = b.find("#campaign-WEB-1 a.run-link[href*=\"/tests/CT-\"]");
+    let label = b.text_of(&first);
+    b.click(&first);
+    b.find("#execution-form");
+    let url = b.url();
+    let test_ref = url
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.split('?').next())
+        .expect("test ref in the URL")
+        .to_string();
+    assert!(label.contains(&test_ref), "{label} / {test_ref}");
+
+    // Steps: the first one fails with what was seen, the others pass (a test without steps
+    // takes its status directly).
+    let selects = b.find_all("select[id^=\"step-\"][id$=\"-status\"]");
+    if selects.is_empty() {
+        choose(&b, "#status", "failed");
+    } else {
+        choose(&b, "#step-1-status", "failed");
+        b.fill("#step-1-actual", "Message « montant invalide » affiché");
+        for i in 2..=selects.len() {
+            choose(&b, &format!("#step-{i}-status"), "passed");
+        }
+    }
+    b.fill("#comment", "Essai depuis le navigateur : montant invalide");
+    // Evidence from the file picker.
+    let shot = site.dir.path().join("capture.txt");
+    std::fs::write(&shot, "journal de l'écran\n").unwrap();
+    let input = b.find("#evidence");
+    b.type_into(&input, shot.to_str().unwrap());
+    // An anomaly created on the spot.
+    b.fill("#anomaly_title", "Montant refusé à tort");
+    choose(&b, "#anomaly_severity", "majeure");
+    b.save_screenshot("03-execution.png");
+    b.click_css("#save");
+    b.wait_for_text("Non conforme");
+
+    let shown = recette(
+        &site.db,
+        &["execution", "show", "WEB-1", &test_ref, "--json"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let attempts = v["attempts"]
+        .as_array()
+        .or(v.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let last = attempts.last().unwrap_or(&v).clone();
+    assert_eq!(last["status"], "failed", "{shown}");
+    assert!(shown.contains("montant invalide"), "{shown}");
+    assert!(shown.contains("capture.txt"), "{shown}");
+    assert!(
+        shown.contains("Marie Wamytan") || shown.contains("marie"),
+        "{shown}"
+    );
+    let anomalies = recette(&site.db, &["anomaly", "list", "--json"], None);
+    assert!(anomalies.contains("Montant refusé à tort"), "{anomalies}");
+    let log = recette(&site.db, &["log", "--json"], None);
+    assert!(log.contains("\"marie\""), "the audit log names the tester");
+}
