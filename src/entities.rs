@@ -351,8 +351,98 @@ pub struct Anomaly {
     pub reopen_count: i64,
     pub created_at: String,
     pub closed_at: Option<String>,
+    /// Who must act on it (often the vendor); empty when nobody is named.
+    pub assignee: String,
     /// Tests whose executions reference it.
     pub tests: Vec<String>,
+}
+
+/// Who may read a comment on an anomaly: `internal` comments are the buyer's and are never
+/// shown to the vendor role; `shared` ones are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    Internal,
+    Shared,
+}
+
+impl Visibility {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Visibility::Internal => "internal",
+            Visibility::Shared => "shared",
+        }
+    }
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Visibility> {
+        match code {
+            "internal" => Some(Visibility::Internal),
+            "shared" => Some(Visibility::Shared),
+            _ => None,
+        }
+    }
+    /// The label shown to users.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            Visibility::Internal => lang.pick("interne", "internal"),
+            Visibility::Shared => lang.pick("partagé", "shared"),
+        }
+    }
+}
+
+/// One move of an anomaly's lifecycle (its creation included), oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnomalyHistoryEntry {
+    pub at: String,
+    pub actor: String,
+    /// `create`, `move`, `fix_claimed`, `retest_passed`, `retest_failed` or `import`.
+    pub event: String,
+    /// `None` for the creation.
+    pub from: Option<AnomalyStatus>,
+    pub to: AnomalyStatus,
+    pub comment: String,
+    /// The delivery concerned (found in, fixed in, or whose fix was retested).
+    pub delivery: Option<String>,
+    /// The execution that made the move (`campagne/CT-001#2`), for retests.
+    pub execution: Option<String>,
+}
+
+/// A comment on an anomaly.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnomalyComment {
+    pub at: String,
+    pub actor: String,
+    pub visibility: Visibility,
+    pub text: String,
+}
+
+/// An execution that met an anomaly.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnomalyExecution {
+    pub campaign: String,
+    pub test: String,
+    pub dataset: Option<String>,
+    pub attempt: i64,
+    pub status: ExecStatus,
+    pub tester: String,
+    pub executed_at: String,
+}
+
+/// An anomaly with everything `anomaly show` gives: its whole history, comments (internal
+/// ones only for readers allowed to see them), attachments, the requirements it concerns and
+/// the executions that met it, and the statuses it may move to next.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnomalyDetail {
+    #[serde(flatten)]
+    pub anomaly: Anomaly,
+    pub next_statuses: Vec<AnomalyStatus>,
+    pub history: Vec<AnomalyHistoryEntry>,
+    pub comments: Vec<AnomalyComment>,
+    pub evidence: Vec<Evidence>,
+    /// Requirements linked directly or through the tests of its executions.
+    pub requirements: Vec<String>,
+    pub executions: Vec<AnomalyExecution>,
 }
 
 /// One entry of the audit log.
@@ -412,18 +502,19 @@ pub struct DeliveryDocument {
     pub comment: String,
 }
 
-/// A change of an anomaly's status made by a retest.
+/// A change of an anomaly's status (see [`AnomalyHistoryEntry`] for the events).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnomalyEvent {
     pub anomaly: String,
     pub at: String,
     pub actor: String,
-    /// `retest_passed` or `retest_failed`.
+    /// `create`, `move`, `fix_claimed`, `retest_passed`, `retest_failed` or `import`.
     pub event: String,
     pub from: String,
     pub to: String,
-    /// The delivery that claimed the fix.
+    /// The delivery that claimed the fix (retests), or the delivery concerned.
     pub delivery: Option<String>,
+    pub comment: String,
 }
 
 /// One stored automated result (JUnit, Robot...), as `recette results` lists it.

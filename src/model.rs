@@ -253,6 +253,46 @@ impl AnomalyStatus {
     pub fn is_open(self) -> bool {
         !matches!(self, AnomalyStatus::Close | AnomalyStatus::Rejetee)
     }
+
+    /// The statuses an anomaly in this status may move to (the lifecycle of the domain):
+    /// ouverte → analysée → corrigée (delivered in a version) → à retester → close; a fix may
+    /// be declared or delivered before the analysis is recorded; a retest that fails reopens it
+    /// (rouverte), as does a closed or rejected anomaly found again; rouverte goes through the
+    /// same steps again; an anomaly that is not closed may be rejected (doublon, non
+    /// reproductible, hors périmètre, évolution).
+    pub fn next(self) -> &'static [AnomalyStatus] {
+        use AnomalyStatus::*;
+        match self {
+            Ouverte | Rouverte => &[Analysee, Corrigee, ARetester, Rejetee],
+            Analysee => &[Corrigee, ARetester, Rejetee],
+            Corrigee => &[ARetester, Close, Rouverte, Rejetee],
+            ARetester => &[Close, Rouverte, Rejetee],
+            Close | Rejetee => &[Rouverte],
+        }
+    }
+
+    /// Whether the lifecycle allows moving from this status to `to`.
+    pub fn can_move_to(self, to: AnomalyStatus) -> bool {
+        self.next().contains(&to)
+    }
+
+    /// Whether a move to `to` needs a comment saying why: reopening and rejecting do.
+    pub fn move_needs_comment(self, to: AnomalyStatus) -> bool {
+        matches!(to, AnomalyStatus::Rouverte | AnomalyStatus::Rejetee) && self != to
+    }
+
+    /// Whether moving from this status to `to` counts as a reopening (a fixed, closed or
+    /// rejected anomaly found again).
+    pub fn is_reopening(self, to: AnomalyStatus) -> bool {
+        matches!(to, AnomalyStatus::Rouverte | AnomalyStatus::Ouverte)
+            && matches!(
+                self,
+                AnomalyStatus::Corrigee
+                    | AnomalyStatus::ARetester
+                    | AnomalyStatus::Close
+                    | AnomalyStatus::Rejetee
+            )
+    }
 }
 
 vocabulary! {
@@ -354,6 +394,50 @@ impl Step {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anomaly_lifecycle_moves() {
+        use AnomalyStatus::*;
+        // The nominal path of the domain.
+        for (a, b) in [
+            (Ouverte, Analysee),
+            (Analysee, Corrigee),
+            (Corrigee, ARetester),
+            (ARetester, Close),
+        ] {
+            assert!(a.can_move_to(b), "{a:?} -> {b:?}");
+        }
+        // A failed retest reopens; a reopened one goes through the fix again.
+        assert!(ARetester.can_move_to(Rouverte));
+        assert!(Close.can_move_to(Rouverte));
+        assert!(Rouverte.can_move_to(Corrigee));
+        // Skipping the fix or its retest is not a move of the lifecycle.
+        for (a, b) in [
+            (Ouverte, Close),
+            (Analysee, Close),
+            (Rouverte, Close),
+            (Close, Ouverte),
+            (Close, ARetester),
+            (Rejetee, Analysee),
+            (Ouverte, Rouverte),
+            (Close, Rejetee),
+        ] {
+            assert!(!a.can_move_to(b), "{a:?} -> {b:?}");
+        }
+        // Every status can be left, nothing moves to itself nor back to ouverte.
+        for s in AnomalyStatus::ALL {
+            assert!(!s.next().is_empty(), "{s:?}");
+            assert!(!s.next().contains(s), "{s:?}");
+            assert!(!s.next().contains(&Ouverte), "{s:?}");
+        }
+        // Reopening and rejecting need a comment; the other moves do not.
+        assert!(Close.move_needs_comment(Rouverte));
+        assert!(Ouverte.move_needs_comment(Rejetee));
+        assert!(!Analysee.move_needs_comment(Corrigee));
+        assert!(Close.is_reopening(Rouverte));
+        assert!(Rejetee.is_reopening(Rouverte));
+        assert!(!Ouverte.is_reopening(Analysee));
+    }
 
     #[test]
     fn words_fold() {

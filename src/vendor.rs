@@ -87,7 +87,11 @@ pub fn vendor_report(store: &Store, today: &str) -> Result<VendorReport> {
         for f in &detail.fixes {
             let evs: Vec<_> = events
                 .iter()
-                .filter(|e| e.anomaly == f.anomaly && e.delivery.as_deref() == Some(&d.reference))
+                .filter(|e| {
+                    e.event.starts_with("retest_")
+                        && e.anomaly == f.anomaly
+                        && e.delivery.as_deref() == Some(&d.reference)
+                })
                 .collect();
             if let Some(first) = evs.first() {
                 retested += 1;

@@ -331,11 +331,21 @@ fn anomaly_lifecycle_counts_reopenings() {
         "--fixed-in",
         "LIV-1",
     ]);
-    p.ok(&["anomaly", "set", "FA-1", "--status", "rouverte"]);
+    p.ok(&[
+        "anomaly",
+        "set",
+        "FA-1",
+        "--status",
+        "rouverte",
+        "--comment",
+        "Toujours présent",
+    ]);
     let a = &p.json(&["anomaly", "list"])[0];
     assert_eq!(a["status"], "rouverte");
     assert_eq!(a["reopen_count"], 1);
     assert_eq!(a["fixed_in"], "LIV-1");
+    // A reopened anomaly goes through the fix and its retest again before it closes.
+    p.ok(&["anomaly", "set", "FA-1", "--status", "à retester"]);
     p.ok(&["anomaly", "set", "FA-1", "--status", "close"]);
     assert_eq!(p.json(&["anomaly", "list", "--open"]), json!([]));
     let err = p.fails(1, &["anomaly", "set", "FA-1", "--status", "perdue"]);

@@ -15,7 +15,7 @@ INSERT INTO requirement(id, ref, title, description, criticality, category, stat
   VALUES (1, 'EXI-001', 'Créer un dossier', 'Texte', 'critique', 'Lot 1', 'validee', 'CCTP', 2, 'h2', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');
 INSERT INTO requirement_revision VALUES (1, 1, 'Créer', 'T', 'critique', 'h1', '2026-01-01T00:00:00Z'), (1, 2, 'Créer un dossier', 'Texte', 'critique', 'h2', '2026-01-02T00:00:00Z');
 INSERT INTO test_case(id, ref, title, kind, created_at, updated_at) VALUES (1, 'CT-001', 'Création', 'manual', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-INSERT INTO test_step VALUES (1, 1, 'Ouvrir', 'Formulaire'), (1, 2, 'Valider', 'Dossier créé');
+INSERT INTO test_step(test_id, position, action, expected) VALUES (1, 1, 'Ouvrir', 'Formulaire'), (1, 2, 'Valider', 'Dossier créé');
 INSERT INTO test_tag VALUES (1, 'smoke');
 INSERT INTO link(requirement_id, test_id, requirement_revision, created_at) VALUES (1, 1, 1, '2026-01-01T00:00:00Z');
 INSERT INTO delivery(id, ref, version, created_at) VALUES (1, 'LIV-1', '1.0', '2026-01-01T00:00:00Z');
@@ -24,9 +24,12 @@ INSERT INTO campaign_test(campaign_id, test_id, position) VALUES (1, 1, 1);
 INSERT INTO anomaly(id, ref, title, severity, status, found_in_delivery_id, created_at, updated_at) VALUES (1, 'FA-1', 'Bug', 'majeure', 'ouverte', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
 INSERT INTO execution(id, campaign_id, test_id, attempt, status, tester, executed_at, comment, source)
   VALUES (1, 1, 1, 1, 'failed', 'Marie', '2026-01-03T10:00:00', 'Erreur 500', 'junit');
-INSERT INTO execution_step VALUES (1, 2, 'failed', '');
+INSERT INTO execution_step(execution_id, position, status, comment) VALUES (1, 2, 'failed', '');
 INSERT INTO execution_anomaly VALUES (1, 1);
 INSERT INTO audit(at, actor, action, entity, ref) VALUES ('2026-01-01T00:00:00Z', 'ancien', 'create', 'exigence', 'EXI-001');
+INSERT INTO signoff(id, campaign_id, decision, signed_at, actor, signatories, indicators)
+  VALUES (1, 1, 'ajournement', '2026-01-04T09:00:00Z', 'ancien', '[\"Alice Martin, cheffe de projet\"]', '{}');
+INSERT INTO audit(at, actor, action, entity, ref, after) VALUES ('2026-01-04T09:00:00Z', 'ancien', 'signoff', 'campagne', 'C1', '{\"signoff\":1}');
 ";
 
 /// An automated result in the layout of versions 1 and 2 (rebuilt by migration 3).
@@ -91,7 +94,31 @@ fn every_earlier_schema_version_migrates_with_data_kept() {
             t["versions"][0]["created_at"], "2026-01-01T00:00:00Z",
             "v{version}"
         );
-        // The migrated store is sound and at the current version, and takes new work.
+        // Anomalies from before the lifecycle history read back, and move by its rule.
+        let a = p.json(&["anomaly", "show", "FA-1"]);
+        assert_eq!(a["assignee"], "", "v{version}");
+        assert_eq!(a["history"], serde_json::json!([]), "v{version}");
+        assert_eq!(a["executions"][0]["campaign"], "C1", "v{version}");
+        p.fails(1, &["anomaly", "edit", "FA-1", "--status", "close"]);
+        // A sign-off recorded before signatories had parties reads back as the buyer's.
+        let store = Store::open(
+            &p.db(),
+            recette::store::Context {
+                actor: "t".into(),
+                fixed_now: None,
+            },
+        )
+        .unwrap();
+        let signed = store.signoffs(Some("C1")).unwrap();
+        assert_eq!(signed[0].signers[0].party, recette::signoff::Party::Buyer);
+        assert_eq!(
+            signed[0].signers[0].function, "cheffe de projet",
+            "v{version}"
+        );
+        assert_eq!(signed[0].supersedes, None, "v{version}");
+        drop(store);
+        // The migrated store is sound (the audit rows already there are chained) and at the
+        // current version, and takes new work.
         p.ok(&["check"]);
         p.ok(&["run", "C1", "CT-001", "--status", "OK"]);
         assert_eq!(
@@ -119,7 +146,7 @@ fn stores_from_version_6_on_migrate_to_the_current_schema() {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION, "from v{version}");
-        // The accounts tables exist (migration 0008).
+        // The accounts tables exist (migration 0009).
         let n: i64 = conn
             .query_row("SELECT COUNT(*) FROM account", [], |r| r.get(0))
             .unwrap();

@@ -185,7 +185,7 @@ pub fn run_evidence(cmd: EvidenceCommand, env: &Env) -> Result<i32> {
         "{} {} ({}, {} o, sha256 {}) → {}",
         env.t("Preuve copiée :", "Evidence copied:"),
         f.evidence.file_name,
-        f.execution,
+        f.place(),
         f.evidence.size,
         f.evidence.sha256,
         a.out.display()

@@ -121,9 +121,9 @@ pub enum Command {
     Vendor(delivery::VendorArgs),
     /// Réglages du projet (decision_days...)
     Config(delivery::ConfigArgs),
-    /// Sauvegarde la base (sauvegarde en ligne SQLite, sûre pendant que d'autres écrivent) et ses preuves
+    /// Sauvegarde la base (sauvegarde en ligne SQLite, sûre pendant que d'autres écrivent), ses preuves et les dossiers des PV signés
     Backup(BackupArgs),
-    /// Vérifie la base : intégrité, clés étrangères, preuves présentes et intactes
+    /// Vérifie la base : intégrité, clés étrangères, preuves et rapports scellés intacts, chaîne du journal d'audit
     Check(CheckArgs),
     /// Construit un projet de démonstration complet (immatriculation de véhicules)
     Demo(DemoArgs),
@@ -307,12 +307,14 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
             let store = env.open()?;
             let s = store.backup(&a.out)?;
             println!(
-                "{} {} ({} pages, {} {})",
+                "{} {} ({} pages, {} {}, {} {})",
                 env.t("Sauvegarde écrite :", "Backup written:"),
                 a.out.display(),
                 s.pages,
                 s.evidence_files,
-                env.t("fichier(s) de preuve", "evidence file(s)")
+                env.t("fichier(s) de preuve", "evidence file(s)"),
+                s.signoff_files,
+                env.t("fichier(s) de PV signés", "signed report file(s)")
             );
             Ok(EXIT_OK)
         }
@@ -327,8 +329,8 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
                 println!(
                     "{}",
                     env.t(
-                        "Base saine : intégrité, clés étrangères et preuves vérifiées.",
-                        "Store is sound: integrity, foreign keys and evidence checked."
+                        "Base saine : intégrité, clés étrangères, preuves, rapports scellés et journal d'audit vérifiés.",
+                        "Store is sound: integrity, foreign keys, evidence, sealed reports and audit log checked."
                     )
                 );
             } else {

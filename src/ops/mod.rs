@@ -9,12 +9,14 @@
 //!
 //! - [`import`]: workbooks, automated results, ReqIF, TestLink, Squash TM (`recette import`).
 //! - [`delivery`]: deliveries with their claims, delivery notes, vendor indicators.
+//! - [`anomaly`]: anomalies, their lifecycle, comments and attachments.
 //! - [`campaign`]: the retest and non-regression campaign of a delivery.
 //! - [`verdict`]: the CI gate and the report set (campaign reports or the COPIL dashboard).
 //! - [`signoff`]: checking a file against the signed sign-offs.
 //! - [`status`]: the dashboard; [`trace`]: traceability and the ReqIF export.
 //! - [`project`]: project settings, requirement and link listings, the demo.
 
+pub mod anomaly;
 pub mod campaign;
 pub mod delivery;
 pub mod import;

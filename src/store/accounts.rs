@@ -1,4 +1,4 @@
-//! Accounts, browser sessions, API tokens and failed logins (migration 0008). Only rows here:
+//! Accounts, browser sessions, API tokens and failed logins (migration 0009). Only rows here:
 //! hashing passwords and drawing random secrets is `crate::accounts`' work, which calls these.
 
 use rusqlite::{params, OptionalExtension};

@@ -155,7 +155,7 @@ impl Store {
     /// Every anomaly event (retest closures and reopenings), oldest first.
     pub fn anomaly_events(&self) -> Result<Vec<AnomalyEvent>> {
         let mut stmt = self.conn().prepare(
-            "SELECT a.ref, e.at, e.actor, e.event, e.from_status, e.to_status, d.ref
+            "SELECT a.ref, e.at, e.actor, e.event, e.from_status, e.to_status, d.ref, e.comment
              FROM anomaly_event e JOIN anomaly a ON a.id = e.anomaly_id
              LEFT JOIN delivery d ON d.id = e.delivery_id ORDER BY e.id",
         )?;
@@ -168,6 +168,7 @@ impl Store {
                 from: r.get(4)?,
                 to: r.get(5)?,
                 delivery: r.get(6)?,
+                comment: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -236,12 +237,17 @@ impl Tx<'_> {
             a.status != AnomalyStatus::ARetester || a.fixed_in.as_deref() != Some(delivery)
         });
         if needs_move {
-            self.update_anomaly(
+            self.change_anomaly(
                 anomaly,
                 &super::AnomalyPatch {
                     status: Some(AnomalyStatus::ARetester),
                     fixed_in: Some(delivery.to_string()),
                     ..super::AnomalyPatch::default()
+                },
+                super::anomalies::MoveCause {
+                    event: "fix_claimed",
+                    execution_id: None,
+                    delivery_id: Some(did),
                 },
             )?;
         }
@@ -338,17 +344,45 @@ impl Tx<'_> {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        for (aid, reference, from, fixed_in) in waiting {
+        let label: Option<String> = if status == ExecStatus::Failed {
+            self.conn()
+                .prepare_cached(
+                    "SELECT c.ref, t.ref, e.dataset, e.attempt FROM execution e
+                     JOIN campaign c ON c.id = e.campaign_id JOIN test_case t ON t.id = e.test_id
+                     WHERE e.id = ?1",
+                )?
+                .query_row([execution_id], |r| {
+                    let ds: String = r.get(2)?;
+                    Ok(format!(
+                        "{}/{}#{}",
+                        r.get::<_, String>(0)?,
+                        crate::entities::item_label(&r.get::<_, String>(1)?, Some(&ds)),
+                        r.get::<_, i64>(3)?
+                    ))
+                })
+                .optional()?
+        } else {
+            None
+        };
+        for (aid, reference, _from, fixed_in) in waiting {
             let (to, event) = if status == ExecStatus::Passed {
                 (AnomalyStatus::Close, "retest_passed")
             } else {
                 (AnomalyStatus::Rouverte, "retest_failed")
             };
-            self.update_anomaly(
+            // The reason a failed retest reopens the anomaly is the execution itself.
+            let comment = label.as_ref().map(|l| format!("retest en échec : {l}"));
+            self.change_anomaly(
                 &reference,
                 &super::AnomalyPatch {
                     status: Some(to),
+                    comment,
                     ..super::AnomalyPatch::default()
+                },
+                super::anomalies::MoveCause {
+                    event,
+                    execution_id: Some(execution_id),
+                    delivery_id: fixed_in,
                 },
             )?;
             if status == ExecStatus::Failed {
@@ -358,14 +392,6 @@ impl Tx<'_> {
                     )?
                     .execute(params![execution_id, aid])?;
             }
-            let now = self.now().to_string();
-            let actor = self.actor().to_string();
-            self.conn()
-                .prepare_cached(
-                    "INSERT INTO anomaly_event(anomaly_id, at, actor, event, from_status, to_status,
-                         execution_id, delivery_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute(params![aid, now, actor, event, from, to.code(), execution_id, fixed_in])?;
         }
         Ok(())
     }

@@ -504,11 +504,25 @@ fn attach_details(conn: &rusqlite::Connection, rows: &mut [Row]) -> Result<()> {
 pub struct EvidenceFile {
     #[serde(flatten)]
     pub evidence: Evidence,
-    /// Where it was attached: `campagne/CT-001#2`.
-    pub execution: String,
+    /// The execution it was attached to: `campagne/CT-001#2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<String>,
+    /// The anomaly it was attached to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly: Option<String>,
     /// The file in the store's evidence folder.
     #[serde(skip)]
     pub path: PathBuf,
+}
+
+impl EvidenceFile {
+    /// Where it was attached: the execution (`campagne/CT-001#2`) or the anomaly.
+    pub fn place(&self) -> &str {
+        self.execution
+            .as_deref()
+            .or(self.anomaly.as_deref())
+            .unwrap_or("")
+    }
 }
 
 impl Store {
@@ -779,17 +793,31 @@ impl Store {
         let key = key.trim();
         let hexish = key.len() >= 6 && key.chars().all(|c| c.is_ascii_hexdigit());
         let mut stmt = self.conn().prepare_cached(
-            "SELECT v.file_name, v.sha256, v.size, c.ref, t.ref, e.dataset, e.attempt
+            "SELECT v.file_name, v.sha256, v.size, c.ref, t.ref, e.dataset, e.attempt, NULL, v.id, 0
              FROM evidence v JOIN execution e ON e.id = v.execution_id
              JOIN campaign c ON c.id = e.campaign_id JOIN test_case t ON t.id = e.test_id
              WHERE v.file_name = ?1 OR (?2 AND v.sha256 LIKE ?3 || '%')
-             ORDER BY v.id",
+             UNION ALL
+             SELECT v.file_name, v.sha256, v.size, NULL, NULL, NULL, NULL, a.ref, v.id, 1
+             FROM anomaly_evidence v JOIN anomaly a ON a.id = v.anomaly_id
+             WHERE v.file_name = ?1 OR (?2 AND v.sha256 LIKE ?3 || '%')
+             ORDER BY 10, 9",
         )?;
         let found: Vec<EvidenceFile> = stmt
             .query_map(params![key, hexish, key.to_ascii_lowercase()], |r| {
                 let sha: String = r.get(1)?;
-                let dataset: String = r.get(5)?;
-                let attempt: i64 = r.get(6)?;
+                let execution = match (
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                ) {
+                    (Some(c), Some(t), ds, Some(n)) => Some(format!(
+                        "{c}/{}#{n}",
+                        crate::entities::item_label(&t, ds.as_deref())
+                    )),
+                    _ => None,
+                };
                 Ok(EvidenceFile {
                     path: super::campaigns::evidence_path(self.root().as_path(), &sha),
                     evidence: Evidence {
@@ -797,11 +825,8 @@ impl Store {
                         sha256: sha,
                         size: r.get(2)?,
                     },
-                    execution: format!(
-                        "{}/{}#{attempt}",
-                        r.get::<_, String>(3)?,
-                        crate::entities::item_label(&r.get::<_, String>(4)?, Some(&dataset))
-                    ),
+                    execution,
+                    anomaly: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -826,7 +851,10 @@ impl Store {
                     .map(|f| {
                         format!(
                             "{} {} ({}, {} o)",
-                            f.evidence.sha256, f.evidence.file_name, f.execution, f.evidence.size
+                            f.evidence.sha256,
+                            f.evidence.file_name,
+                            f.place(),
+                            f.evidence.size
                         )
                     })
                     .collect();

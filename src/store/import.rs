@@ -15,7 +15,7 @@ use super::campaigns::NewCampaign;
 use super::executions::{RunInput, StepInput};
 use super::requirements::{check_ref, Change, RequirementPatch};
 use super::testcases::TestCasePatch;
-use super::{AnomalyPatch, Tx};
+use super::{check_move, AnomalyPatch, Tx};
 use crate::entities::{Requirement, TestCase};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
@@ -409,6 +409,18 @@ impl Known {
 }
 
 /// A problem found while applying, worded in `lang`.
+/// The history comment of a status change read from a file: the row that carried it.
+fn origin_comment(origin: &Origin) -> String {
+    format!("import : {origin}")
+}
+
+/// Status changes read from a file are history rows of the event `import`.
+const IMPORT_MOVE: super::anomalies::MoveCause<'static> = super::anomalies::MoveCause {
+    event: "import",
+    execution_id: None,
+    delivery_id: None,
+};
+
 fn issue(origin: &Origin, lang: Lang, fr: String, en: String) -> ImportIssue {
     ImportIssue {
         origin: origin.clone(),
@@ -578,8 +590,23 @@ impl Tx<'_> {
                 status: a.status,
                 found_in: a.found_in.clone(),
                 fixed_in: a.fixed_in.clone(),
+                assignee: None,
+                // A workbook carries no comment per move: the row it came from says why.
+                comment: Some(origin_comment(&a.origin)),
             };
-            if self.update_anomaly(&a.reference, &patch)? {
+            if let (Some(to), Some(before)) = (a.status, self.anomaly(&a.reference)?) {
+                if let Err(e) = check_move(&a.reference, before.status, to, Some("import")) {
+                    ap.report.issues.push(issue(
+                        &a.origin,
+                        opts.lang,
+                        e.message(crate::i18n::Lang::Fr),
+                        e.message(crate::i18n::Lang::En),
+                    ));
+                    ap.report.count(&a.origin, "anomalies", None);
+                    return Ok(());
+                }
+            }
+            if self.change_anomaly(&a.reference, &patch, IMPORT_MOVE)? {
                 Change::Updated
             } else {
                 Change::Unchanged

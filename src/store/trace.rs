@@ -222,7 +222,7 @@ impl Store {
         }
         let mut stmt = conn.prepare(
             "SELECT a.id, a.ref, a.title, a.description, a.severity, a.status, df.ref, dx.ref,
-                    a.reopen_count, a.created_at, a.closed_at, a.found_in_delivery_id
+                    a.reopen_count, a.created_at, a.closed_at, a.found_in_delivery_id, a.assignee
              FROM anomaly a LEFT JOIN delivery df ON df.id = a.found_in_delivery_id
              LEFT JOIN delivery dx ON dx.id = a.fixed_in_delivery_id ORDER BY a.ref",
         )?;
@@ -246,6 +246,7 @@ impl Store {
                 reopen_count: r.get(8)?,
                 created_at: r.get(9)?,
                 closed_at: r.get(10)?,
+                assignee: r.get(12)?,
                 tests: linked.map(|s| s.into_iter().collect()).unwrap_or_default(),
             });
         }
