@@ -11,7 +11,10 @@
 //!   not run (no execution, not selected in the scope, or `in_progress`), else `passed`.
 //!   `not_applicable` results are ignored; when every linked test is not applicable the
 //!   requirement is `not_run` (nothing verified it). No linked active test: `uncovered`;
-//! - a link is *suspect* when it was made against an older revision of the requirement;
+//! - a link is *suspect* when it was made against an older revision of the requirement; a
+//!   requirement that would be `passed` but whose every counted result comes through a suspect
+//!   link (run against an older revision) is `to_recheck` ("à revérifier"): it does not count
+//!   as passed until the link is reviewed or a test linked to the current revision passes;
 //! - a test run with several data sets takes, in each campaign, the worst of its data sets
 //!   (`crate::execution::aggregate_datasets`); its result is *modified since run* when the test
 //!   has a newer version than the one its latest result in the scope ran.
@@ -115,6 +118,8 @@ pub enum Coverage {
 #[serde(rename_all = "snake_case")]
 pub enum ReqTraceStatus {
     Passed,
+    /// Passed only through suspect links: to verify again against the current revision.
+    ToRecheck,
     Failed,
     Blocked,
     NotRun,
@@ -125,6 +130,7 @@ impl ReqTraceStatus {
     /// Every value, in display order.
     pub const ALL: &'static [ReqTraceStatus] = &[
         ReqTraceStatus::Passed,
+        ReqTraceStatus::ToRecheck,
         ReqTraceStatus::Failed,
         ReqTraceStatus::Blocked,
         ReqTraceStatus::NotRun,
@@ -135,6 +141,7 @@ impl ReqTraceStatus {
     pub fn code(self) -> &'static str {
         match self {
             ReqTraceStatus::Passed => "passed",
+            ReqTraceStatus::ToRecheck => "to_recheck",
             ReqTraceStatus::Failed => "failed",
             ReqTraceStatus::Blocked => "blocked",
             ReqTraceStatus::NotRun => "not_run",
@@ -146,6 +153,7 @@ impl ReqTraceStatus {
     pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
         match self {
             ReqTraceStatus::Passed => ExecStatus::Passed.label(lang),
+            ReqTraceStatus::ToRecheck => lang.pick("À revérifier", "To recheck"),
             ReqTraceStatus::Failed => ExecStatus::Failed.label(lang),
             ReqTraceStatus::Blocked => ExecStatus::Blocked.label(lang),
             ReqTraceStatus::NotRun => ExecStatus::NotRun.label(lang),
@@ -178,6 +186,23 @@ pub fn aggregate(statuses: &[ExecStatus]) -> ReqTraceStatus {
         ReqTraceStatus::NotRun
     } else {
         ReqTraceStatus::Passed
+    }
+}
+
+/// [`aggregate`] over the linked tests with, for each, whether its link is suspect: a
+/// requirement that would be passed while every result counted (N/A ignored) comes through a
+/// suspect link is [`ReqTraceStatus::ToRecheck`].
+pub fn aggregate_links(tests: &[(ExecStatus, bool)]) -> ReqTraceStatus {
+    let statuses: Vec<ExecStatus> = tests.iter().map(|t| t.0).collect();
+    let status = aggregate(&statuses);
+    let all_suspect = tests
+        .iter()
+        .filter(|t| t.0 != ExecStatus::NotApplicable)
+        .all(|t| t.1);
+    if status == ReqTraceStatus::Passed && all_suspect {
+        ReqTraceStatus::ToRecheck
+    } else {
+        status
     }
 }
 
@@ -221,6 +246,8 @@ pub struct Rollup {
     pub covered: usize,
     pub uncovered: usize,
     pub passed: usize,
+    /// Passed only through suspect links (not counted as passed).
+    pub to_recheck: usize,
     pub failed: usize,
     pub blocked: usize,
     pub not_run: usize,
@@ -239,6 +266,7 @@ impl Rollup {
         }
         match r.status {
             ReqTraceStatus::Passed => self.passed += 1,
+            ReqTraceStatus::ToRecheck => self.to_recheck += 1,
             ReqTraceStatus::Failed => self.failed += 1,
             ReqTraceStatus::Blocked => self.blocked += 1,
             ReqTraceStatus::NotRun => self.not_run += 1,
@@ -257,6 +285,7 @@ impl Rollup {
     pub fn count(&self, s: ReqTraceStatus) -> usize {
         match s {
             ReqTraceStatus::Passed => self.passed,
+            ReqTraceStatus::ToRecheck => self.to_recheck,
             ReqTraceStatus::Failed => self.failed,
             ReqTraceStatus::Blocked => self.blocked,
             ReqTraceStatus::NotRun => self.not_run,
@@ -385,7 +414,7 @@ pub fn compute(data: &TraceData) -> Trace {
             })
             .collect();
         scratch.clear();
-        scratch.extend(tests.iter().map(|t| t.status));
+        scratch.extend(tests.iter().map(|t| (t.status, t.suspect)));
         requirements.push(RequirementTrace {
             reference: r.reference.clone(),
             title: r.title.clone(),
@@ -396,7 +425,7 @@ pub fn compute(data: &TraceData) -> Trace {
             } else {
                 Coverage::Covered
             },
-            status: aggregate(&scratch),
+            status: aggregate_links(&scratch),
             suspect: tests.iter().any(|t| t.suspect),
             tests,
             revision: r.revision,
@@ -434,18 +463,19 @@ pub fn compute(data: &TraceData) -> Trace {
                 continue;
             }
             scratch.clear();
-            scratch.extend(
-                links
-                    .iter()
-                    .map(|(t, _)| statuses[*t].map(|x| x.0).unwrap_or(ExecStatus::NotRun)),
-            );
+            scratch.extend(links.iter().map(|(t, rev)| {
+                (
+                    statuses[*t].map(|x| x.0).unwrap_or(ExecStatus::NotRun),
+                    *rev < r.revision,
+                )
+            }));
             let rt = RequirementTrace {
                 reference: String::new(),
                 title: String::new(),
                 criticality: r.criticality,
                 category: String::new(),
                 coverage: Coverage::Covered,
-                status: aggregate(&scratch),
+                status: aggregate_links(&scratch),
                 suspect: false,
                 tests: Vec::new(),
                 revision: r.revision,

@@ -34,6 +34,7 @@
 //! | `uncovered`, `uncovered_<crit>` | uncovered requirements |
 //! | `failed_requirements`, `failed_<crit>` | requirements failed |
 //! | `blocked_requirements`, `not_run_requirements` | requirements blocked / not run |
+//! | `to_recheck_requirements` | requirements passed only through suspect links (à revérifier) |
 //! | `open_anomalies`, `open_<severity>` | open anomalies |
 //! | `anomalies` | all anomalies of the campaign |
 //! | `suspect_links` | suspect requirement–test links |
@@ -166,6 +167,7 @@ pub fn canonical_indicator(name: &str) -> Option<String> {
         "failed_requirements",
         "blocked_requirements",
         "not_run_requirements",
+        "to_recheck_requirements",
         "open_anomalies",
         "anomalies",
         "suspect_links",
@@ -223,6 +225,10 @@ pub fn indicator_label(indicator: &str, lang: Lang) -> String {
         "failed_requirements" => t("Exigences non conformes", "Failed requirements"),
         "blocked_requirements" => t("Exigences bloquées", "Blocked requirements"),
         "not_run_requirements" => t("Exigences non vérifiées", "Requirements not run"),
+        "to_recheck_requirements" => t(
+            "Exigences à revérifier (liens suspects)",
+            "Requirements to recheck (suspect links)",
+        ),
         "open_anomalies" => t("Anomalies ouvertes", "Open anomalies"),
         "anomalies" => t("Anomalies", "Anomalies"),
         "suspect_links" => t("Liens suspects", "Suspect links"),
@@ -526,6 +532,10 @@ pub fn measure(
         n(by(ReqTraceStatus::Blocked)),
     );
     m.insert("not_run_requirements".into(), n(by(ReqTraceStatus::NotRun)));
+    m.insert(
+        "to_recheck_requirements".into(),
+        n(by(ReqTraceStatus::ToRecheck)),
+    );
     for c in Criticality::ALL {
         let r = trace
             .by_criticality

@@ -503,7 +503,11 @@ fn signoff_is_immutable_and_verify_detects_one_byte() {
         .map(|r| r.reference.as_str())
         .collect();
     assert_eq!(refs, ["RES-1", "RES-2"]);
-    assert_eq!(signed.record.files.len(), 4);
+    assert_eq!(
+        signed.record.files.len(),
+        6,
+        "bilan html, md, pdf, matrice, pv html, pdf"
+    );
     let pv = signed.dir.join("pv-C1.html");
     let html = std::fs::read_to_string(&pv).unwrap();
     assert!(html.contains("RES-1") && html.contains("Alice Martin"));

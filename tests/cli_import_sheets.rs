@@ -408,3 +408,47 @@ fn blank_step_and_tag_cells_keep_stored_steps_and_tags() {
     );
     assert_eq!(t["tags"], json!(["vabf"]));
 }
+
+/// A refused row applies nothing: a step row refused under a test case refuses the whole test
+/// case with `--partial` (before, the test was imported with the refused row's step).
+#[test]
+fn partial_applies_nothing_of_a_refused_step_row() {
+    let p = Project::new();
+    write_xlsx(
+        &p.path().join("etapes.xlsx"),
+        &[(
+            "Cas de test",
+            vec![
+                vec![
+                    "Référence",
+                    "Intitulé",
+                    "N° étape",
+                    "Action",
+                    "Résultat attendu",
+                ],
+                vec!["CT-1", "Création", "1", "Ouvrir", "Formulaire"],
+                vec!["", "", "deux", "Valider", "Dossier créé"],
+                vec!["CT-2", "Paiement", "1", "Payer", "Reçu"],
+                vec!["", "", "2", "Imprimer", "Reçu imprimé"],
+            ],
+        )],
+    );
+    let err = p.fails(1, &["import", "etapes.xlsx"]);
+    assert!(err.contains("ligne 3"), "{err}");
+    let out = p.ok(&["import", "etapes.xlsx", "--partial"]);
+    assert!(out.contains("ligne 3"), "{out}");
+    let tests = p.json(&["test", "list"]);
+    let refs: Vec<&str> = tests
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        refs,
+        ["CT-2"],
+        "CT-1 has a refused row: nothing of it applied"
+    );
+    let ct2 = p.json(&["test", "show", "CT-2"]);
+    assert_eq!(ct2["steps"].as_array().unwrap().len(), 2);
+}

@@ -109,10 +109,11 @@ fn pv_names_parties_place_article_and_the_reports_it_rests_on() {
         assert!(pv.contains(want), "PV lacks {want}");
     }
     // The reports it rests on, by their actual digest.
-    for f in ["bilan-C1.html", "bilan-C1.md", "matrice-C1.xlsx"] {
+    for f in ["bilan-C1.html", "bilan-C1.md", "matrice-C1.xlsx", "bilan-C1.pdf"] {
         let h = file_hash(&p.path().join("signoffs/C1-1").join(f));
         assert!(pv.contains(&h), "PV lacks the sha256 of {f}");
     }
+    assert!(p.path().join("signoffs/C1-1/pv-C1.pdf").exists());
 }
 
 #[test]
@@ -185,7 +186,7 @@ fn dry_run_shows_exactly_what_is_then_sealed() {
     assert_eq!(dry["record"]["signatories"], real["record"]["signatories"]);
     assert_eq!(real["number"], 1);
     let files = real["record"]["files"].as_array().unwrap();
-    assert_eq!(files.len(), 4);
+    assert_eq!(files.len(), 6);
     for f in files {
         let name = f["file_name"].as_str().unwrap();
         assert_eq!(
@@ -375,7 +376,7 @@ fn backup_copies_store_signoffs_and_evidence_and_restores() {
     let bk = dest.path().join("sauvegarde/recette.db");
     let out = p.ok(&["backup", bk.to_str().unwrap()]);
     assert!(
-        out.contains("1 fichier(s) de preuve") && out.contains("4 fichier(s) de PV signés"),
+        out.contains("1 fichier(s) de preuve") && out.contains("6 fichier(s) de PV signés"),
         "{out}"
     );
     // Restore: the backup folder put where a store lives, used as the store.

@@ -35,7 +35,7 @@ pub const INDICATORS_HELP: &str =
 coverage_rate_<crit>, passed_rate, passed_rate_<crit> (ou critical_passed_rate...), uncovered, \
 uncovered_<crit>, failed_<crit>, failed_requirements, blocked_requirements, not_run_requirements, \
 requirements, tests, planned_tests, executed_tests, passed_tests, failed_tests, blocked_tests, \
-not_run_tests, retests, open_anomalies, open_<sévérité>, anomalies, suspect_links. \
+not_run_tests, retests, to_recheck_requirements, open_anomalies, open_<sévérité>, anomalies, suspect_links. \
 <crit> : critique|majeure|mineure ; <sévérité> : bloquante|majeure|mineure. \
 Opérateurs : <, <=, =, >=, >.";
 

@@ -156,6 +156,10 @@ pub struct TestCaseRecord {
     /// Data sets read under the test (created or updated, never removed by an import);
     /// `None` when the sheet names none.
     pub datasets: Option<Vec<DatasetRecord>>,
+    /// The last row of a test read over several rows (steps, data sets, tags under its first
+    /// row, `origin.row`): a refused row in between refuses the whole test case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_row: Option<u64>,
 }
 
 /// A data set (jeu de données) of a test case, as read from a row under the test.

@@ -266,6 +266,7 @@ impl Reading<'_> {
             category: path_label(path),
             requirement_refs,
             datasets: None,
+            last_row: None,
         });
     }
 

@@ -62,6 +62,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("failed", "Non conformes", "Failed"),
     ("blocked", "Bloquées", "Blocked"),
     ("not_run", "Non vérifiées", "Not run"),
+    ("to_recheck", "À revérifier", "To recheck"),
     ("anomalies", "Anomalies", "Anomalies"),
     ("anomalies_by_severity", "Anomalies par sévérité", "Anomalies by severity"),
     ("anomalies_by_status", "Anomalies par statut", "Anomalies by status"),

@@ -10,6 +10,7 @@
 pub mod charts;
 pub mod copil;
 pub mod labels;
+pub mod pdf;
 pub mod render;
 pub mod view;
 pub mod xlsx;
@@ -32,30 +33,55 @@ pub enum Format {
     Markdown,
     /// `matrice-<campaign>.xlsx`
     Xlsx,
+    /// `bilan-<campaign>.pdf` (PDF/A-2b)
+    BilanPdf,
     /// `pv-<campaign>.html`
     Pv,
+    /// `pv-<campaign>.pdf` (PDF/A-2b)
+    PvPdf,
 }
 
 impl Format {
     /// Every format, in output order (the PV last: it lists the digests of the others).
-    pub const ALL: &'static [Format] = &[Format::Html, Format::Markdown, Format::Xlsx, Format::Pv];
+    pub const ALL: &'static [Format] = &[
+        Format::Html,
+        Format::Markdown,
+        Format::Xlsx,
+        Format::BilanPdf,
+        Format::Pv,
+        Format::PvPdf,
+    ];
 
     /// The formats a sign-off produces and seals.
     pub const SIGNED: &'static [Format] = Format::ALL;
 
-    /// Parses a comma-separated list (`html,md,xlsx,pv`).
+    /// Parses a comma-separated list (`html,md,xlsx,pv,pdf`; `pdf` is the bilan and the PV).
     pub fn parse_list(s: &str) -> Result<Vec<Format>> {
         let mut out = Vec::new();
         for w in s.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            if w.eq_ignore_ascii_case("pdf") {
+                for f in [Format::BilanPdf, Format::PvPdf] {
+                    if !out.contains(&f) {
+                        out.push(f);
+                    }
+                }
+                continue;
+            }
             let f = match w.to_lowercase().as_str() {
                 "html" | "bilan" => Format::Html,
                 "md" | "markdown" => Format::Markdown,
                 "xlsx" | "excel" | "matrice" | "matrix" => Format::Xlsx,
                 "pv" => Format::Pv,
+                "bilan-pdf" => Format::BilanPdf,
+                "pv-pdf" => Format::PvPdf,
                 _ => {
                     return Err(Error::input(
-                        format!("format de rapport inconnu « {w} » : attendu html, md, xlsx ou pv"),
-                        format!("unknown report format \"{w}\": expected html, md, xlsx or pv"),
+                        format!(
+                            "format de rapport inconnu « {w} » : attendu html, md, xlsx, pv ou pdf"
+                        ),
+                        format!(
+                            "unknown report format \"{w}\": expected html, md, xlsx, pv or pdf"
+                        ),
                     ))
                 }
             };
@@ -78,6 +104,8 @@ impl Format {
             Format::Markdown => format!("bilan-{c}.md"),
             Format::Xlsx => format!("matrice-{c}.xlsx"),
             Format::Pv => format!("pv-{c}.html"),
+            Format::BilanPdf => format!("bilan-{c}.pdf"),
+            Format::PvPdf => format!("pv-{c}.pdf"),
         }
     }
 }
@@ -142,7 +170,12 @@ pub fn write_reports(
                 view.based_on = based_on(&written, opts.lang)?;
                 write_text(&path, &renderer.render("pv.html", &view)?)?
             }
-            Format::Xlsx => xlsx::write(eval, &view, opts.lang, &path)?,
+            Format::BilanPdf => write_bytes(&path, &pdf::bilan(&view)?)?,
+            Format::PvPdf => {
+                view.based_on = based_on(&written, opts.lang)?;
+                write_bytes(&path, &pdf::pv(&view)?)?
+            }
+            Format::Xlsx => xlsx::write(eval, &view, opts.lang, opts.issued_on.as_deref(), &path)?,
         }
         written.push(path);
     }
@@ -217,6 +250,10 @@ pub fn latest_signoff(store: &Store, campaign: &str) -> Result<Option<PvSignOff>
             })
             .collect(),
     }))
+}
+
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
 }
 
 fn write_text(path: &Path, text: &str) -> Result<()> {

@@ -151,6 +151,17 @@ fn is_bad(bad: &BadRows, o: &Origin) -> bool {
             .is_some_and(|row| bad.contains(&(o.file.clone(), o.sheet.clone(), row)))
 }
 
+/// Whether a row of a record read over rows `origin.row..=last` was refused.
+fn is_bad_span(bad: &BadRows, o: &Origin, last: Option<u64>) -> bool {
+    if bad.is_empty() {
+        return false;
+    }
+    let (Some(first), Some(last)) = (o.row, last) else {
+        return is_bad(bad, o);
+    };
+    (first..=last.max(first)).any(|row| bad.contains(&(o.file.clone(), o.sheet.clone(), row)))
+}
+
 fn mark_bad(bad: &mut BadRows, o: &Origin) {
     if let Some(row) = o.row {
         bad.insert((o.file.clone(), o.sheet.clone(), row));
@@ -647,7 +658,9 @@ impl Tx<'_> {
                 ));
             }
         }
-        if unknown || is_bad(&ap.bad_rows, &t.origin) {
+        // A refused row applies nothing: a test read over several rows (its steps, data sets,
+        // tags) is refused whole when one of them is.
+        if unknown || is_bad_span(&ap.bad_rows, &t.origin, t.last_row) {
             mark_bad(&mut ap.bad_rows, &t.origin);
             ap.report.count(&t.origin, "test_cases", None);
             return Ok(());

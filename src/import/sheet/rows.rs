@@ -116,6 +116,7 @@ pub(crate) fn read_test_cases(
                 || ctx.text(&row, Field::Parameters).is_some();
             match current.as_mut() {
                 Some(rec) if has_step || has_refs || has_dataset || id.is_some() => {
+                    rec.last_row = Some(row.number);
                     add_step(ctx, rec, &row);
                     merge_lists(ctx, rec, &row);
                     add_dataset(ctx, rec, &row);
@@ -196,6 +197,7 @@ fn new_test_case(ctx: &mut SheetCtx, row: &Row, reference: String) -> TestCaseRe
         category: ctx.string(row, Field::Category),
         requirement_refs: Vec::new(),
         datasets: None,
+        last_row: None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! they like; the standard `ReqIF.*` names and a few common ones are understood by default, and
 //! a [`ReqifMapping`] (TOML) names the rest.
 
+mod escapes;
 mod objects;
 pub mod read;
 pub mod write;
@@ -121,6 +122,10 @@ impl ReqifMapping {
             "object text" => (ReqifField::Description, 2),
             "reqif description" => (ReqifField::Description, 3),
             "reqif category" => (ReqifField::Category, 1),
+            // StrictDoc's own field names.
+            "uid" => (ReqifField::Reference, 2),
+            "title" => (ReqifField::Title, 2),
+            "statement" => (ReqifField::Description, 4),
             "criticality" | "criticite" => (ReqifField::Criticality, 1),
             "priority" | "priorite" => (ReqifField::Criticality, 2),
             "status" | "statut" => (ReqifField::Status, 1),

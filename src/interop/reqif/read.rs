@@ -15,7 +15,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::objects::{read_object, read_types, ref_in, walk_hierarchy, Ctx, Object};
-use super::{ReqifField, ReqifMapping};
+use super::{escapes, ReqifField, ReqifMapping};
 use crate::i18n::Lang;
 use crate::import::records::{ImportBatch, LinkRecord, Origin, SheetSummary, TestCaseRecord};
 use crate::interop::xml::{self, Element, MAX_BYTES};
@@ -138,10 +138,25 @@ pub fn read_reqif_str(
             format!("{file}: <CORE-CONTENT>/<REQ-IF-CONTENT> missing"),
         ));
     };
-    let title = root
+    let header = root
         .child("THE-HEADER")
-        .and_then(|h| h.child("REQ-IF-HEADER"))
-        .and_then(|h| h.child_text("TITLE"));
+        .and_then(|h| h.child("REQ-IF-HEADER"));
+    // StrictDoc escapes every non-ASCII character as Python does (`Cr\xe9ation`): its files,
+    // named by their header, get their characters back.
+    let strictdoc = header.is_some_and(|h| {
+        escapes::is_strictdoc(&[
+            h.child_text("REQ-IF-TOOL-ID"),
+            h.child_text("SOURCE-TOOL-ID"),
+        ])
+    });
+    let fix = |t: String| {
+        if strictdoc {
+            escapes::unescape_python(&t)
+        } else {
+            t
+        }
+    };
+    let title = header.and_then(|h| h.child_text("TITLE")).map(fix);
     let types = read_types(content);
     let mut unmapped: Vec<String> = Vec::new();
     let mut objects: Vec<Object> = Vec::new();
@@ -149,7 +164,13 @@ pub fn read_reqif_str(
         .children_named("SPEC-OBJECTS")
         .flat_map(|s| s.children_named("SPEC-OBJECT"))
     {
-        objects.push(read_object(el, &types, mapping, &mut unmapped));
+        let mut o = read_object(el, &types, mapping, &mut unmapped);
+        if strictdoc {
+            for (_, text) in o.fields.values_mut() {
+                *text = escapes::unescape_python(text);
+            }
+        }
+        objects.push(o);
     }
     let by_id: HashMap<&str, usize> = objects
         .iter()
@@ -172,11 +193,11 @@ pub fn read_reqif_str(
         .children_named("SPECIFICATIONS")
         .flat_map(|s| s.children_named("SPECIFICATION"))
     {
-        let sheet = spec
+        let sheet = fix(spec
             .attr("LONG-NAME")
             .or(spec.attr("IDENTIFIER"))
             .unwrap_or("SPECIFICATION")
-            .to_string();
+            .to_string());
         let before = batch.requirements.len();
         if let Some(children) = spec.child("CHILDREN") {
             walk_hierarchy(&mut ctx, children, None, &sheet, &mut batch);
