@@ -147,7 +147,8 @@ impl Server {
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            // The server's warnings and any panic show in the test's output.
+            .stderr(Stdio::inherit())
             .spawn()
             .expect("spawn recette serve");
         let stdout = child.stdout.take().expect("stdout");
@@ -247,6 +248,11 @@ impl Client {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
+            // A fresh connection per request: the server may close one after refusing a
+            // request whose body it did not read (403 before the upload), and a pooled
+            // connection would then fail the next request.
+            .max_idle_connections(0)
+            .max_idle_connections_per_host(0)
             .build()
             .new_agent();
         Client {

@@ -697,25 +697,17 @@ pub async fn evidence(
     let (name, bytes) = state
         .db(move |s| {
             let f = s.find_evidence(&sha)?;
-            match f.execution.as_deref() {
-                // Attached to an execution: whoever may see its campaign.
-                Some(execution) => {
-                    let campaign = execution
-                        .rsplit_once('/')
-                        .map(|(c, _)| c.to_string())
-                        .unwrap_or_default();
-                    check_campaign_scope(s, &u, &campaign)?;
+            match f.execution.as_deref().and_then(|e| e.rsplit_once('/')) {
+                Some((campaign, _)) => check_campaign_scope(s, &u, campaign)?,
+                // An anomaly's evidence: vendors reach it through the anomaly pages (their
+                // scope is checked there), not by its hash.
+                None if u.scope() != crate::access::Scope::All => {
+                    return Err(crate::error::Error::NotFound {
+                        kind: "preuve",
+                        reference: sha.clone(),
+                    })
                 }
-                // Attached to an anomaly only: the accounts that see every delivery (a vendor
-                // reads its anomalies' files through the anomaly pages' own checks).
-                None => {
-                    if u.scope() != crate::access::Scope::All {
-                        return Err(crate::error::Error::NotFound {
-                            kind: "preuve",
-                            reference: sha.clone(),
-                        });
-                    }
-                }
+                None => {}
             }
             let bytes = std::fs::read(&f.path).map_err(|e| crate::error::Error::io(&f.path, e))?;
             Ok((f.evidence.file_name, bytes))
