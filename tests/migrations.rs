@@ -95,6 +95,13 @@ fn every_earlier_schema_version_migrates_with_data_kept() {
         assert_eq!(a["history"], serde_json::json!([]), "v{version}");
         assert_eq!(a["executions"][0]["campaign"], "C1", "v{version}");
         p.fails(1, &["anomaly", "edit", "FA-1", "--status", "close"]);
+        // A campaign that has results was started when its first result was recorded.
+        let c = p.json(&["campaign", "show", "C1"]);
+        assert_eq!(c["campaign"]["state"], "started", "v{version}");
+        assert_eq!(
+            c["campaign"]["started_at"], "2026-01-03T10:00:00",
+            "v{version}"
+        );
         // The migrated store is sound and at the current version, and takes new work.
         p.ok(&["check"]);
         p.ok(&["run", "C1", "CT-001", "--status", "OK"]);
