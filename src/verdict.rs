@@ -474,6 +474,11 @@ pub fn check_entry(
         .collect()
 }
 
+/// Whether the entry criteria prevent a start: a blocking one is unmet.
+pub fn entry_blocked(results: &[CriterionResult]) -> bool {
+    results.iter().any(|r| !r.met && r.criterion.blocking)
+}
+
 /// Reference of the built-in default strategy.
 pub const DEFAULT_STRATEGY: &str = "DEFAUT";
 

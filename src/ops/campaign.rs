@@ -184,7 +184,7 @@ pub fn start(store: &mut Store, req: &StartRequest) -> Result<StartOutcome> {
             Text::new(w(Lang::Fr), en(Lang::En))
         })
         .collect();
-    let blocked = checks.iter().any(|r| !r.met && r.criterion.blocking);
+    let blocked = crate::verdict::entry_blocked(&checks);
     let started = !blocked || req.force;
     let forced = blocked && req.force;
     let mut started_at = None;

@@ -390,77 +390,98 @@ fn insert_criterion(
 }
 
 impl Store {
-    /// The entry indicators of a campaign ([`crate::verdict::canonical_entry_indicator`]):
-    /// documents of its delivery not accepted, smoke tests (tagged `smoke_tag`) by their latest
-    /// result on its delivery, open anomalies found before its delivery.
+    /// The entry indicators of a campaign ([`entry_measures_on`]).
     pub fn entry_measures(
         &self,
         campaign: &str,
         smoke_tag: &str,
     ) -> Result<std::collections::BTreeMap<String, Option<f64>>> {
-        use crate::model::Severity;
-        let conn = self.conn();
-        let cid = id_of(conn, "campaign", "campagne", campaign)?;
-        let delivery: Option<i64> = conn.query_row(
-            "SELECT delivery_id FROM campaign WHERE id = ?1",
-            [cid],
-            |r| r.get(0),
-        )?;
-        let mut m = std::collections::BTreeMap::new();
-        let docs: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM delivery_document WHERE delivery_id IS ?1 AND state != 'accepted'",
-            [delivery],
-            |r| r.get(0),
-        )?;
-        m.insert("documents_not_accepted".to_string(), Some(docs as f64));
-        // Each active smoke test: is its latest result on the delivery (any campaign of it,
-        // or this campaign when it has no delivery) passed?
-        let smoke: Vec<Option<String>> = conn
-            .prepare(
-                "SELECT (SELECT e.status FROM execution e JOIN campaign c ON c.id = e.campaign_id
+        entry_measures_on(self.conn(), campaign, smoke_tag)
+    }
+}
+
+impl Tx<'_> {
+    /// The entry indicators of a campaign, read inside the transaction.
+    pub fn entry_measures(
+        &self,
+        campaign: &str,
+        smoke_tag: &str,
+    ) -> Result<std::collections::BTreeMap<String, Option<f64>>> {
+        entry_measures_on(self.conn(), campaign, smoke_tag)
+    }
+}
+
+/// The entry indicators of a campaign ([`crate::verdict::canonical_entry_indicator`]):
+/// documents of its delivery not accepted, smoke tests (tagged `smoke_tag`) by their latest
+/// result on its delivery, open anomalies found in another delivery and not claimed fixed by
+/// this one (those are what the campaign retests).
+fn entry_measures_on(
+    conn: &rusqlite::Connection,
+    campaign: &str,
+    smoke_tag: &str,
+) -> Result<std::collections::BTreeMap<String, Option<f64>>> {
+    use crate::model::Severity;
+    let cid = id_of(conn, "campaign", "campagne", campaign)?;
+    let delivery: Option<i64> = conn.query_row(
+        "SELECT delivery_id FROM campaign WHERE id = ?1",
+        [cid],
+        |r| r.get(0),
+    )?;
+    let mut m = std::collections::BTreeMap::new();
+    let docs: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM delivery_document WHERE delivery_id IS ?1 AND state != 'accepted'",
+        [delivery],
+        |r| r.get(0),
+    )?;
+    m.insert("documents_not_accepted".to_string(), Some(docs as f64));
+    // Each active smoke test: is its latest result on the delivery (any campaign of it,
+    // or this campaign when it has no delivery) passed?
+    let smoke: Vec<Option<String>> = conn
+        .prepare(
+            "SELECT (SELECT e.status FROM execution e JOIN campaign c ON c.id = e.campaign_id
                          WHERE e.test_id = t.id
                            AND (c.delivery_id = ?2 OR (?2 IS NULL AND c.id = ?3))
                          ORDER BY e.executed_at DESC, e.id DESC LIMIT 1)
                  FROM test_case t JOIN test_tag g ON g.test_id = t.id
                  WHERE t.active = 1 AND g.tag = ?1 ORDER BY t.ref",
-            )?
-            .query_map(params![smoke_tag, delivery, cid], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let passed = smoke
-            .iter()
-            .filter(|s| s.as_deref() == Some("passed"))
-            .count();
-        m.insert(
-            "smoke_passed_rate".to_string(),
-            Some(if smoke.is_empty() {
-                100.0
-            } else {
-                passed as f64 * 100.0 / smoke.len() as f64
-            }),
-        );
-        m.insert(
-            "smoke_not_passed".to_string(),
-            Some((smoke.len() - passed) as f64),
-        );
-        // Open anomalies found in another delivery (carried over to this one).
-        let carried: Vec<String> = conn
-            .prepare(
-                "SELECT severity FROM anomaly
+        )?
+        .query_map(params![smoke_tag, delivery, cid], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let passed = smoke
+        .iter()
+        .filter(|s| s.as_deref() == Some("passed"))
+        .count();
+    m.insert(
+        "smoke_passed_rate".to_string(),
+        Some(if smoke.is_empty() {
+            100.0
+        } else {
+            passed as f64 * 100.0 / smoke.len() as f64
+        }),
+    );
+    m.insert(
+        "smoke_not_passed".to_string(),
+        Some((smoke.len() - passed) as f64),
+    );
+    // Open anomalies found in another delivery (carried over to this one).
+    let carried: Vec<String> = conn
+        .prepare(
+            "SELECT severity FROM anomaly
                  WHERE status NOT IN ('close', 'rejetee')
-                   AND found_in_delivery_id IS NOT NULL AND found_in_delivery_id IS NOT ?1",
-            )?
-            .query_map([delivery], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        m.insert(
-            "carried_open_anomalies".to_string(),
-            Some(carried.len() as f64),
-        );
-        for s in Severity::ALL {
-            let n = carried.iter().filter(|c| c.as_str() == s.code()).count();
-            m.insert(format!("carried_open_{}", s.code()), Some(n as f64));
-        }
-        Ok(m)
+                   AND found_in_delivery_id IS NOT NULL AND found_in_delivery_id IS NOT ?1
+                   AND (fixed_in_delivery_id IS NULL OR fixed_in_delivery_id IS NOT ?1)",
+        )?
+        .query_map([delivery], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    m.insert(
+        "carried_open_anomalies".to_string(),
+        Some(carried.len() as f64),
+    );
+    for s in Severity::ALL {
+        let n = carried.iter().filter(|c| c.as_str() == s.code()).count();
+        m.insert(format!("carried_open_{}", s.code()), Some(n as f64));
     }
+    Ok(m)
 }
 
 impl Tx<'_> {
