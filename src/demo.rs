@@ -346,8 +346,12 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
         crate::verdict::Strategy::from_toml(DEMO_STRATEGY, "fixtures/strategies/vabf.toml")?;
     store.write("demo", |tx| {
         patch_tx(tx)?;
-        tx.set_project_value("contract", "Marché n° 2025-017 — Refonte du système d'immatriculation (SIV-NC)")?;
-        tx.set_project_value("buyer", "Gouvernement de la Nouvelle-Calédonie — Direction des infrastructures, de la topographie et des transports terrestres")?;
+        tx.set_project_value("contract", "2025-017")?;
+        tx.set_project_value("contract_title", "Refonte du système d'immatriculation des véhicules (SIV-NC)")?;
+        tx.set_project_value("buyer", "Gouvernement de la Nouvelle-Calédonie")?;
+        tx.set_project_value("buyer_service", "Direction des infrastructures, de la topographie et des transports terrestres (DITTT)")?;
+        tx.set_project_value("vendor", "Pacific Logiciels SARL")?;
+        tx.set_project_value("signature_place", "Nouméa")?;
         tx.add_strategy(&strategy)?;
         tx.add_delivery(
             "LIV-1.0",
@@ -756,12 +760,12 @@ pub fn write_reports(
             campaign: "VABF-1".into(),
             decision: crate::model::Decision::Ajournement,
             reserves: Vec::new(),
-            signatories: vec![
-                "Claire Wahetra, cheffe de projet (maîtrise d'ouvrage)".into(),
-                "Marc Delorme, directeur de projet (Pacific Logiciels SARL)".into(),
-            ],
+            signatories: vec!["Claire Wahetra, cheffe de projet".into()],
+            vendor_signatories: vec!["Marc Delorme, directeur de projet".into()],
             reports: None,
             comment: "Nouvelle présentation attendue sous 15 jours".into(),
+            supersede: None,
+            dry_run: false,
             lang,
         },
     )?;
@@ -774,7 +778,7 @@ pub fn write_reports(
             lang,
             formats: crate::report::Format::ALL.to_vec(),
             templates: None,
-            issued_on: store.context().fixed_now.clone(),
+            issued_on: Some(store.context().now()),
         };
         crate::report::write_reports(&eval, &opts, &dir, signed.as_ref())?;
         decisions.push((c.to_string(), eval.verdict.decision));

@@ -158,6 +158,7 @@ fn agree(kind: &str, masculine: &'static str, feminine: &'static str) -> &'stati
         "sévérité",
         "décision",
         "phase",
+        "exécution",
     ];
     if FEMININE.contains(&kind) {
         feminine
@@ -186,6 +187,8 @@ fn kind_en(kind: &str) -> &str {
         "preuve" => "evidence file",
         "jeu de données" => "data set",
         "lien" => "link",
+        "exécution" => "execution",
+        "compte" => "account",
         other => other,
     }
 }

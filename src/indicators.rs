@@ -50,61 +50,109 @@ impl TesterProgress {
     /// Progress per assignee of these items: named testers by name, then the unassigned
     /// (when there are some, and only when someone is assigned something).
     pub fn compute(tests: &[CampaignTest]) -> Vec<TesterProgress> {
-        let mut by: BTreeMap<&str, TesterProgress> = BTreeMap::new();
+        let mut tally = Tally::default();
         for t in tests {
-            let p = by
-                .entry(t.assignee.as_str())
-                .or_insert_with(|| TesterProgress {
-                    assignee: t.assignee.clone(),
-                    ..TesterProgress::default()
-                });
-            if t.status == ExecStatus::NotApplicable {
-                continue;
-            }
-            p.planned += 1;
-            match t.status {
-                ExecStatus::Passed => p.passed += 1,
-                ExecStatus::Failed => p.failed += 1,
-                ExecStatus::Blocked => p.blocked += 1,
-                _ => p.remaining += 1,
-            }
-            p.executed = p.passed + p.failed + p.blocked;
+            tally.add(t.status, &t.assignee, t.attempts);
         }
-        let unassigned = by.remove("");
-        if by.is_empty() {
+        tally.testers()
+    }
+
+    fn add(&mut self, status: ExecStatus) {
+        if status == ExecStatus::NotApplicable {
+            return;
+        }
+        self.planned += 1;
+        match status {
+            ExecStatus::Passed => self.passed += 1,
+            ExecStatus::Failed => self.failed += 1,
+            ExecStatus::Blocked => self.blocked += 1,
+            _ => self.remaining += 1,
+        }
+        self.executed = self.passed + self.failed + self.blocked;
+    }
+}
+
+/// The indicators of a campaign accumulated item by item (status of its latest execution,
+/// assignee, number of attempts), so that a store can compute them while reading its rows,
+/// without holding the items. [`CampaignIndicators::compute`] is this over a slice.
+#[derive(Debug, Default)]
+pub struct Tally {
+    tests: usize,
+    by_status: BTreeMap<&'static str, usize>,
+    retests: usize,
+    by_tester: BTreeMap<String, TesterProgress>,
+}
+
+impl Tally {
+    /// Adds one planned item.
+    pub fn add(&mut self, status: ExecStatus, assignee: &str, attempts: i64) {
+        self.tests += 1;
+        *self.by_status.entry(status.code()).or_default() += 1;
+        if attempts > 1 {
+            self.retests += 1;
+        }
+        if !self.by_tester.contains_key(assignee) {
+            self.by_tester.insert(
+                assignee.to_string(),
+                TesterProgress {
+                    assignee: assignee.to_string(),
+                    ..TesterProgress::default()
+                },
+            );
+        }
+        if let Some(p) = self.by_tester.get_mut(assignee) {
+            p.add(status);
+        }
+    }
+
+    fn testers(mut self) -> Vec<TesterProgress> {
+        let unassigned = self.by_tester.remove("");
+        if self.by_tester.is_empty() {
             return Vec::new();
         }
-        let mut out: Vec<TesterProgress> = by.into_values().collect();
+        let mut out: Vec<TesterProgress> =
+            std::mem::take(&mut self.by_tester).into_values().collect();
         out.extend(unassigned);
         out
+    }
+
+    /// The indicators of the items added.
+    pub fn finish(self) -> CampaignIndicators {
+        let mut by_status: BTreeMap<String, usize> = ExecStatus::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), 0))
+            .collect();
+        for (s, n) in &self.by_status {
+            *by_status.entry(s.to_string()).or_default() += n;
+        }
+        let count = |s: ExecStatus| by_status.get(s.code()).copied().unwrap_or(0);
+        let planned = self.tests - count(ExecStatus::NotApplicable);
+        let executed =
+            count(ExecStatus::Passed) + count(ExecStatus::Failed) + count(ExecStatus::Blocked);
+        let ratio = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
+        let pass_rate = ratio(count(ExecStatus::Passed), executed);
+        let (tests, retests) = (self.tests, self.retests);
+        CampaignIndicators {
+            tests,
+            planned,
+            executed,
+            execution_rate: ratio(executed, planned),
+            pass_rate,
+            retests,
+            by_tester: self.testers(),
+            by_status,
+        }
     }
 }
 
 impl CampaignIndicators {
     /// Computes the indicators from the campaign's tests.
     pub fn compute(tests: &[CampaignTest]) -> CampaignIndicators {
-        let mut by_status: BTreeMap<String, usize> = ExecStatus::ALL
-            .iter()
-            .map(|s| (s.code().to_string(), 0))
-            .collect();
+        let mut tally = Tally::default();
         for t in tests {
-            *by_status.entry(t.status.code().to_string()).or_default() += 1;
+            tally.add(t.status, &t.assignee, t.attempts);
         }
-        let count = |s: ExecStatus| by_status.get(s.code()).copied().unwrap_or(0);
-        let planned = tests.len() - count(ExecStatus::NotApplicable);
-        let executed =
-            count(ExecStatus::Passed) + count(ExecStatus::Failed) + count(ExecStatus::Blocked);
-        let ratio = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
-        CampaignIndicators {
-            tests: tests.len(),
-            planned,
-            executed,
-            execution_rate: ratio(executed, planned),
-            pass_rate: ratio(count(ExecStatus::Passed), executed),
-            retests: tests.iter().filter(|t| t.attempts > 1).count(),
-            by_tester: TesterProgress::compute(tests),
-            by_status,
-        }
+        tally.finish()
     }
 
     /// Number of tests with a status.

@@ -5,6 +5,9 @@
 //! statuses, [`verdict`] evaluates exit criteria, and [`report`] renders what people sign.
 //! The binary (`src/main.rs` and [`cli`]) is a thin layer of commands over this library.
 
+pub mod access;
+#[cfg(feature = "web")]
+pub mod accounts;
 pub mod cli;
 pub mod dates;
 pub mod demo;
@@ -25,5 +28,7 @@ pub mod store;
 pub mod trace;
 pub mod vendor;
 pub mod verdict;
+#[cfg(feature = "web")]
+pub mod web;
 
 pub use error::{Error, Result};

@@ -1,22 +1,123 @@
 //! Sign-offs (PV de recette signé) and reservations: domain types and file hashing.
 //!
-//! A sign-off freezes a decision, its reservations, its signatories, its date, a JSON snapshot
-//! of the indicators and verdict, and the sha256 of every report file. The store forbids any
-//! change to a sign-off (SQLite triggers); lifting a reservation fills the reservation's own
-//! lifting columns, never the sign-off.
+//! A sign-off freezes a decision, its reservations, its signatories (per party: the buyer, the
+//! vendor), its date and place, a JSON snapshot of the indicators and verdict, and the sha256 of
+//! every report file. The store forbids any change to a sign-off (SQLite triggers); lifting a
+//! reservation fills the reservation's own lifting columns, never the sign-off. Signing a
+//! campaign already signed makes a new sign-off that names the one it replaces (with a reason);
+//! the old one stays.
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::model::Decision;
-use crate::report::view::PvReservation;
+use crate::report::view::{PvReservation, PvSuperseded};
 use crate::report::{self, Format, Options, PvSignOff};
 use crate::store::Store;
-use crate::verdict::{add_days, Evaluation};
+use crate::verdict::{add_days, Evaluation, Text};
+
+/// The party a signatory signs for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Party {
+    /// The buyer (pouvoir adjudicateur, maîtrise d'ouvrage).
+    Buyer,
+    /// The vendor (titulaire du marché).
+    Vendor,
+}
+
+impl Party {
+    /// "Pour l'acheteur" / "For the buyer".
+    pub fn heading(self, lang: Lang) -> &'static str {
+        match self {
+            Party::Buyer => lang.pick("Pour l'acheteur", "For the buyer"),
+            Party::Vendor => lang.pick("Pour le titulaire", "For the vendor"),
+        }
+    }
+}
+
+/// One signatory of a sign-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signatory {
+    pub party: Party,
+    pub name: String,
+    pub function: String,
+    pub organisation: String,
+}
+
+impl Signatory {
+    /// Parses `"Nom, fonction[, organisation]"`; the organisation defaults to `default_org`.
+    pub fn parse(party: Party, text: &str, default_org: &str) -> Result<Signatory> {
+        let mut parts = text.splitn(3, ',').map(str::trim);
+        let name = parts.next().unwrap_or("").to_string();
+        let function = parts.next().unwrap_or("").to_string();
+        let organisation = parts
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or(default_org)
+            .trim()
+            .to_string();
+        let option = match party {
+            Party::Buyer => "--signatory",
+            Party::Vendor => "--vendor-signatory",
+        };
+        if name.is_empty() || function.is_empty() {
+            return Err(Error::input(
+                format!("{option} « {text} » : attendu « Nom, fonction[, organisation] »"),
+                format!("{option} \"{text}\": expected \"Name, function[, organisation]\""),
+            ));
+        }
+        Ok(Signatory {
+            party,
+            name,
+            function,
+            organisation,
+        })
+    }
+
+    /// `Name, function (organisation)`: how lists and the audit log show a signatory.
+    pub fn display(&self) -> String {
+        if self.organisation.is_empty() {
+            format!("{}, {}", self.name, self.function)
+        } else {
+            format!("{}, {} ({})", self.name, self.function, self.organisation)
+        }
+    }
+}
+
+/// Reads the `signatories` JSON of a sign-off: objects since migration 0008, plain
+/// `"Name, role"` strings before (read as buyer signatories, organisation unknown).
+pub fn signatories_from_json(json: &str) -> Vec<Signatory> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Item {
+        Full(Signatory),
+        Text(String),
+    }
+    let items: Vec<Item> = serde_json::from_str(json).unwrap_or_default();
+    items
+        .into_iter()
+        .map(|i| match i {
+            Item::Full(s) => s,
+            Item::Text(t) => {
+                let (name, function) = match t.split_once(',') {
+                    Some((n, f)) => (n.trim().to_string(), f.trim().to_string()),
+                    None => (t.trim().to_string(), String::new()),
+                };
+                Signatory {
+                    party: Party::Buyer,
+                    name,
+                    function,
+                    organisation: String::new(),
+                }
+            }
+        })
+        .collect()
+}
 
 /// A report file recorded in a sign-off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,8 +165,16 @@ pub struct SignOff {
     pub decision: Decision,
     pub signed_at: String,
     pub actor: String,
-    /// "Name, role" of each signatory.
+    /// Each signatory as lists show it (`Name, function (organisation)`).
     pub signatories: Vec<String>,
+    /// The signatories, per party.
+    pub signers: Vec<Signatory>,
+    /// "Fait à ..." place (project setting `signature_place` when signed).
+    pub place: String,
+    /// Record id of the sign-off this one replaces.
+    pub supersedes: Option<i64>,
+    /// Why it replaces it.
+    pub supersede_reason: String,
     /// Indicators and verdict when signed.
     pub snapshot: serde_json::Value,
     pub comment: String,
@@ -89,7 +198,11 @@ pub struct NewReservation {
 pub struct NewSignOff {
     pub campaign: String,
     pub decision: Decision,
-    pub signatories: Vec<String>,
+    pub signatories: Vec<Signatory>,
+    pub place: String,
+    /// Record id of the sign-off this one replaces, and why.
+    pub supersedes: Option<i64>,
+    pub supersede_reason: String,
     pub snapshot: serde_json::Value,
     pub comment: String,
     pub files: Vec<SignedFile>,
@@ -148,6 +261,25 @@ pub fn hash_dir(dir: &Path) -> Result<Vec<SignedFile>> {
     Ok(files)
 }
 
+/// The folder, relative to the store's, where a sign-off's files are sealed:
+/// `signoffs/<campaign>-<n>`.
+pub fn sealed_folder(campaign: &str, number: i64) -> String {
+    format!("signoffs/{}-{number}", report::safe_file_part(campaign))
+}
+
+/// Copies the files of `from` into `to` (created), keeping their relative paths.
+fn copy_files(from: &Path, to: &Path, files: &[SignedFile]) -> Result<()> {
+    for f in files {
+        let src = from.join(&f.file_name);
+        let dest = to.join(&f.file_name);
+        if let Some(d) = dest.parent() {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+        }
+        std::fs::copy(&src, &dest).map_err(|e| Error::io(&dest, e))?;
+    }
+    Ok(())
+}
+
 /// What to sign.
 #[derive(Debug, Clone)]
 pub struct SignRequest {
@@ -155,54 +287,129 @@ pub struct SignRequest {
     pub decision: Decision,
     /// Explicit reservation texts (added to the proposed ones when the decision is `reserves`).
     pub reserves: Vec<String>,
-    /// "Name, role" of each signatory (at least one).
+    /// The buyer's signatories, `"Nom, fonction[, organisation]"` (at least one); the
+    /// organisation defaults to the `buyer` setting.
     pub signatories: Vec<String>,
+    /// The vendor's signatories, same form; the organisation defaults to the `vendor`
+    /// setting, else the delivery's vendor. None is allowed, with a warning.
+    pub vendor_signatories: Vec<String>,
     /// Already produced reports to seal; `None` produces the full set into
     /// `<store folder>/signoffs/<campaign>-<n>/` first.
     pub reports: Option<PathBuf>,
     pub comment: String,
+    /// Required when the campaign is already signed: why the new PV replaces the last one.
+    pub supersede: Option<String>,
+    /// Produce and hash everything, record nothing (the files go to a temporary folder).
+    pub dry_run: bool,
     /// Language of the generated reports and of the proposed reservation texts.
     pub lang: Lang,
 }
 
-/// What a signature recorded.
+/// What a signature recorded (or, in a dry run, would record).
 #[derive(Debug, Clone, Serialize)]
 pub struct Signed {
-    pub id: i64,
+    /// Record id; none in a dry run.
+    pub id: Option<i64>,
     pub number: i64,
-    /// The folder whose files were sealed.
+    /// The folder whose files were sealed (a dry run's temporary folder is gone afterwards).
     pub dir: PathBuf,
     pub record: NewSignOff,
     /// The decision the tool proposed.
     pub proposed: Decision,
+    /// The sign-off this one replaces: its rank in the campaign.
+    pub supersedes_number: Option<i64>,
+    /// Things to know that do not stop the signature (no vendor signatory...).
+    pub warnings: Vec<Text>,
+    pub dry_run: bool,
 }
 
-/// Signs a campaign: builds the reservations (`RES-<n>`, due `reserve_days` after the campaign
-/// end date or today), produces the report set (unless `reports` is given), hashes every file
-/// and records the sign-off in one transaction.
+/// Signs a campaign: checks the signatories (one for the buyer at least) and the sign-off it
+/// replaces, builds the reservations (`RES-<n>`, each due `reserve_days` after the signing
+/// date), produces the report set (unless `reports` is given), hashes every file and records
+/// the sign-off in one transaction. `dry_run` does all of it but the record, in a temporary
+/// folder.
 pub fn sign(store: &mut Store, req: &SignRequest) -> Result<Signed> {
-    let signatories: Vec<String> = req
-        .signatories
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let eval = Evaluation::load(store, &req.campaign)?;
+    let buyer_org = eval.buyer.clone().unwrap_or_default();
+    let vendor_org = eval
+        .vendor
+        .clone()
+        .or_else(|| eval.delivery.as_ref().map(|d| d.vendor.clone()))
+        .unwrap_or_default();
+    let mut signatories = Vec::new();
+    for s in req.signatories.iter().filter(|s| !s.trim().is_empty()) {
+        signatories.push(Signatory::parse(Party::Buyer, s, &buyer_org)?);
+    }
     if signatories.is_empty() {
         return Err(Error::input(
-            "au moins un signataire est requis (--signatory \"Nom, fonction\")",
-            "at least one signatory is required (--signatory \"Name, role\")",
+            "au moins un signataire de l'acheteur est requis (--signatory \"Nom, fonction\")",
+            "at least one signatory for the buyer is required (--signatory \"Name, function\")",
         ));
     }
-    let eval = Evaluation::load(store, &req.campaign)?;
+    let mut warnings = Vec::new();
+    let before = signatories.len();
+    for s in req
+        .vendor_signatories
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+    {
+        signatories.push(Signatory::parse(Party::Vendor, s, &vendor_org)?);
+    }
+    if signatories.len() == before {
+        warnings.push(Text::new(
+            "aucun signataire pour le titulaire (--vendor-signatory \"Nom, fonction\") : le PV porte un bloc de signature vide à son nom",
+            "no signatory for the vendor (--vendor-signatory \"Name, function\"): the PV has an empty signature block for it",
+        ));
+    }
+    let previous = store.signoffs(Some(&req.campaign))?.pop();
+    let supersede_reason = req
+        .supersede
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("")
+        .to_string();
+    match (&previous, req.supersede.is_some()) {
+        (Some(p), false) => {
+            return Err(Error::input(
+                format!(
+                    "la campagne {} est déjà signée (PV n° {} du {}) : pour le remplacer, donnez le motif avec --supersede \"motif\" (l'ancien PV reste enregistré)",
+                    req.campaign,
+                    p.number,
+                    crate::report::view::fmt_date(Lang::Fr, &p.signed_at, false)
+                ),
+                format!(
+                    "campaign {} is already signed off (sign-off no. {} of {}): to replace it, give the reason with --supersede \"reason\" (the old one stays recorded)",
+                    req.campaign,
+                    p.number,
+                    p.signed_at.get(..10).unwrap_or(&p.signed_at)
+                ),
+            ))
+        }
+        (None, true) => {
+            return Err(Error::input(
+                format!(
+                    "--supersede : la campagne {} n'a pas encore de PV signé à remplacer",
+                    req.campaign
+                ),
+                format!(
+                    "--supersede: campaign {} has no signed sign-off to replace yet",
+                    req.campaign
+                ),
+            ))
+        }
+        (Some(_), true) if supersede_reason.is_empty() => {
+            return Err(Error::input(
+                "--supersede : le motif du remplacement est requis",
+                "--supersede: the reason for the replacement is required",
+            ))
+        }
+        _ => {}
+    }
     let number = store.next_signoff_number(&req.campaign)?;
     let mut next = store.next_reservation_number()?;
     let now = store.context().now();
-    let reference_date = eval
-        .campaign
-        .end_date
-        .clone()
-        .unwrap_or_else(|| now.get(..10).unwrap_or(&now).to_string());
-    let deadline = add_days(&reference_date, eval.strategy.reserve_days);
+    let signing_day = now.get(..10).unwrap_or(&now).to_string();
+    let deadline = add_days(&signing_day, eval.strategy.reserve_days);
     let mut reservations = Vec::new();
     if req.decision == Decision::Reserves {
         for r in &eval.verdict.reservations {
@@ -211,7 +418,7 @@ pub fn sign(store: &mut Store, req: &SignRequest) -> Result<Signed> {
                 description: r.description.get(req.lang).to_string(),
                 severity: r.severity.clone(),
                 anomaly: r.anomaly.clone(),
-                deadline: Some(r.deadline.clone()),
+                deadline: Some(deadline.clone()),
             });
             next += 1;
         }
@@ -237,33 +444,53 @@ pub fn sign(store: &mut Store, req: &SignRequest) -> Result<Signed> {
             "acceptance with reservations needs at least one reservation: none is proposed, give them with --reserve",
         ));
     }
-    let dir = match &req.reports {
-        Some(d) => d.clone(),
-        None => {
-            let d = store.root().join("signoffs").join(format!(
-                "{}-{number}",
-                report::safe_file_part(&req.campaign)
+    let place = eval.signature_place.clone().unwrap_or_default();
+    // A dry run writes into a temporary folder that lives until the files are hashed.
+    let scratch = if req.dry_run && req.reports.is_none() {
+        Some(tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?)
+    } else {
+        None
+    };
+    let sealed = store.root().join(sealed_folder(&req.campaign, number));
+    if !req.dry_run {
+        let occupied = std::fs::read_dir(&sealed)
+            .map(|mut it| it.next().is_some())
+            .unwrap_or(false);
+        if occupied {
+            return Err(Error::input(
+                format!(
+                    "{} existe déjà et n'est pas vide : rien n'a été signé",
+                    sealed.display()
+                ),
+                format!(
+                    "{} already exists and is not empty: nothing was signed",
+                    sealed.display()
+                ),
             ));
-            let occupied = std::fs::read_dir(&d)
-                .map(|mut it| it.next().is_some())
-                .unwrap_or(false);
-            if occupied {
-                return Err(Error::input(
-                    format!(
-                        "{} existe déjà et n'est pas vide : rien n'a été signé",
-                        d.display()
-                    ),
-                    format!(
-                        "{} already exists and is not empty: nothing was signed",
-                        d.display()
-                    ),
-                ));
-            }
+        }
+    }
+    let dir = match (&req.reports, &scratch) {
+        (Some(d), _) => d.clone(),
+        (None, scratch) => {
+            let d = match scratch {
+                Some(t) => t.path().join(format!(
+                    "{}-{number}",
+                    report::safe_file_part(&req.campaign)
+                )),
+                None => sealed.clone(),
+            };
             let draft = PvSignOff {
                 number,
                 decision: req.decision,
                 signed_at: now.clone(),
-                signatories: signatories.clone(),
+                signatories: signatories.iter().map(Signatory::display).collect(),
+                signers: signatories.clone(),
+                place: place.clone(),
+                supersedes: previous.as_ref().map(|p| PvSuperseded {
+                    number: p.number,
+                    signed_at: p.signed_at.clone(),
+                    reason: supersede_reason.clone(),
+                }),
                 reservations: reservations
                     .iter()
                     .map(|r| PvReservation {
@@ -277,7 +504,7 @@ pub fn sign(store: &mut Store, req: &SignRequest) -> Result<Signed> {
             };
             let opts = Options {
                 lang: req.lang,
-                formats: Format::ALL.to_vec(),
+                formats: Format::SIGNED.to_vec(),
                 templates: None,
                 issued_on: Some(now.clone()),
             };
@@ -286,21 +513,85 @@ pub fn sign(store: &mut Store, req: &SignRequest) -> Result<Signed> {
         }
     };
     let files = hash_dir(&dir)?;
+    // Reports produced elsewhere are sealed in the store's folder too, so that `check` and
+    // `backup` find every signed file in one place.
+    let dir = if req.reports.is_some() && !req.dry_run {
+        copy_files(&dir, &sealed, &files)?;
+        let copied = hash_dir(&sealed)?;
+        if copied != files {
+            return Err(Error::input(
+                format!(
+                    "{} a changé pendant la copie : rien n'a été signé",
+                    dir.display()
+                ),
+                format!("{} changed while copied: nothing was signed", dir.display()),
+            ));
+        }
+        sealed.clone()
+    } else {
+        dir
+    };
     let record = NewSignOff {
         campaign: req.campaign.clone(),
         decision: req.decision,
         signatories,
+        place,
+        supersedes: previous.as_ref().map(|p| p.id),
+        supersede_reason,
         snapshot: eval.snapshot(),
         comment: req.comment.clone(),
         files,
         reservations,
     };
-    let id = store.write("signoff", |tx| tx.record_signoff(&record))?;
+    let id = if req.dry_run {
+        None
+    } else {
+        match store.write("signoff", |tx| tx.record_signoff(&record)) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                // Nothing was signed: the folder (empty before) goes, so a new attempt can use it.
+                let _ = std::fs::remove_dir_all(&sealed);
+                return Err(e);
+            }
+        }
+    };
     Ok(Signed {
         id,
         number,
         dir,
         record,
         proposed: eval.verdict.decision,
+        supersedes_number: previous.map(|p| p.number),
+        warnings,
+        dry_run: req.dry_run,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatory_forms() {
+        let s =
+            Signatory::parse(Party::Buyer, " Claire Wahetra , cheffe de projet ", "DITTT").unwrap();
+        assert_eq!(
+            (
+                s.name.as_str(),
+                s.function.as_str(),
+                s.organisation.as_str()
+            ),
+            ("Claire Wahetra", "cheffe de projet", "DITTT")
+        );
+        let s =
+            Signatory::parse(Party::Vendor, "Marc Delorme, directeur, Pacific, SARL", "").unwrap();
+        assert_eq!(s.organisation, "Pacific, SARL");
+        assert!(Signatory::parse(Party::Buyer, "Claire Wahetra", "").is_err());
+        let old = signatories_from_json(
+            r#"["Claire, cheffe", {"party":"vendor","name":"M","function":"d","organisation":"P"}]"#,
+        );
+        assert_eq!(old[0].party, Party::Buyer);
+        assert_eq!(old[0].function, "cheffe");
+        assert_eq!(old[1].party, Party::Vendor);
+    }
 }

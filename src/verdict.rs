@@ -10,7 +10,7 @@
 //!   delivery or a delivery of the same lot) is already reached;
 //! - every blocking criterion met, but open anomalies or unmet non-blocking criteria →
 //!   **admission avec réserves**, one reservation per open anomaly and per unmet non-blocking
-//!   criterion, each due `reserve_days` after the campaign end date (or today);
+//!   criterion, each due `reserve_days` after the signing date (today until signed);
 //! - every criterion met and no open anomaly → **admission**.
 //!
 //! Réfaction is never proposed: the buyer records it at sign-off.
@@ -751,7 +751,8 @@ pub struct VerdictInput<'a> {
     pub anomalies: &'a [Anomaly],
     /// Signed-off ajournements already pronounced for this delivery (or lot) and phase.
     pub previous_ajournements: i64,
-    /// Campaign end date, else today (`YYYY-MM-DD`): reservations are due `reserve_days` later.
+    /// The signing date, today until signed (`YYYY-MM-DD`): reservations are due
+    /// `reserve_days` later.
     pub reference_date: &'a str,
 }
 
@@ -956,6 +957,14 @@ pub struct Evaluation {
     pub contract: Option<String>,
     /// Contracting authority (project setting `buyer`), when set.
     pub buyer: Option<String>,
+    /// The buyer's service in charge (setting `buyer_service`).
+    pub buyer_service: Option<String>,
+    /// Contract title (setting `contract_title`).
+    pub contract_title: Option<String>,
+    /// Vendor (titulaire, setting `vendor`; the PV falls back on the delivery's vendor).
+    pub vendor: Option<String>,
+    /// Where PVs are signed ("Fait à ...", setting `signature_place`).
+    pub signature_place: Option<String>,
     pub campaign: crate::entities::Campaign,
     pub delivery: Option<crate::entities::Delivery>,
     pub strategy: Strategy,
@@ -970,8 +979,8 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// Loads and evaluates a campaign. Reservations are due `reserve_days` after the campaign end
-    /// date, or after today (`RECETTE_NOW` or the clock) when it has none.
+    /// Loads and evaluates a campaign. Reservations are due `reserve_days` after today
+    /// (`RECETTE_NOW` or the clock), the date a PV signed now would carry.
     pub fn load(store: &crate::store::Store, campaign: &str) -> Result<Evaluation> {
         let c = store.campaign(campaign)?;
         let delivery = match &c.delivery {
@@ -985,11 +994,10 @@ impl Evaluation {
         let trace = crate::trace::compute(&data);
         let anomalies = store.campaign_anomalies(campaign)?;
         let previous_ajournements = store.signed_ajournements(campaign)?;
+        // Reservations are due after the signing date: today's (the issue date of the report)
+        // until the PV is signed, when `signoff::sign` dates them from the signature.
         let today = store.context().now();
-        let reference_date = c
-            .end_date
-            .clone()
-            .unwrap_or_else(|| today.get(..10).unwrap_or(&today).to_string());
+        let reference_date = today.get(..10).unwrap_or(&today).to_string();
         let verdict = decide(&VerdictInput {
             campaign,
             strategy: &strategy,
@@ -1004,6 +1012,16 @@ impl Evaluation {
             project: store.project_value("name")?.unwrap_or_default(),
             contract: store.project_value("contract")?.filter(|s| !s.is_empty()),
             buyer: store.project_value("buyer")?.filter(|s| !s.is_empty()),
+            buyer_service: store
+                .project_value("buyer_service")?
+                .filter(|s| !s.is_empty()),
+            contract_title: store
+                .project_value("contract_title")?
+                .filter(|s| !s.is_empty()),
+            vendor: store.project_value("vendor")?.filter(|s| !s.is_empty()),
+            signature_place: store
+                .project_value("signature_place")?
+                .filter(|s| !s.is_empty()),
             campaign: c,
             delivery,
             strategy,

@@ -367,8 +367,9 @@ fn reserves_with_open_anomaly_and_unmet_non_blocking() {
     assert_eq!(e.verdict.reservations.len(), 2);
     let a = &e.verdict.reservations[0];
     assert_eq!(a.anomaly.as_deref(), Some("FA-1"));
-    // Campaign end date 2026-03-10 + 15 days.
-    assert_eq!(a.deadline, "2026-03-25");
+    // Due 15 days after the signing date (today until signed: 2026-04-03), not after the
+    // campaign's end (2026-03-10).
+    assert_eq!(a.deadline, "2026-04-18");
     assert!(e.verdict.reservations[1].criterion.is_some());
 }
 
@@ -388,8 +389,11 @@ fn ajournement_then_rejet_after_max_ajournements() {
             decision: Decision::Ajournement,
             reserves: vec![],
             signatories: vec!["Alice, MOA".into()],
+            vendor_signatories: vec![],
             reports: None,
             comment: String::new(),
+            supersede: None,
+            dry_run: false,
             lang: recette::i18n::Lang::Fr,
         },
     )
@@ -483,12 +487,12 @@ fn signoff_is_immutable_and_verify_detects_one_byte() {
             campaign: "C1".into(),
             decision: Decision::Reserves,
             reserves: vec!["Fournir la documentation d'exploitation".into()],
-            signatories: vec![
-                "Alice Martin, cheffe de projet MOA".into(),
-                "Bob, titulaire".into(),
-            ],
+            signatories: vec!["Alice Martin, cheffe de projet MOA".into()],
+            vendor_signatories: vec!["Bob, titulaire".into()],
             reports: None,
             comment: String::new(),
+            supersede: None,
+            dry_run: false,
             lang: recette::i18n::Lang::Fr,
         },
     )
@@ -501,7 +505,11 @@ fn signoff_is_immutable_and_verify_detects_one_byte() {
         .map(|r| r.reference.as_str())
         .collect();
     assert_eq!(refs, ["RES-1", "RES-2"]);
-    assert_eq!(signed.record.files.len(), 4);
+    assert_eq!(
+        signed.record.files.len(),
+        6,
+        "bilan html, md, pdf, matrice, pv html, pdf"
+    );
     let pv = signed.dir.join("pv-C1.html");
     let html = std::fs::read_to_string(&pv).unwrap();
     assert!(html.contains("RES-1") && html.contains("Alice Martin"));

@@ -83,8 +83,29 @@ const CORPUS: &[(&str, &str, u64, u64, u64, u64, u64)] = &[
     ("ctrf/jest-ctrf.json", "ctrf", 7, 2, 3, 2, 0),
     ("nunit/nunit2-permis.xml", "nunit2", 5, 3, 1, 1, 0),
     ("nunit/nunit3-permis.xml", "nunit3", 6, 3, 2, 1, 0),
-    ("trx/mstest-permis.trx", "trx", 5, 2, 2, 1, 0),
+    ("trx/mstest-permis.trx", "trx", 6, 3, 2, 1, 0),
     ("xunit/xunit2-permis.xml", "xunit", 6, 3, 2, 1, 0),
+    (
+        "junit/surefire3-junit5-beforeall.xml",
+        "junit",
+        3,
+        1,
+        1,
+        1,
+        0,
+    ),
+    ("junit/ant-class-load-error.xml", "junit", 3, 1, 2, 0, 0),
+    ("junit/behat-no-name.xml", "junit", 2, 1, 1, 0, 0),
+    (
+        "robot/rf75-suite-teardown-failed.xml",
+        "robot",
+        6,
+        0,
+        5,
+        1,
+        0,
+    ),
+    ("nunit/nunit3-root-test-suite.xml", "nunit3", 3, 1, 1, 1, 0),
 ];
 
 #[test]
@@ -193,7 +214,7 @@ fn broken_or_unknown_files_are_refused_and_nothing_is_imported() {
         ),
         (
             "autre.json",
-            "autre.json : fichier JSON qui n'est pas au format CTRF",
+            "autre.json : fichier JSON qui n'est ni CTRF (clé « results »), ni Cucumber",
             "autre.json: JSON file",
         ),
     ];

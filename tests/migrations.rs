@@ -15,7 +15,7 @@ INSERT INTO requirement(id, ref, title, description, criticality, category, stat
   VALUES (1, 'EXI-001', 'Créer un dossier', 'Texte', 'critique', 'Lot 1', 'validee', 'CCTP', 2, 'h2', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');
 INSERT INTO requirement_revision VALUES (1, 1, 'Créer', 'T', 'critique', 'h1', '2026-01-01T00:00:00Z'), (1, 2, 'Créer un dossier', 'Texte', 'critique', 'h2', '2026-01-02T00:00:00Z');
 INSERT INTO test_case(id, ref, title, kind, created_at, updated_at) VALUES (1, 'CT-001', 'Création', 'manual', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-INSERT INTO test_step VALUES (1, 1, 'Ouvrir', 'Formulaire'), (1, 2, 'Valider', 'Dossier créé');
+INSERT INTO test_step(test_id, position, action, expected) VALUES (1, 1, 'Ouvrir', 'Formulaire'), (1, 2, 'Valider', 'Dossier créé');
 INSERT INTO test_tag VALUES (1, 'smoke');
 INSERT INTO link(requirement_id, test_id, requirement_revision, created_at) VALUES (1, 1, 1, '2026-01-01T00:00:00Z');
 INSERT INTO delivery(id, ref, version, created_at) VALUES (1, 'LIV-1', '1.0', '2026-01-01T00:00:00Z');
@@ -27,6 +27,9 @@ INSERT INTO execution(id, campaign_id, test_id, attempt, status, tester, execute
 INSERT INTO execution_step(execution_id, position, status, comment) VALUES (1, 2, 'failed', '');
 INSERT INTO execution_anomaly VALUES (1, 1);
 INSERT INTO audit(at, actor, action, entity, ref) VALUES ('2026-01-01T00:00:00Z', 'ancien', 'create', 'exigence', 'EXI-001');
+INSERT INTO signoff(id, campaign_id, decision, signed_at, actor, signatories, indicators)
+  VALUES (1, 1, 'ajournement', '2026-01-04T09:00:00Z', 'ancien', '[\"Alice Martin, cheffe de projet\"]', '{}');
+INSERT INTO audit(at, actor, action, entity, ref, after) VALUES ('2026-01-04T09:00:00Z', 'ancien', 'signoff', 'campagne', 'C1', '{\"signoff\":1}');
 ";
 
 /// An automated result in the layout of versions 1 and 2 (rebuilt by migration 3).
@@ -37,7 +40,9 @@ INSERT INTO automated_result(execution_id, format, source_file, suite_path, clas
 
 #[test]
 fn every_earlier_schema_version_migrates_with_data_kept() {
-    for version in 1..SCHEMA_VERSION {
+    // DATA_V1 is in the layout of versions 1 to 5 (version 6 rebuilt the execution tables);
+    // later versions are checked by `stores_from_version_6_on_migrate_to_the_current_schema`.
+    for version in 1..SCHEMA_VERSION.min(6) {
         let p = Project::empty();
         Store::create_at_schema_version(&p.db(), version).unwrap();
         let conn = rusqlite::Connection::open(p.db()).unwrap();
@@ -102,7 +107,25 @@ fn every_earlier_schema_version_migrates_with_data_kept() {
             c["campaign"]["started_at"], "2026-01-03T10:00:00",
             "v{version}"
         );
-        // The migrated store is sound and at the current version, and takes new work.
+        // A sign-off recorded before signatories had parties reads back as the buyer's.
+        let store = Store::open(
+            &p.db(),
+            recette::store::Context {
+                actor: "t".into(),
+                fixed_now: None,
+            },
+        )
+        .unwrap();
+        let signed = store.signoffs(Some("C1")).unwrap();
+        assert_eq!(signed[0].signers[0].party, recette::signoff::Party::Buyer);
+        assert_eq!(
+            signed[0].signers[0].function, "cheffe de projet",
+            "v{version}"
+        );
+        assert_eq!(signed[0].supersedes, None, "v{version}");
+        drop(store);
+        // The migrated store is sound (the audit rows already there are chained) and at the
+        // current version, and takes new work.
         p.ok(&["check"]);
         p.ok(&["run", "C1", "CT-001", "--status", "OK"]);
         assert_eq!(
@@ -115,5 +138,25 @@ fn every_earlier_schema_version_migrates_with_data_kept() {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
+    }
+}
+
+#[test]
+fn stores_from_version_6_on_migrate_to_the_current_schema() {
+    for version in 6..SCHEMA_VERSION {
+        let p = Project::empty();
+        Store::create_at_schema_version(&p.db(), version).unwrap();
+        p.ok(&["check"]);
+        p.ok(&["req", "add", "EXI-001", "--title", "Créer"]);
+        let conn = rusqlite::Connection::open(p.db()).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION, "from v{version}");
+        // The accounts tables exist (migration 0009).
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM account", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
     }
 }

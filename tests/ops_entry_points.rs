@@ -336,3 +336,39 @@ fn demo_flows_retest_gate_reports_and_dashboard() {
         "data sets count"
     );
 }
+
+/// The indicators an import reports are read row by row from the store (no list of 200,000
+/// items in memory): they equal those computed from the campaign's items, retests included.
+#[test]
+fn import_indicators_are_those_of_the_campaign_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_with_campaign(dir.path());
+    let second = JUNIT
+        .replace("<failure message=\"expected 401\">stack</failure>", "")
+        .replace("time=\"1.0\"/>", "time=\"1.0\"><skipped/></testcase>")
+        .replace("tests=\"3\"", "tests=\"4\"")
+        .replace(
+            "</testsuite>",
+            "  <testcase classname=\"app.New\" name=\"is new\"><error/></testcase>\n</testsuite>",
+        );
+    let mut last = None;
+    for (name, text) in [("a.xml", JUNIT.to_string()), ("b.xml", second)] {
+        let req = ImportRequest {
+            inputs: vec![upload(name, &text)],
+            campaign: Some("C".into()),
+            create_unmatched: true,
+            ..ImportRequest::default()
+        };
+        last = run_import(&mut store, &req, &no_progress)
+            .unwrap()
+            .campaign_indicators;
+    }
+    let items = store.campaign_tests("C").unwrap();
+    let from_items = recette::indicators::CampaignIndicators::compute(&items);
+    assert_eq!(store.campaign_indicators("C").unwrap(), from_items);
+    assert_eq!(last.as_ref(), Some(&from_items));
+    assert_eq!(
+        (from_items.tests, from_items.retests, from_items.executed),
+        (4, 3, 3)
+    );
+}

@@ -35,12 +35,101 @@ fn doctype_entities_are_never_expanded() {
 <!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]><testsuite><testcase name="&x;"/></testsuite>"#;
     let (_d2, p2) = temp_file("xxe.xml", external.as_bytes());
     assert!(error(&p2, &ReadOptions::default()).contains("DOCTYPE"));
-    // Without a DOCTYPE, an unknown entity stays literal; predefined and numeric ones decode.
-    let plain = r#"<testsuite><testcase name="x &amp; &#233;&#x20AC;"><failure>&foo; &lt;</failure></testcase></testsuite>"#;
+    // Predefined and numeric entities decode.
+    let plain = r#"<testsuite><testcase name="x &amp; &#233;&#x20AC;"><failure>&quot;a&quot; &lt;</failure></testcase></testsuite>"#;
     let (_d3, p3) = temp_file("plain.xml", plain.as_bytes());
     let (_, rs) = read_all(&p3, None, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(rs[0].name, "x & é€");
-    assert_eq!(rs[0].failure_text.as_deref(), Some("&foo; <"));
+    assert_eq!(rs[0].failure_text.as_deref(), Some("\"a\" <"));
+    // Any other entity cannot have been declared: the file is not well-formed.
+    let unknown =
+        "<testsuite>\n<testcase name=\"a\"><failure>x &foo; y</failure></testcase></testsuite>";
+    let (_d4, p4) = temp_file("unknown.xml", unknown.as_bytes());
+    let e = error(&p4, &ReadOptions::default());
+    assert!(
+        e.contains(
+            "unknown.xml › ligne 2, colonne 31 : XML mal formé : entité non déclarée « &foo; »"
+        ),
+        "{e}"
+    );
+}
+
+/// Documents that are not well-formed XML are refused, in every XML format, with line and
+/// column, whatever the format asked for.
+#[test]
+fn not_well_formed_documents_are_refused_with_line_and_column() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "<testsuite name=\"s\">\n  <testcase name=\"a<b\"/>\n</testsuite>",
+            "ligne 2, colonne 3 : XML mal formé : caractère « < » dans la valeur de l'attribut « name » de <testcase>",
+        ),
+        (
+            "<testsuite name=\"s\"><testcase name=\"a & b\"/></testsuite>",
+            "ligne 1, colonne 21 : XML mal formé : « & » isolé ou entité invalide dans la valeur de l'attribut « name » de <testcase>",
+        ),
+        (
+            "<testsuite name=\"s\">\n<1case name=\"a\"/></testsuite>",
+            "ligne 2, colonne 1 : XML mal formé : nom d'élément invalide « <1case »",
+        ),
+        (
+            "<testsuite name=\"s\"><!-- a -- b --><testcase name=\"a\"/></testsuite>",
+            "ligne 1, colonne 21 : XML mal formé : « -- » à l'intérieur d'un commentaire XML",
+        ),
+        (
+            "<testsuite name=\"s\"><testcase name=\"a\" name=\"b\"/></testsuite>",
+            "attribut mal formé dans <testcase> (attribut en double",
+        ),
+        (
+            "<testsuite name=\"s\"><testcase name=\"a\"/></testsuite><testsuite/>",
+            "contenu après la fin du document (élément <testsuite>)",
+        ),
+    ];
+    for (i, (xml, expected)) in cases.iter().enumerate() {
+        let (_d, p) = temp_file(&format!("bad{i}.xml"), xml.as_bytes());
+        let e = error(&p, &ReadOptions::default());
+        assert!(e.contains(expected), "{xml}\n{e}");
+        // Forcing any XML format gives the same refusal (the document is read before its
+        // vocabulary matters, or its root is refused first).
+        for format in [ResultFormat::Junit, ResultFormat::Nunit3, ResultFormat::Trx] {
+            let forced = read_all(&p, Some(format), &ReadOptions::default());
+            assert!(forced.is_err(), "{xml} read as {format}");
+        }
+    }
+    // The corpus file: a raw `<` in a test name, as a broken writer leaves it.
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/results/broken/not-well-formed-attribute.xml");
+    let e = error(&p, &ReadOptions::default());
+    assert!(
+        e.contains(
+            "not-well-formed-attribute.xml › ligne 4, colonne 3 : XML mal formé : caractère « < »"
+        ),
+        "{e}"
+    );
+}
+
+/// A DOCTYPE with parameter entities, before an unknown root and a second root: the message
+/// names the DOCTYPE and its line, whether the format is detected or forced.
+#[test]
+fn hostile_doctype_is_named_with_its_line_whatever_the_root_or_format() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/results/broken/doctype-parameter-entities.xml");
+    let detected = error(&p, &ReadOptions::default());
+    assert!(
+        detected.contains(
+            "doctype-parameter-entities.xml › ligne 2 : DOCTYPE avec déclarations d'entités"
+        ),
+        "{detected}"
+    );
+    assert!(!detected.contains("racine"), "{detected}");
+    for format in ResultFormat::ALL {
+        match read_all(&p, Some(*format), &ReadOptions::default()) {
+            Ok(_) => panic!("read as {format}"),
+            Err(e) => assert!(
+                e.to_string().contains("› ligne 2 : DOCTYPE"),
+                "{format}: {e}"
+            ),
+        }
+    }
 }
 
 #[test]
@@ -177,11 +266,11 @@ fn json_damage_and_unknown_roots() {
     );
     assert!(error(&p2, &ReadOptions::default()).contains("statut CTRF inconnu"));
     let (_d3, p3) = temp_file("x.json", br#"{"a":1}"#);
-    assert!(error(&p3, &ReadOptions::default()).contains("pas au format CTRF"));
+    assert!(error(&p3, &ReadOptions::default()).contains("fichier JSON qui n'est ni CTRF"));
     let (_d4, p4) = temp_file("x.xml", b"<report><t/></report>");
     assert!(error(&p4, &ReadOptions::default()).contains("élément racine <report> inconnu"));
     let (_d5, p5) = temp_file("x.xml", b"hello");
-    assert!(error(&p5, &ReadOptions::default()).contains("ni XML ni JSON"));
+    assert!(error(&p5, &ReadOptions::default()).contains("ni XML, ni JSON, ni TAP"));
     let (_d6, p6) = temp_file("x.xml", b"<testsuite><testcase name='a'></testsuite>");
     let e6 = error(&p6, &ReadOptions::default());
     assert!(
@@ -216,6 +305,10 @@ fn fixtures() -> Vec<(Vec<u8>, Option<ResultFormat>)> {
         "nunit/nunit2-permis.xml",
         "trx/mstest-permis.trx",
         "xunit/xunit2-permis.xml",
+        "cucumber/cucumber-js-12.9-permis.json",
+        "tap/node20-test-runner.tap",
+        "playwright/playwright-1.65-permis.json",
+        "robot/rf75-suite-teardown-failed.xml",
     ]
     .iter()
     .map(|rel| (std::fs::read(root.join(rel)).unwrap_or_default(), None))
@@ -227,10 +320,10 @@ proptest! {
 
     #[test]
     fn damaged_fixtures_never_panic(
-        which in 0usize..11,
+        which in 0usize..15,
         cut in 0.0f64..1.0,
         flips in proptest::collection::vec((0.0f64..1.0, 0u8..8), 0..6),
-        forced in proptest::option::of(0usize..8),
+        forced in proptest::option::of(0usize..11),
     ) {
         let files = fixtures();
         let (mut bytes, _) = files[which].clone();

@@ -163,8 +163,9 @@ pub struct VendorArgs {
 /// `recette config`
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
-    /// Réglage : decision_days (jours pour notifier une décision après livraison), name
-    pub key: String,
+    /// Réglage : decision_days, name, buyer, buyer_service, contract, contract_title, vendor,
+    /// signature_place (sans réglage : la liste des réglages et leurs valeurs)
+    pub key: Option<String>,
     /// Nouvelle valeur (sans valeur : affiche la valeur)
     pub value: Option<String>,
 }
@@ -545,13 +546,30 @@ pub fn run_vendor(a: VendorArgs, env: &Env) -> Result<i32> {
 
 /// Runs `recette config`.
 pub fn run_config(a: ConfigArgs, env: &Env) -> Result<i32> {
-    let key = Setting::parse(&a.key)?;
+    let Some(key_text) = a.key else {
+        let store = env.open()?;
+        let mut t = Table::new(&[
+            env.t("Réglage", "Setting"),
+            env.t("Valeur", "Value"),
+            env.t("Rôle", "Purpose"),
+        ]);
+        for s in Setting::ALL {
+            t.row(vec![
+                s.key().to_string(),
+                setting(&store, *s)?,
+                s.describe(env.lang).to_string(),
+            ]);
+        }
+        t.print("");
+        return Ok(EXIT_OK);
+    };
+    let key = Setting::parse(&key_text)?;
     let mut store = env.open()?;
     match a.value {
         None => println!("{}", setting(&store, key)?),
         Some(v) => {
             set_setting(&mut store, key, &v)?;
-            println!("{} = {v}", a.key);
+            println!("{key_text} = {}", v.trim());
         }
     }
     Ok(EXIT_OK)

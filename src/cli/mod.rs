@@ -16,6 +16,8 @@ mod status;
 mod strategy;
 mod test;
 mod trace;
+#[cfg(feature = "web")]
+mod user;
 mod verdict;
 
 use std::path::PathBuf;
@@ -119,12 +121,23 @@ pub enum Command {
     Vendor(delivery::VendorArgs),
     /// Réglages du projet (decision_days...)
     Config(delivery::ConfigArgs),
-    /// Sauvegarde la base (sauvegarde en ligne SQLite, sûre pendant que d'autres écrivent) et ses preuves
+    /// Sauvegarde la base (sauvegarde en ligne SQLite, sûre pendant que d'autres écrivent), ses preuves et les dossiers des PV signés
     Backup(BackupArgs),
-    /// Vérifie la base : intégrité, clés étrangères, preuves présentes et intactes
+    /// Vérifie la base : intégrité, clés étrangères, preuves et rapports scellés intacts, chaîne du journal d'audit
     Check(CheckArgs),
     /// Construit un projet de démonstration complet (immatriculation de véhicules)
     Demo(DemoArgs),
+    /// Serveur de l'espace d'équipe : pages web et API JSON sur la base (--db)
+    #[cfg(feature = "web")]
+    Serve(user::ServeArgs),
+    /// Comptes de l'espace d'équipe : add, list, passwd, role, disable, enable
+    #[cfg(feature = "web")]
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Jetons d'API : create
+    #[cfg(feature = "web")]
+    #[command(subcommand)]
+    Token(user::TokenCommand),
     /// Génère une grande base synthétique pour les mesures de performance
     #[command(hide = true)]
     BenchGen(bench::BenchGenArgs),
@@ -284,16 +297,24 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
         Command::Verify(a) => signoff::run_verify(a, env),
         Command::Reserve(c) => signoff::run_reserve(c, env),
         Command::BenchGen(a) => bench::run(a, env),
+        #[cfg(feature = "web")]
+        Command::Serve(a) => user::run_serve(a, env),
+        #[cfg(feature = "web")]
+        Command::User(c) => user::run_user(c, env),
+        #[cfg(feature = "web")]
+        Command::Token(c) => user::run_token(c, env),
         Command::Backup(a) => {
             let store = env.open()?;
             let s = store.backup(&a.out)?;
             println!(
-                "{} {} ({} pages, {} {})",
+                "{} {} ({} pages, {} {}, {} {})",
                 env.t("Sauvegarde écrite :", "Backup written:"),
                 a.out.display(),
                 s.pages,
                 s.evidence_files,
-                env.t("fichier(s) de preuve", "evidence file(s)")
+                env.t("fichier(s) de preuve", "evidence file(s)"),
+                s.signoff_files,
+                env.t("fichier(s) de PV signés", "signed report file(s)")
             );
             Ok(EXIT_OK)
         }
@@ -308,8 +329,8 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
                 println!(
                     "{}",
                     env.t(
-                        "Base saine : intégrité, clés étrangères et preuves vérifiées.",
-                        "Store is sound: integrity, foreign keys and evidence checked."
+                        "Base saine : intégrité, clés étrangères, preuves, rapports scellés et journal d'audit vérifiés.",
+                        "Store is sound: integrity, foreign keys, evidence, sealed reports and audit log checked."
                     )
                 );
             } else {

@@ -24,9 +24,29 @@ pub struct SignoffArgs {
     /// Réserve (texte ; répétable). Avec --decision reserves, les réserves proposées sont ajoutées.
     #[arg(long = "reserve", value_name = "TEXTE")]
     pub reserves: Vec<String>,
-    /// Signataire « Nom, fonction » (répétable, au moins un)
-    #[arg(long = "signatory", value_name = "NOM, FONCTION", required = true)]
+    /// Signataire pour l'acheteur « Nom, fonction[, organisme] » (répétable, au moins un ;
+    /// organisme par défaut : le réglage buyer)
+    #[arg(
+        long = "signatory",
+        visible_alias = "buyer-signatory",
+        value_name = "NOM, FONCTION[, ORGANISME]",
+        required = true
+    )]
     pub signatories: Vec<String>,
+    /// Signataire pour le titulaire « Nom, fonction[, organisme] » (répétable ; organisme par
+    /// défaut : le réglage vendor, sinon le prestataire de la livraison). Sans lui : avertissement.
+    #[arg(long = "vendor-signatory", value_name = "NOM, FONCTION[, ORGANISME]")]
+    pub vendor_signatories: Vec<String>,
+    /// La campagne est déjà signée : motif du nouveau PV, qui remplace le dernier (l'ancien reste)
+    #[arg(long, value_name = "MOTIF")]
+    pub supersede: Option<String>,
+    /// Montre exactement ce qui serait scellé (décision, réserves, signataires, fichiers et
+    /// empreintes) sans rien enregistrer
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
     /// Dossier de rapports déjà produits à sceller (défaut : le jeu complet est produit dans
     /// <dossier de la base>/signoffs/<campagne>-<n>/)
     #[arg(long)]
@@ -88,21 +108,54 @@ pub fn run_signoff(a: SignoffArgs, env: &Env) -> Result<i32> {
             decision,
             reserves: a.reserves,
             signatories: a.signatories,
+            vendor_signatories: a.vendor_signatories,
             reports: a.reports,
             comment: a.comment,
+            supersede: a.supersede,
+            dry_run: a.dry_run,
             lang,
         },
     )?;
-    println!(
-        "{} {} — {} {} ({} {}) : {}",
-        env.t("PV signé :", "Signed off:"),
-        a.campaign,
-        env.t("signature n°", "sign-off no."),
-        s.number,
-        env.t("enregistrement", "record"),
-        s.id,
-        decision.label(lang)
-    );
+    for w in &s.warnings {
+        eprintln!("{} {}", env.t("Attention :", "Warning:"), w.get(lang));
+    }
+    if a.json {
+        json(&s)?;
+        return Ok(EXIT_OK);
+    }
+    match s.id {
+        Some(id) => println!(
+            "{} {} — {} {} ({} {id}) : {}",
+            env.t("PV signé :", "Signed off:"),
+            a.campaign,
+            env.t("signature n°", "sign-off no."),
+            s.number,
+            env.t("enregistrement", "record"),
+            decision.label(lang)
+        ),
+        None => println!(
+            "{} {} — {} {} : {}",
+            env.t(
+                "Essai (rien n'est enregistré) — serait scellé :",
+                "Dry run (nothing recorded) — would be sealed:"
+            ),
+            a.campaign,
+            env.t("signature n°", "sign-off no."),
+            s.number,
+            decision.label(lang)
+        ),
+    }
+    if let Some(n) = s.supersedes_number {
+        println!(
+            "  {} {n} — {} {}",
+            env.t("Remplace le PV n°", "Replaces sign-off no."),
+            env.t("motif :", "reason:"),
+            s.record.supersede_reason
+        );
+    }
+    for p in &s.record.signatories {
+        println!("  {} {}", p.party.heading(lang), p.display());
+    }
     if decision != s.proposed {
         println!(
             "  {} {}",
@@ -113,11 +166,21 @@ pub fn run_signoff(a: SignoffArgs, env: &Env) -> Result<i32> {
             s.proposed.label(lang)
         );
     }
-    println!(
-        "  {} {}",
-        env.t("Rapports scellés :", "Sealed reports:"),
-        s.dir.display()
-    );
+    if s.dry_run {
+        println!(
+            "  {}",
+            env.t(
+                "Rapports qui seraient scellés :",
+                "Reports that would be sealed:"
+            )
+        );
+    } else {
+        println!(
+            "  {} {}",
+            env.t("Rapports scellés :", "Sealed reports:"),
+            s.dir.display()
+        );
+    }
     for f in &s.record.files {
         println!("    {}  {}", f.sha256, f.file_name);
     }

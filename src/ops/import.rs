@@ -278,8 +278,7 @@ pub fn apply(
     };
     let mut done = done.map_err(ImportError::RolledBack)?;
     if let (Some(a), false) = (&done.automated, req.dry_run) {
-        let tests = store.campaign_tests(&a.campaign)?;
-        done.campaign_indicators = Some(CampaignIndicators::compute(&tests));
+        done.campaign_indicators = Some(store.campaign_indicators(&a.campaign)?);
     }
     drop(staged);
     Ok(done)

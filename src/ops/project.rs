@@ -18,17 +18,73 @@ pub enum Setting {
     DecisionDays,
     /// Project name.
     Name,
+    /// The buyer (acheteur, pouvoir adjudicateur): reports' masthead, the PV's buyer block.
+    Buyer,
+    /// The buyer's service in charge of the contract.
+    BuyerService,
+    /// Contract number (marché n°).
+    Contract,
+    /// Contract title (objet du marché).
+    ContractTitle,
+    /// The vendor (titulaire); the PV falls back on the delivery's vendor.
+    Vendor,
+    /// Where PVs are signed ("Fait à ...").
+    SignaturePlace,
 }
 
 impl Setting {
     /// Every setting, by key.
-    pub const ALL: &'static [Setting] = &[Setting::DecisionDays, Setting::Name];
+    pub const ALL: &'static [Setting] = &[
+        Setting::DecisionDays,
+        Setting::Name,
+        Setting::Buyer,
+        Setting::BuyerService,
+        Setting::Contract,
+        Setting::ContractTitle,
+        Setting::Vendor,
+        Setting::SignaturePlace,
+    ];
 
     /// The setting's key.
     pub fn key(self) -> &'static str {
         match self {
             Setting::DecisionDays => "decision_days",
             Setting::Name => "name",
+            Setting::Buyer => "buyer",
+            Setting::BuyerService => "buyer_service",
+            Setting::Contract => "contract",
+            Setting::ContractTitle => "contract_title",
+            Setting::Vendor => "vendor",
+            Setting::SignaturePlace => "signature_place",
+        }
+    }
+
+    /// What the setting is, in a language (for `config` without a key).
+    pub fn describe(self, lang: Lang) -> &'static str {
+        match self {
+            Setting::DecisionDays => lang.pick(
+                "jours pour notifier la décision après une livraison (au-delà : admission tacite)",
+                "days to notify the decision after a delivery (after that: tacit acceptance)",
+            ),
+            Setting::Name => lang.pick("nom du projet", "project name"),
+            Setting::Buyer => lang.pick(
+                "acheteur (pouvoir adjudicateur) : en-tête des rapports, bloc de signature du PV",
+                "buyer (contracting authority): report masthead, the PV's signature block",
+            ),
+            Setting::BuyerService => lang.pick(
+                "service de l'acheteur en charge du marché",
+                "the buyer's service in charge of the contract",
+            ),
+            Setting::Contract => lang.pick("numéro du marché", "contract number"),
+            Setting::ContractTitle => lang.pick("objet du marché", "contract title"),
+            Setting::Vendor => lang.pick(
+                "titulaire du marché (à défaut : le prestataire de la livraison)",
+                "vendor (otherwise: the delivery's vendor)",
+            ),
+            Setting::SignaturePlace => lang.pick(
+                "lieu de signature des PV (« Fait à ... »)",
+                "where PVs are signed (\"Done at ...\")",
+            ),
         }
     }
 
@@ -52,12 +108,13 @@ impl Setting {
 pub fn setting(store: &Store, s: Setting) -> Result<String> {
     Ok(match s {
         Setting::DecisionDays => store.decision_days()?.to_string(),
-        Setting::Name => store.project_value(s.key())?.unwrap_or_default(),
+        _ => store.project_value(s.key())?.unwrap_or_default(),
     })
 }
 
 /// Changes a setting (audited); `decision_days` must be a number of days.
 pub fn set_setting(store: &mut Store, s: Setting, value: &str) -> Result<()> {
+    let value = value.trim();
     if s == Setting::DecisionDays && value.parse::<u32>().is_err() {
         return Err(Error::input(
             format!("decision_days « {value} » : attendu un nombre de jours"),

@@ -89,7 +89,7 @@ pub fn write_reports(store: &Store, req: &ReportRequest) -> Result<ReportOutcome
         lang: req.lang,
         formats: req.formats.clone(),
         templates: req.templates.clone(),
-        issued_on: store.context().fixed_now.clone(),
+        issued_on: Some(store.context().now()),
     };
     let files = report::write_reports(&e, &opts, &req.out, signed.as_ref())?;
     Ok(ReportOutcome::Campaign {

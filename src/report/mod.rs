@@ -4,12 +4,13 @@
 //! Reports are rendered from a [`view::View`] (every label already in the chosen language) with
 //! minijinja templates embedded from `templates/`; a file of the same name in a `--templates`
 //! folder replaces the embedded one. `.html` templates are HTML auto-escaped and `.md` templates
-//! Markdown-escaped (see [`render`]). Output is deterministic: no generation date unless
-//! `RECETTE_NOW` gives one.
+//! Markdown-escaped (see [`render`]). Output is deterministic for a given date: reports carry
+//! their issue date ("Édité le ..."), which `RECETTE_NOW` fixes.
 
 pub mod charts;
 pub mod copil;
 pub mod labels;
+pub mod pdf;
 pub mod render;
 pub mod view;
 pub mod xlsx;
@@ -32,27 +33,55 @@ pub enum Format {
     Markdown,
     /// `matrice-<campaign>.xlsx`
     Xlsx,
+    /// `bilan-<campaign>.pdf` (PDF/A-2b)
+    BilanPdf,
     /// `pv-<campaign>.html`
     Pv,
+    /// `pv-<campaign>.pdf` (PDF/A-2b)
+    PvPdf,
 }
 
 impl Format {
-    /// Every format, in output order.
-    pub const ALL: &'static [Format] = &[Format::Html, Format::Markdown, Format::Xlsx, Format::Pv];
+    /// Every format, in output order (the PV last: it lists the digests of the others).
+    pub const ALL: &'static [Format] = &[
+        Format::Html,
+        Format::Markdown,
+        Format::Xlsx,
+        Format::BilanPdf,
+        Format::Pv,
+        Format::PvPdf,
+    ];
 
-    /// Parses a comma-separated list (`html,md,xlsx,pv`).
+    /// The formats a sign-off produces and seals.
+    pub const SIGNED: &'static [Format] = Format::ALL;
+
+    /// Parses a comma-separated list (`html,md,xlsx,pv,pdf`; `pdf` is the bilan and the PV).
     pub fn parse_list(s: &str) -> Result<Vec<Format>> {
         let mut out = Vec::new();
         for w in s.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            if w.eq_ignore_ascii_case("pdf") {
+                for f in [Format::BilanPdf, Format::PvPdf] {
+                    if !out.contains(&f) {
+                        out.push(f);
+                    }
+                }
+                continue;
+            }
             let f = match w.to_lowercase().as_str() {
                 "html" | "bilan" => Format::Html,
                 "md" | "markdown" => Format::Markdown,
                 "xlsx" | "excel" | "matrice" | "matrix" => Format::Xlsx,
                 "pv" => Format::Pv,
+                "bilan-pdf" => Format::BilanPdf,
+                "pv-pdf" => Format::PvPdf,
                 _ => {
                     return Err(Error::input(
-                        format!("format de rapport inconnu « {w} » : attendu html, md, xlsx ou pv"),
-                        format!("unknown report format \"{w}\": expected html, md, xlsx or pv"),
+                        format!(
+                            "format de rapport inconnu « {w} » : attendu html, md, xlsx, pv ou pdf"
+                        ),
+                        format!(
+                            "unknown report format \"{w}\": expected html, md, xlsx, pv or pdf"
+                        ),
                     ))
                 }
             };
@@ -75,6 +104,8 @@ impl Format {
             Format::Markdown => format!("bilan-{c}.md"),
             Format::Xlsx => format!("matrice-{c}.xlsx"),
             Format::Pv => format!("pv-{c}.html"),
+            Format::BilanPdf => format!("bilan-{c}.pdf"),
+            Format::PvPdf => format!("pv-{c}.pdf"),
         }
     }
 }
@@ -106,7 +137,8 @@ pub struct Options {
     pub formats: Vec<Format>,
     /// Folder whose files replace the embedded templates of the same name.
     pub templates: Option<PathBuf>,
-    /// Issue date shown in the reports (from `RECETTE_NOW`), none otherwise.
+    /// Issue date shown in the reports ("Édité le ..."): today by default (`RECETTE_NOW` fixes
+    /// it); none leaves the reports undated.
     pub issued_on: Option<String>,
 }
 
@@ -125,7 +157,7 @@ pub fn write_reports(
     } else {
         opts.formats.clone()
     };
-    let view = View::build(eval, opts.lang, opts.issued_on.as_deref(), signoff);
+    let mut view = View::build(eval, opts.lang, opts.issued_on.as_deref(), signoff);
     let renderer = render::Renderer::new(opts.templates.as_deref())?;
     let mut written = Vec::new();
     for f in formats {
@@ -133,21 +165,79 @@ pub fn write_reports(
         match f {
             Format::Html => write_text(&path, &renderer.render("bilan.html", &view)?)?,
             Format::Markdown => write_text(&path, &renderer.render("bilan.md", &view)?)?,
-            Format::Pv => write_text(&path, &renderer.render("pv.html", &view)?)?,
-            Format::Xlsx => xlsx::write(eval, &view, opts.lang, &path)?,
+            Format::Pv => {
+                // The PV names the reports written with it, by digest.
+                view.based_on = based_on(&written, opts.lang)?;
+                write_text(&path, &renderer.render("pv.html", &view)?)?
+            }
+            Format::BilanPdf => write_bytes(&path, &pdf::bilan(&view)?)?,
+            Format::PvPdf => {
+                view.based_on = based_on(&written, opts.lang)?;
+                write_bytes(&path, &pdf::pv(&view)?)?
+            }
+            Format::Xlsx => xlsx::write(eval, &view, opts.lang, opts.issued_on.as_deref(), &path)?,
         }
         written.push(path);
     }
     Ok(written)
 }
 
+/// The reports a PV rests on: each file already written, with its title and sha256.
+fn based_on(written: &[PathBuf], lang: Lang) -> Result<Vec<view::BasedOn>> {
+    let mut out = Vec::new();
+    for p in written {
+        let file = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let title = if file.starts_with("bilan-") && file.ends_with(".md") {
+            lang.pick(
+                "Bilan de recette (Markdown)",
+                "Test completion report (Markdown)",
+            )
+        } else if file.starts_with("bilan-") && file.ends_with(".pdf") {
+            lang.pick("Bilan de recette (PDF/A)", "Test completion report (PDF/A)")
+        } else if file.starts_with("bilan-") {
+            lang.pick("Bilan de recette (HTML)", "Test completion report (HTML)")
+        } else if file.starts_with("matrice-") {
+            lang.pick(
+                "Matrice de traçabilité (classeur)",
+                "Traceability matrix (workbook)",
+            )
+        } else {
+            continue;
+        };
+        let (sha256, _) = crate::signoff::sha256_file(p)?;
+        out.push(view::BasedOn {
+            file,
+            title: title.to_string(),
+            sha256,
+        });
+    }
+    Ok(out)
+}
+
 /// The latest sign-off of a campaign, as the PV shows it.
 pub fn latest_signoff(store: &Store, campaign: &str) -> Result<Option<PvSignOff>> {
-    Ok(store.signoffs(Some(campaign))?.pop().map(|s| PvSignOff {
+    let mut all = store.signoffs(Some(campaign))?;
+    let Some(s) = all.pop() else {
+        return Ok(None);
+    };
+    let supersedes = s.supersedes.and_then(|id| {
+        all.iter().find(|p| p.id == id).map(|p| view::PvSuperseded {
+            number: p.number,
+            signed_at: p.signed_at.clone(),
+            reason: s.supersede_reason.clone(),
+        })
+    });
+    Ok(Some(PvSignOff {
         number: s.number,
         decision: s.decision,
         signed_at: s.signed_at,
         signatories: s.signatories,
+        signers: s.signers,
+        place: s.place,
+        supersedes,
         reservations: s
             .reservations
             .into_iter()
@@ -160,6 +250,10 @@ pub fn latest_signoff(store: &Store, campaign: &str) -> Result<Option<PvSignOff>
             })
             .collect(),
     }))
+}
+
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
 }
 
 fn write_text(path: &Path, text: &str) -> Result<()> {

@@ -52,6 +52,15 @@ impl Renderer {
     /// An environment over the embedded templates, each replaceable by a file of the same name in
     /// `overrides`.
     pub fn new(overrides: Option<&Path>) -> Result<Renderer> {
+        Renderer::with_templates(TEMPLATES, overrides)
+    }
+
+    /// An environment over another set of embedded templates (the web pages'), each
+    /// replaceable by a file of the same name in `overrides`, with the same escaping.
+    pub fn with_templates(
+        templates: &'static [(&'static str, &'static str)],
+        overrides: Option<&Path>,
+    ) -> Result<Renderer> {
         if let Some(dir) = overrides {
             if !dir.is_dir() {
                 return Err(Error::input(
@@ -77,7 +86,7 @@ impl Renderer {
                     }
                 }
             }
-            Ok(TEMPLATES
+            Ok(templates
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|(_, src)| (*src).to_string()))
@@ -109,6 +118,11 @@ impl Renderer {
         });
         env.add_filter("md", |v: Value| markdown_escape(&v.to_string()));
         Ok(Renderer { env })
+    }
+
+    /// The environment, to add functions and filters (the web pages' `t`).
+    pub fn env_mut(&mut self) -> &mut Environment<'static> {
+        &mut self.env
     }
 
     /// Renders a template with a context.

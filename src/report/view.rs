@@ -19,8 +19,49 @@ pub struct PvSignOff {
     pub number: i64,
     pub decision: Decision,
     pub signed_at: String,
+    /// Each signatory as lists show it.
     pub signatories: Vec<String>,
+    /// The signatories, per party.
+    pub signers: Vec<crate::signoff::Signatory>,
+    /// "Fait à ..." place.
+    pub place: String,
+    /// The sign-off this one replaces.
+    pub supersedes: Option<PvSuperseded>,
     pub reservations: Vec<PvReservation>,
+}
+
+/// The sign-off a PV replaces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PvSuperseded {
+    pub number: i64,
+    pub signed_at: String,
+    pub reason: String,
+}
+
+/// A report the PV rests on, with its digest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BasedOn {
+    pub file: String,
+    pub title: String,
+    pub sha256: String,
+}
+
+/// One signature block of the PV.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureBlock {
+    pub name: String,
+    pub function: String,
+    pub organisation: String,
+}
+
+/// The signature blocks of one party.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyBlocks {
+    pub code: &'static str,
+    pub heading: String,
+    /// Empty blocks to fill by hand when nobody is named.
+    pub blocks: Vec<SignatureBlock>,
+    pub named: bool,
 }
 
 /// A reservation shown in the PV.
@@ -261,6 +302,8 @@ pub struct SignOffView {
     pub decision_code: &'static str,
     pub signed_at: String,
     pub signatories: Vec<String>,
+    pub place: String,
+    pub supersedes: Option<PvSuperseded>,
 }
 
 #[derive(Debug, Serialize)]
@@ -280,7 +323,11 @@ pub struct View {
     pub t: BTreeMap<&'static str, &'static str>,
     pub project: String,
     pub contract: String,
+    pub contract_title: String,
     pub buyer: String,
+    pub buyer_service: String,
+    /// The vendor: setting `vendor`, else the delivery's.
+    pub vendor: String,
     pub issued_on: String,
     pub campaign: CampaignView,
     pub delivery: Option<DeliveryView>,
@@ -309,7 +356,43 @@ pub struct View {
     pub signoff: Option<SignOffView>,
     /// The decision of the PV: the signed one, else the proposed one.
     pub pv_decision: DecisionView,
+    /// CCAG-TIC article of the PV's decision.
+    pub pv_article: String,
     pub decisions: Vec<DecisionChoice>,
+    /// Signature blocks, buyer then vendor.
+    pub parties: Vec<PartyBlocks>,
+    /// "Fait à <place>" (blank to fill in when unset).
+    pub place: String,
+    /// "le <date>": the signing date, blank until signed.
+    pub signing_date: String,
+    /// Reports the PV rests on (filled by `write_reports` with the files it wrote first).
+    pub based_on: Vec<BasedOn>,
+}
+
+/// The CCAG-TIC (2021) article a decision is taken under.
+pub fn ccag_article(d: Decision, lang: Lang) -> &'static str {
+    match d {
+        Decision::Admission => lang.pick(
+            "CCAG-TIC 2021, article 34 — admission (attestation de service fait)",
+            "CCAG-TIC 2021, article 34 — admission (certificate of service rendered)",
+        ),
+        Decision::Reserves => lang.pick(
+            "CCAG-TIC 2021, article 34 — admission ; réserves à lever dans le délai fixé (pratique de recette : le texte prévoit l'ajournement ou la réfaction)",
+            "CCAG-TIC 2021, article 34 — admission; reservations to lift by the date set (acceptance practice: the text provides for postponement or price reduction)",
+        ),
+        Decision::Ajournement => lang.pick(
+            "CCAG-TIC 2021, article 34 — ajournement : le titulaire présente à nouveau les prestations corrigées dans le délai fixé",
+            "CCAG-TIC 2021, article 34 — postponement: the vendor presents the corrected deliverables again within the time set",
+        ),
+        Decision::Refaction => lang.pick(
+            "CCAG-TIC 2021, article 34 — réfaction : admission avec réduction de prix",
+            "CCAG-TIC 2021, article 34 — price reduction: admission with a reduced price",
+        ),
+        Decision::Rejet => lang.pick(
+            "CCAG-TIC 2021, article 34 — rejet",
+            "CCAG-TIC 2021, article 34 — rejection",
+        ),
+    }
 }
 
 fn status_symbol_label(s: ExecStatus, lang: Lang) -> &'static str {
@@ -396,11 +479,24 @@ impl View {
         });
 
         let open_anomalies = eval.anomalies.iter().filter(|a| a.status.is_open()).count();
-        let tone_rate = |v: Option<f64>, good: f64| match v {
-            Some(x) if x >= good => "ok",
-            Some(x) if x >= good - 0.15 => "warn",
-            Some(_) => "ko",
-            None => "neutral",
+        // A card takes the colour of the exit criteria on its indicators: a blocking one unmet
+        // is red, a non-blocking one unmet amber, all met green; no criterion: neutral.
+        let tone_of = |matches: &dyn Fn(&str) -> bool| -> &'static str {
+            let on: Vec<_> = eval
+                .verdict
+                .criteria
+                .iter()
+                .filter(|r| matches(&r.criterion.indicator))
+                .collect();
+            if on.iter().any(|r| !r.met && r.criterion.blocking) {
+                "ko"
+            } else if on.iter().any(|r| !r.met) {
+                "warn"
+            } else if on.is_empty() {
+                "neutral"
+            } else {
+                "ok"
+            }
         };
         let crit = sum.by_criticality.get(Criticality::Critique.code());
         let kpis = vec![
@@ -413,7 +509,7 @@ impl View {
                     ind.planned,
                     t("planned").to_lowercase()
                 ),
-                tone: tone_rate(ind.execution_rate, 0.95),
+                tone: tone_of(&|i| i == "execution_rate"),
             },
             Kpi {
                 label: t("pass_rate"),
@@ -424,7 +520,7 @@ impl View {
                     ind.executed,
                     t("executed").to_lowercase()
                 ),
-                tone: tone_rate(ind.pass_rate, 0.95),
+                tone: tone_of(&|i| i == "pass_rate"),
             },
             Kpi {
                 label: t("coverage_rate"),
@@ -435,7 +531,11 @@ impl View {
                     sum.requirements,
                     t("requirements").to_lowercase()
                 ),
-                tone: tone_rate(sum.coverage_rate, 1.0),
+                tone: tone_of(&|i| {
+                    i == "coverage_rate"
+                        || i.starts_with("uncovered")
+                        || i.starts_with("coverage_rate_")
+                }),
             },
             Kpi {
                 label: format!(
@@ -449,7 +549,7 @@ impl View {
                     crit.map(|r| r.passed).unwrap_or(0),
                     crit.map(|r| r.requirements).unwrap_or(0)
                 ),
-                tone: tone_rate(crit.and_then(|r| r.passed_rate), 1.0),
+                tone: tone_of(&|i| i == "passed_rate_critique"),
             },
             Kpi {
                 label: t("open_anomalies"),
@@ -468,17 +568,7 @@ impl View {
                     })
                     .collect::<Vec<_>>()
                     .join(" · "),
-                tone: if eval
-                    .anomalies
-                    .iter()
-                    .any(|a| a.status.is_open() && a.severity == Severity::Bloquante)
-                {
-                    "ko"
-                } else if open_anomalies > 0 {
-                    "warn"
-                } else {
-                    "ok"
-                },
+                tone: tone_of(&|i| i == "open_anomalies" || i.starts_with("open_")),
             },
         ];
 
@@ -811,7 +901,54 @@ impl View {
             decision_code: s.decision.code(),
             signed_at: fmt_date(lang, &s.signed_at, false),
             signatories: s.signatories.clone(),
+            place: s.place.clone(),
+            supersedes: s.supersedes.as_ref().map(|p| PvSuperseded {
+                number: p.number,
+                signed_at: fmt_date(lang, &p.signed_at, false),
+                reason: p.reason.clone(),
+            }),
         });
+        let vendor = eval
+            .vendor
+            .clone()
+            .or_else(|| eval.delivery.as_ref().map(|d| d.vendor.clone()))
+            .unwrap_or_default();
+        let buyer = eval.buyer.clone().unwrap_or_default();
+        let parties = [
+            (crate::signoff::Party::Buyer, "buyer", &buyer),
+            (crate::signoff::Party::Vendor, "vendor", &vendor),
+        ]
+        .into_iter()
+        .map(|(party, code, org)| {
+            let named: Vec<SignatureBlock> = signoff
+                .map(|s| {
+                    s.signers
+                        .iter()
+                        .filter(|x| x.party == party)
+                        .map(|x| SignatureBlock {
+                            name: x.name.clone(),
+                            function: x.function.clone(),
+                            organisation: x.organisation.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            PartyBlocks {
+                code,
+                heading: party.heading(lang).to_string(),
+                named: !named.is_empty(),
+                blocks: if named.is_empty() {
+                    vec![SignatureBlock {
+                        name: String::new(),
+                        function: String::new(),
+                        organisation: org.clone(),
+                    }]
+                } else {
+                    named
+                },
+            }
+        })
+        .collect();
         let pv_decision = match signoff {
             Some(s) => DecisionView {
                 code: s.decision.code(),
@@ -881,7 +1018,10 @@ impl View {
             t: labels(lang),
             project: eval.project.clone(),
             contract: eval.contract.clone().unwrap_or_default(),
-            buyer: eval.buyer.clone().unwrap_or_default(),
+            contract_title: eval.contract_title.clone().unwrap_or_default(),
+            buyer,
+            buyer_service: eval.buyer_service.clone().unwrap_or_default(),
+            vendor,
             issued_on: issued_on
                 .map(|d| fmt_date(lang, d, false))
                 .unwrap_or_default(),
@@ -908,8 +1048,23 @@ impl View {
             uncovered,
             suspect_links,
             signoff: signoff_view,
+            pv_article: ccag_article(
+                signoff.map(|s| s.decision).unwrap_or(eval.verdict.decision),
+                lang,
+            )
+            .to_string(),
             pv_decision,
             decisions,
+            parties,
+            place: signoff
+                .map(|s| s.place.clone())
+                .filter(|p| !p.is_empty())
+                .or_else(|| eval.signature_place.clone())
+                .unwrap_or_default(),
+            signing_date: signoff
+                .map(|s| fmt_date(lang, &s.signed_at, false))
+                .unwrap_or_default(),
+            based_on: Vec::new(),
         }
     }
 }

@@ -141,11 +141,21 @@ fn headers(ws: &mut Worksheet, row: u32, names: &[&str], st: &Styles) -> Result<
     Ok(())
 }
 
-/// Writes the workbook.
-pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<()> {
+/// Writes the workbook. Its document properties are dated by the report's issue date (not the
+/// clock), so that the same campaign gives the same bytes and the PV's hash of it holds.
+pub fn write(
+    eval: &Evaluation,
+    view: &View,
+    lang: Lang,
+    issued_on: Option<&str>,
+    path: &Path,
+) -> Result<()> {
     let t = |k: &'static str| label(lang, k);
     let st = Styles::new();
-    let mut wb = Workbook::new();
+    let mut wb = crate::export::new_workbook(
+        issued_on.unwrap_or("2000-01-01T00:00:00Z"),
+        lang.pick("Matrice de traçabilité", "Traceability matrix"),
+    );
     let summary_name = lang.pick("Synthèse", "Summary");
     let trace_name = lang.pick("Traçabilité", "Traceability");
     let matrix_name = lang.pick("Matrice", "Matrix");
@@ -567,6 +577,13 @@ pub fn write(eval: &Evaluation, view: &View, lang: Lang, path: &Path) -> Result<
             .map_err(xerr)?;
     }
 
+    // Fixed document properties: the same data gives the same bytes (the PV lists the
+    // workbook's sha256).
+    let props = rust_xlsxwriter::DocProperties::new().set_creation_datetime(
+        &rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)
+            .map_err(|e| Error::Other(format!("xlsx : {e}")))?,
+    );
+    wb.set_properties(&props);
     wb.save(path).map_err(|e| match e {
         rust_xlsxwriter::XlsxError::IoError(io) => Error::io(path, io),
         other => xerr(other),

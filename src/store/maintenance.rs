@@ -16,7 +16,8 @@ use crate::error::{Error, Result};
 /// One problem found by [`Store::check`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckProblem {
-    /// `integrity`, `foreign_key`, `evidence_missing`, `evidence_altered`, `schema`.
+    /// `integrity`, `foreign_key`, `evidence_missing`, `evidence_altered`, `schema`,
+    /// `audit_altered`, `audit_deleted`, `signoff_file_missing`, `signoff_file_altered`.
     pub kind: String,
     pub detail: String,
 }
@@ -26,6 +27,8 @@ pub struct CheckProblem {
 pub struct BackupSummary {
     pub pages: i64,
     pub evidence_files: usize,
+    /// Sealed report files of the sign-offs copied (`signoffs/<campaign>-<n>/`).
+    pub signoff_files: usize,
 }
 
 impl Store {
@@ -80,10 +83,39 @@ impl Store {
                 evidence_files += 1;
             }
         }
+        let mut signoff_files = 0;
+        for (dir, files) in self.sealed_folders()? {
+            for f in files {
+                let src = self.root().join(&dir).join(&f.file_name);
+                let dest = out_root.join(&dir).join(&f.file_name);
+                if src.exists() && !dest.exists() {
+                    if let Some(d) = dest.parent() {
+                        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+                    }
+                    std::fs::copy(&src, &dest).map_err(|e| Error::io(&dest, e))?;
+                    signoff_files += 1;
+                }
+            }
+        }
         Ok(BackupSummary {
             pages,
             evidence_files,
+            signoff_files,
         })
+    }
+
+    /// Each sign-off's sealed folder (relative to the store's folder) with its recorded files.
+    fn sealed_folders(&self) -> Result<Vec<(String, Vec<crate::signoff::SignedFile>)>> {
+        Ok(self
+            .signoffs(None)?
+            .into_iter()
+            .map(|s| {
+                (
+                    crate::signoff::sealed_folder(&s.campaign, s.number),
+                    s.files,
+                )
+            })
+            .collect())
     }
 
     fn evidence_hashes(&self) -> Result<Vec<(String, String)>> {
@@ -123,7 +155,12 @@ impl Store {
                 detail: row?,
             });
         }
-        for trigger in ["signoff_immutable", "signoff_no_delete", "audit_immutable"] {
+        for trigger in [
+            "signoff_immutable",
+            "signoff_no_delete",
+            "audit_immutable",
+            "audit_no_delete",
+        ] {
             let present: bool = self.conn().query_row(
                 "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?1)",
                 [trigger],
@@ -149,6 +186,36 @@ impl Store {
                             kind: "evidence_altered".into(),
                             detail: format!("{name} ({})", path.display()),
                         });
+                    }
+                }
+            }
+        }
+        for b in super::audit::verify_chain(self.conn())? {
+            problems.push(CheckProblem {
+                kind: b.kind.into(),
+                detail: b.detail,
+            });
+        }
+        for s in self.signoffs(None)? {
+            let dir = crate::signoff::sealed_folder(&s.campaign, s.number);
+            for f in &s.files {
+                let path = self.root().join(&dir).join(&f.file_name);
+                let which = format!(
+                    "signature {} (campagne {}, PV n° {}) : {dir}/{}",
+                    s.id, s.campaign, s.number, f.file_name
+                );
+                match std::fs::read(&path) {
+                    Err(_) => problems.push(CheckProblem {
+                        kind: "signoff_file_missing".into(),
+                        detail: which,
+                    }),
+                    Ok(bytes) => {
+                        if hex(&Sha256::digest(&bytes)) != f.sha256 {
+                            problems.push(CheckProblem {
+                                kind: "signoff_file_altered".into(),
+                                detail: which,
+                            });
+                        }
                     }
                 }
             }

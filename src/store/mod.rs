@@ -5,8 +5,10 @@
 //! and records audit rows, so a command either applies whole or not at all.
 //! The rest of the crate sees domain types only, so another backend can replace this module.
 
+mod accounts;
 pub(crate) mod anomalies;
 mod assign;
+mod attach;
 mod audit;
 mod automated;
 mod bench;
@@ -26,9 +28,10 @@ mod testcases;
 mod trace;
 mod versions;
 
+pub use accounts::{check_account_name, Account, NewAccount, SessionRow};
 pub use anomalies::{check_move, lifecycle_error, AnomalyPatch};
 pub use assign::{AssignOutcome, Assignment, ItemSelection};
-pub use audit::AuditFilter;
+pub use audit::{AuditFilter, ChainBreak};
 pub use automated::{NewAutomatedTest, ResultFileImport, ResultFilter};
 pub use bench::BenchSizes;
 pub use campaigns::evidence_path;
@@ -68,6 +71,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_report_indexes.sql"),
     include_str!("migrations/0006_test_model.sql"),
     include_str!("migrations/0007_anomaly_lifecycle.sql"),
+    include_str!("migrations/0008_signoff_chain.sql"),
+    include_str!("migrations/0009_accounts.sql"),
 ];
 
 /// The schema version this build writes.
@@ -114,6 +119,8 @@ pub struct Tx<'a> {
     /// Requirements and test cases created by a bulk import, not written yet (see
     /// [`multi::NewRows`]); in a cell so that readers holding `&Tx` write them first.
     new_rows: std::cell::RefCell<multi::NewRows>,
+    /// Id and hash of the last audit row (read on the first audit row of the transaction).
+    audit_head: Option<(i64, String)>,
 }
 
 /// The creations of one import not yet written to the audit log: per entity, the references
@@ -258,6 +265,9 @@ impl Store {
             .skip(current.max(0) as usize)
         {
             tx.execute_batch(sql)?;
+            if sql.contains(audit::CHAIN_MARKER) {
+                audit::chain_existing(&tx)?;
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         let dangling: i64 =
@@ -310,6 +320,12 @@ impl Store {
         &self.ctx
     }
 
+    /// Changes who acts from now on (the team server sets the authenticated account before
+    /// each request's work); returns the previous actor.
+    pub fn set_actor(&mut self, actor: &str) -> String {
+        std::mem::replace(&mut self.ctx.actor, actor.to_string())
+    }
+
     /// The schema version of the open file.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
@@ -337,6 +353,20 @@ impl Store {
         self.transaction(true, f)
     }
 
+    /// [`Store::write`] under another actor: the team server's one writer records each change
+    /// under the authenticated account, never a name taken from the request.
+    pub fn write_as<T>(
+        &mut self,
+        actor: &str,
+        label: &str,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let saved = self.set_actor(actor);
+        let out = self.write(label, f);
+        self.set_actor(&saved);
+        out
+    }
+
     /// Runs `f` in a write transaction that is always rolled back: for `--dry-run`, so the
     /// plan it shows is computed by exactly the code that would apply it.
     pub fn dry_run<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
@@ -362,6 +392,7 @@ impl Store {
             created: None,
             pending_links: Vec::new(),
             new_rows: Default::default(),
+            audit_head: None,
         };
         let out = f(&mut t);
         match (&out, commit) {
@@ -589,6 +620,14 @@ impl Tx<'_> {
     }
 
     /// Appends an audit row whose `before` and `after` are JSON text already.
+    /// Id and hash of the last audit row written (0 and "" when the log is empty).
+    pub(crate) fn audit_head(&mut self) -> Result<(i64, String)> {
+        if self.audit_head.is_none() {
+            self.audit_head = Some(audit::head(&self.tx)?);
+        }
+        Ok(self.audit_head.clone().unwrap_or_default())
+    }
+
     fn audit_text(
         &mut self,
         action: &str,
@@ -597,12 +636,29 @@ impl Tx<'_> {
         before: Option<&str>,
         after: Option<&str>,
     ) -> Result<()> {
+        let (last_id, prev) = match self.audit_head.take() {
+            Some(h) => h,
+            None => audit::head(&self.tx)?,
+        };
+        let id = last_id + 1;
+        let row = audit::Row {
+            id,
+            at: &self.now,
+            actor: &self.ctx.actor,
+            action,
+            entity,
+            reference,
+            before,
+            after,
+        };
+        let hash = row.hash(&prev);
         self.tx
             .prepare_cached(
-                "INSERT INTO audit(at, actor, action, entity, ref, before, after)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO audit(id, at, actor, action, entity, ref, before, after, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(rusqlite::params![
+                id,
                 self.now,
                 self.ctx.actor,
                 action,
@@ -610,7 +666,10 @@ impl Tx<'_> {
                 reference,
                 before,
                 after,
+                prev,
+                hash,
             ])?;
+        self.audit_head = Some((id, hash));
         Ok(())
     }
 }

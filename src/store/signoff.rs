@@ -8,7 +8,9 @@ use serde_json::json;
 use super::{decode, id_of, Store, Tx};
 use crate::error::{Error, Result};
 use crate::model::Decision;
-use crate::signoff::{NewSignOff, Reservation, SignOff, SignedFile};
+use crate::signoff::{
+    signatories_from_json, NewSignOff, Reservation, SignOff, Signatory, SignedFile,
+};
 
 const RESERVATION_COLUMNS: &str = "r.ref, r.signoff_id, c.ref, r.description, r.severity, a.ref,
      r.deadline, r.lifted_at, r.lifted_by, r.lift_comment";
@@ -45,7 +47,8 @@ fn load(conn: &rusqlite::Connection, campaign: Option<i64>) -> Result<Vec<SignOf
     let mut stmt = conn.prepare(
         "SELECT s.id, c.ref, s.decision, s.signed_at, s.actor, s.signatories, s.indicators,
                 s.comment,
-                (SELECT COUNT(*) FROM signoff p WHERE p.campaign_id = s.campaign_id AND p.id <= s.id)
+                (SELECT COUNT(*) FROM signoff p WHERE p.campaign_id = s.campaign_id AND p.id <= s.id),
+                s.place, s.supersedes, s.supersede_reason
          FROM signoff s JOIN campaign c ON c.id = s.campaign_id
          WHERE ?1 IS NULL OR s.campaign_id = ?1 ORDER BY s.id",
     )?;
@@ -53,13 +56,18 @@ fn load(conn: &rusqlite::Connection, campaign: Option<i64>) -> Result<Vec<SignOf
         .query_map([campaign], |r| {
             let signatories: String = r.get(5)?;
             let snapshot: String = r.get(6)?;
+            let signers = signatories_from_json(&signatories);
             Ok(SignOff {
                 id: r.get(0)?,
                 campaign: r.get(1)?,
                 decision: decode(&r.get::<_, String>(2)?, Decision::from_code)?,
                 signed_at: r.get(3)?,
                 actor: r.get(4)?,
-                signatories: serde_json::from_str(&signatories).unwrap_or_default(),
+                signatories: signers.iter().map(Signatory::display).collect(),
+                signers,
+                place: r.get(9)?,
+                supersedes: r.get(10)?,
+                supersede_reason: r.get(11)?,
                 snapshot: serde_json::from_str(&snapshot).unwrap_or(serde_json::Value::Null),
                 comment: r.get(7)?,
                 number: r.get(8)?,
@@ -170,10 +178,14 @@ impl Tx<'_> {
     /// references must be the next free ones (they were printed in the reports being signed).
     pub fn record_signoff(&mut self, s: &NewSignOff) -> Result<i64> {
         let cid = id_of(self.conn(), "campaign", "campagne", &s.campaign)?;
-        if s.signatories.iter().all(|x| x.trim().is_empty()) {
+        if !s
+            .signatories
+            .iter()
+            .any(|x| x.party == crate::signoff::Party::Buyer && !x.name.trim().is_empty())
+        {
             return Err(Error::input(
-                "au moins un signataire est requis (--signatory \"Nom, fonction\")",
-                "at least one signatory is required (--signatory \"Name, role\")",
+                "au moins un signataire de l'acheteur est requis (--signatory \"Nom, fonction\")",
+                "at least one signatory for the buyer is required (--signatory \"Name, function\")",
             ));
         }
         let first = next_reservation_number(self.conn())?;
@@ -189,9 +201,16 @@ impl Tx<'_> {
             }
         }
         let now = self.now().to_string();
+        let (head_id, head_hash) = self.audit_head()?;
+        let audit_head = if head_id > 0 {
+            format!("{head_id}:{head_hash}")
+        } else {
+            String::new()
+        };
         self.conn().execute(
-            "INSERT INTO signoff(campaign_id, decision, signed_at, actor, signatories, indicators, comment)
-             VALUES (?1,?2,?3,?4,?5,?6,?7)",
+            "INSERT INTO signoff(campaign_id, decision, signed_at, actor, signatories, indicators,
+                                 comment, place, supersedes, supersede_reason, audit_head)
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
             params![
                 cid,
                 s.decision.code(),
@@ -199,7 +218,11 @@ impl Tx<'_> {
                 self.actor(),
                 json!(s.signatories).to_string(),
                 s.snapshot.to_string(),
-                s.comment
+                s.comment,
+                s.place,
+                s.supersedes,
+                s.supersede_reason,
+                audit_head
             ],
         )?;
         let id = self.conn().last_insert_rowid();
@@ -229,6 +252,7 @@ impl Tx<'_> {
             None,
             Some(json!({
                 "signoff": id, "decision": s.decision, "signatories": s.signatories,
+                "supersedes": s.supersedes, "reason": s.supersede_reason,
                 "files": s.files, "reservations": s.reservations
             })),
         )?;

@@ -2,6 +2,8 @@
 //! actor and language, so every output is deterministic.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

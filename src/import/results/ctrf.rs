@@ -87,25 +87,7 @@ pub(super) fn read(path: &Path, opts: &ReadOptions, sink: &mut Sink) -> Result<(
         return Err(e);
     }
     if let Err(e) = outcome {
-        let (line, col) = (e.line(), e.column());
-        let (fr, en) = match e.classify() {
-            serde_json::error::Category::Eof => (
-                "fichier JSON tronqué".to_string(),
-                "truncated JSON file".to_string(),
-            ),
-            serde_json::error::Category::Data => (
-                format!("JSON qui ne suit pas le format CTRF ({e})"),
-                format!("JSON that does not follow the CTRF format ({e})"),
-            ),
-            _ => (
-                format!("JSON invalide ({e})"),
-                format!("invalid JSON ({e})"),
-            ),
-        };
-        return Err(Error::input(
-            format!("{file} › ligne {line}, colonne {col} : {fr}"),
-            format!("{file} › line {line}, column {col}: {en}"),
-        ));
+        return Err(json_error(&file, &e, "CTRF"));
     }
     if !ctx.found {
         return Err(Error::input(
@@ -114,6 +96,31 @@ pub(super) fn read(path: &Path, opts: &ReadOptions, sink: &mut Sink) -> Result<(
         ));
     }
     Ok(())
+}
+
+/// The error for a JSON report that serde_json could not read, with line and column.
+pub(super) fn json_error(file: &str, e: &serde_json::Error, format: &str) -> Error {
+    {
+        let (line, col) = (e.line(), e.column());
+        let (fr, en) = match e.classify() {
+            serde_json::error::Category::Eof => (
+                "fichier JSON tronqué".to_string(),
+                "truncated JSON file".to_string(),
+            ),
+            serde_json::error::Category::Data => (
+                format!("JSON qui ne suit pas le format {format} ({e})"),
+                format!("JSON that does not follow the {format} format ({e})"),
+            ),
+            _ => (
+                format!("JSON invalide ({e})"),
+                format!("invalid JSON ({e})"),
+            ),
+        };
+        Error::input(
+            format!("{file} › ligne {line}, colonne {col} : {fr}"),
+            format!("{file} › line {line}, column {col}: {en}"),
+        )
+    }
 }
 
 struct Root<'c, 's, 'k>(&'c mut Ctx<'s, 'k>);

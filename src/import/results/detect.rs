@@ -23,22 +23,50 @@ pub fn detect_format(path: &Path) -> Result<ResultFormat> {
     let head = precheck(path)?;
     let file = display_name(path);
     let trimmed = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    if let Some(inner) = trimmed.strip_prefix('[') {
+        // Cucumber JSON: an array of features (`[]` when no feature ran).
+        if inner.trim_start().starts_with(']')
+            || trimmed.contains("\"elements\"")
+            || trimmed.contains("\"keyword\"")
+        {
+            return Ok(ResultFormat::Cucumber);
+        }
+    }
+    if trimmed.starts_with('{') {
+        // Playwright's report has `suites` of `specs`; CTRF a `results` object. Playwright's
+        // tests hold `results` too, so it is recognised first.
+        if trimmed.contains("\"specs\"")
+            || (trimmed.contains("\"suites\"") && trimmed.contains("\"config\""))
+        {
+            return Ok(ResultFormat::Playwright);
+        }
         if trimmed.contains("\"results\"") {
             return Ok(ResultFormat::Ctrf);
         }
+    }
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return Err(Error::input(
-            format!("{file} : fichier JSON qui n'est pas au format CTRF (clé « results » absente)"),
-            format!("{file}: JSON file that is not CTRF (no \"results\" key)"),
+            format!(
+                "{file} : fichier JSON qui n'est ni CTRF (clé « results »), ni Cucumber (tableau \
+                 de fonctionnalités), ni Playwright (clé « suites »)"
+            ),
+            format!(
+                "{file}: JSON file that is neither CTRF (\"results\" key), Cucumber (array of \
+                 features) nor Playwright (\"suites\" key)"
+            ),
         ));
+    }
+    if is_tap(trimmed) {
+        return Ok(ResultFormat::Tap);
     }
     if !trimmed.starts_with('<') {
         let start: String = trimmed.chars().take(30).collect();
         return Err(Error::input(
-            format!("{file} : ni XML ni JSON (le fichier commence par « {start} »)"),
-            format!("{file}: neither XML nor JSON (the file starts with \"{start}\")"),
+            format!("{file} : ni XML, ni JSON, ni TAP (le fichier commence par « {start} »)"),
+            format!("{file}: neither XML, JSON nor TAP (the file starts with \"{start}\")"),
         ));
     }
+    refuse_doctype(&file, &head)?;
     let root = root_element(trimmed).ok_or_else(|| {
         Error::input(
             format!("{file} : élément racine XML introuvable dans les 64 premiers Kio"),
@@ -48,14 +76,15 @@ pub fn detect_format(path: &Path) -> Result<ResultFormat> {
     Ok(match root.as_str() {
         "testsuites" | "testsuite" => ResultFormat::Junit,
         "robot" => ResultFormat::Robot,
-        "test-run" => ResultFormat::Nunit3,
+        // NUnit 3 writes a lone `test-suite` root for an assembly or fixture result.
+        "test-run" | "test-suite" => ResultFormat::Nunit3,
         "test-results" => ResultFormat::Nunit2,
         "TestRun" => ResultFormat::Trx,
         "assemblies" | "assembly" => ResultFormat::Xunit,
         "testng-results" => ResultFormat::Testng,
         "html" | "HTML" => return Err(html_error(&file, trimmed)),
         other => {
-            let expected = "testsuites, testsuite (JUnit), robot, test-run (NUnit 3), \
+            let expected = "testsuites, testsuite (JUnit), robot, test-run, test-suite (NUnit 3), \
                             test-results (NUnit 2), TestRun (TRX), assemblies (xUnit.net), \
                             testng-results";
             return Err(Error::input(
@@ -64,6 +93,25 @@ pub fn detect_format(path: &Path) -> Result<ResultFormat> {
             ));
         }
     })
+}
+
+/// Whether a text is a TAP stream: `TAP version`, a plan or a test point first (comments and
+/// blank lines skipped).
+fn is_tap(text: &str) -> bool {
+    let Some(first) = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return text.trim_start().starts_with("# Subtest");
+    };
+    let lower = first.to_ascii_lowercase();
+    lower.starts_with("tap version")
+        || (first.starts_with("1..") && first[3..].starts_with(|c: char| c.is_ascii_digit()))
+        || first == "ok"
+        || first.starts_with("ok ")
+        || first.starts_with("not ok")
+        || first.starts_with("Bail out!")
 }
 
 /// Refuses empty, blank, binary and HTML files with distinct messages; returns the decoded
@@ -158,6 +206,40 @@ fn excerpt_between(text: &str, open: &str, close: &str) -> Option<String> {
     let t = text.get(start..end)?.trim();
     let t: String = t.chars().take(80).collect();
     (!t.is_empty()).then_some(t)
+}
+
+/// Refuses a file whose beginning holds a DOCTYPE declaring entities or naming an external
+/// subset, naming its line: whatever the root element, and whatever format was asked for.
+pub(crate) fn refuse_doctype(file: &str, head: &str) -> Result<()> {
+    match refused_doctype_line(head) {
+        Some(line) => Err(super::xml::doctype_error(file, line)),
+        None => Ok(()),
+    }
+}
+
+/// The 1-based line of a DOCTYPE declaring entities or naming an external subset, if one comes
+/// before the root element of `text`.
+fn refused_doctype_line(text: &str) -> Option<u64> {
+    let mut reader = Reader::from_str(text);
+    loop {
+        let at = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Ok(Event::DocType(d)) => {
+                let raw: &str = &d;
+                if !super::xml::doctype_is_refused(raw) {
+                    return None;
+                }
+                // The event starts at the first `<` after `at` (white space is its own event).
+                let before = text.get(..at)?;
+                let skipped = text.get(at..)?.find('<').unwrap_or(0);
+                let newlines = before.matches('\n').count()
+                    + text.get(at..at + skipped)?.matches('\n').count();
+                return Some(newlines as u64 + 1);
+            }
+            Ok(Event::Start(_)) | Ok(Event::Empty(_)) | Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
 }
 
 /// Local name of the first element, if found in `text`.

@@ -13,6 +13,10 @@
 //! - properties: `properties/property` (value attribute or text), plus any non-standard
 //!   attribute of `testcase` (gtest `RecordProperty`).
 //! - `system-out` and `system-err` of the case (not those of reruns) form `stdout`.
+//! - a `testcase` without a name (surefire's `name=""` for a failure in `@BeforeAll`) is
+//!   named after its class, else its file, else its suite, else `testcase (LINE)`.
+//! - an `error` or `failure` directly under `testsuite` (a class that failed to load) is a
+//!   failed result named after the suite, as Jenkins keeps it (property `junit.suite`).
 
 use std::path::Path;
 
@@ -63,6 +67,12 @@ pub(super) fn read(path: &Path, opts: &ReadOptions, sink: &mut Sink) -> Result<(
                         let r = read_case(&mut xs, &attrs, line, &suites, opts)?;
                         sink(r)?;
                     }
+                    // A class that failed to load (Ant, surefire): Jenkins keeps it as a failed
+                    // result; so does recette, named after its suite.
+                    "error" | "failure" if xs.parent() == Some("testsuite") => {
+                        let r = suite_failure(&mut xs, &name, &attrs, line, &suites, opts)?;
+                        sink(r)?;
+                    }
                     _ => {}
                 }
             }
@@ -84,15 +94,13 @@ fn read_case(
     opts: &ReadOptions,
 ) -> Result<AutomatedResult> {
     let limit = opts.max_output_bytes;
-    let name = match non_empty(attr(attrs, "name")) {
-        Some(n) => n,
-        None => {
-            return Err(xs.error_here(
-                "élément <testcase> sans attribut « name » (nom du test attendu)",
-                "<testcase> element without a \"name\" attribute (test name expected)",
-            ))
-        }
-    };
+    // Surefire writes `name=""` for a failure in `@BeforeAll` (the class's only result), Behat
+    // and others leave out name and classname: the result is named after what there is.
+    let name = non_empty(attr(attrs, "name"))
+        .or_else(|| non_empty(attr(attrs, "classname").or_else(|| attr(attrs, "class"))))
+        .or_else(|| non_empty(attr(attrs, "file")))
+        .or_else(|| suites.iter().rev().find_map(|(n, _)| non_empty(Some(n))))
+        .unwrap_or_else(|| format!("testcase ({line})"));
     let origin = Origin::file(xs.file()).with_row(line);
     let mut r = new_result(origin, "junit", name);
     r.suite_path = suites.iter().map(|(n, _)| n.clone()).collect();
@@ -187,6 +195,42 @@ fn read_case(
     r.message = message;
     r.failure_text = failure.finish();
     r.stdout = join_output(out.finish(), err.finish(), limit);
+    Ok(r)
+}
+
+/// An `error` or `failure` directly under a `testsuite` (its start tag just read): a failed
+/// result named after the suite (or `<testsuite>` when it has no name), the element's message
+/// and text as failure.
+fn suite_failure(
+    xs: &mut XmlStream,
+    element: &str,
+    attrs: &[(String, String)],
+    line: u64,
+    suites: &[(String, Option<String>)],
+    opts: &ReadOptions,
+) -> Result<AutomatedResult> {
+    let limit = opts.max_output_bytes;
+    let suite = suites
+        .last()
+        .and_then(|(n, _)| non_empty(Some(n)))
+        .unwrap_or_else(|| "<testsuite>".to_string());
+    let mut r = new_result(
+        Origin::file(xs.file()).with_row(line),
+        "junit",
+        suite.clone(),
+    );
+    r.suite_path = suites.iter().map(|(n, _)| n.clone()).collect();
+    r.classname = Some(suite);
+    r.start_time = suites.iter().rev().find_map(|(_, t)| t.clone());
+    r.status = ExecStatus::Failed;
+    let text = xs.read_text(limit)?;
+    r.message = non_empty(attr(attrs, "message"))
+        .or_else(|| first_line(&text))
+        .or_else(|| non_empty(attr(attrs, "type")))
+        .map(|m| cap(&m, limit));
+    r.failure_text = non_empty(Some(&text));
+    r.properties
+        .push(("junit.suite".into(), element.to_string()));
     Ok(r)
 }
 

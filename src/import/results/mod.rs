@@ -1,5 +1,6 @@
 //! Streaming readers for automated test results: JUnit (and its many flavours), Robot Framework
-//! output.xml, NUnit 3 and 2, MSTest TRX, xUnit.net v2, TestNG and CTRF JSON.
+//! output.xml, NUnit 3 and 2, MSTest TRX, xUnit.net v2, TestNG, CTRF JSON, Cucumber JSON, TAP
+//! and Playwright JSON.
 //!
 //! Why streaming: CI reports can weigh hundreds of megabytes. Each reader holds only the test
 //! case being read (plus, for TRX and TestNG, a small per-test map documented in their modules)
@@ -19,10 +20,13 @@ pub mod link;
 
 mod common;
 mod ctrf;
+mod cucumber;
 mod junit;
 mod nunit;
+mod playwright;
 mod robot;
 mod source;
+mod tap;
 mod testng;
 mod trx;
 mod xml;
@@ -61,6 +65,12 @@ pub enum ResultFormat {
     Testng,
     /// Common Test Report Format (JSON).
     Ctrf,
+    /// Cucumber JSON (cucumber-js, cucumber-jvm, cucumber-ruby `--format json`).
+    Cucumber,
+    /// Test Anything Protocol, 12 to 14.
+    Tap,
+    /// Playwright Test JSON reporter.
+    Playwright,
 }
 
 impl ResultFormat {
@@ -74,9 +84,13 @@ impl ResultFormat {
         ResultFormat::Xunit,
         ResultFormat::Testng,
         ResultFormat::Ctrf,
+        ResultFormat::Cucumber,
+        ResultFormat::Tap,
+        ResultFormat::Playwright,
     ];
 
-    /// Canonical code (`junit`, `robot`, `nunit3`, `nunit2`, `trx`, `xunit`, `testng`, `ctrf`).
+    /// Canonical code (`junit`, `robot`, `nunit3`, `nunit2`, `trx`, `xunit`, `testng`, `ctrf`,
+    /// `cucumber`, `tap`, `playwright`).
     pub fn code(self) -> &'static str {
         match self {
             ResultFormat::Junit => "junit",
@@ -87,6 +101,9 @@ impl ResultFormat {
             ResultFormat::Xunit => "xunit",
             ResultFormat::Testng => "testng",
             ResultFormat::Ctrf => "ctrf",
+            ResultFormat::Cucumber => "cucumber",
+            ResultFormat::Tap => "tap",
+            ResultFormat::Playwright => "playwright",
         }
     }
 
@@ -108,8 +125,12 @@ impl ResultFormat {
             "xunit" | "xunit2" | "xunitnet" => ResultFormat::Xunit,
             "testng" => ResultFormat::Testng,
             "ctrf" | "json" => ResultFormat::Ctrf,
+            "cucumber" | "cucumberjson" | "gherkin" => ResultFormat::Cucumber,
+            "tap" | "tap13" | "tap14" => ResultFormat::Tap,
+            "playwright" | "playwrightjson" => ResultFormat::Playwright,
             _ => {
-                let accepted = "auto, junit, robot, nunit3, nunit2, trx, xunit, testng, ctrf";
+                let accepted = "auto, junit, robot, nunit3, nunit2, trx, xunit, testng, ctrf, \
+                                cucumber, tap, playwright";
                 return Err(Error::input(
                     format!(
                         "format de résultats inconnu « {word} » ; valeurs acceptées : {accepted}"
@@ -186,7 +207,8 @@ pub fn read_results(
     // Empty, binary and HTML files get their own message whatever the format asked for.
     let format = match format {
         Some(f) => {
-            detect::precheck(path)?;
+            let head = detect::precheck(path)?;
+            detect::refuse_doctype(&display_name(path), &head)?;
             f
         }
         None => detect_format(path)?,
@@ -223,6 +245,9 @@ pub fn read_results(
         ResultFormat::Xunit => xunit::read(path, opts, &mut counting)?,
         ResultFormat::Testng => testng::read(path, opts, &mut counting)?,
         ResultFormat::Ctrf => ctrf::read(path, opts, &mut counting)?,
+        ResultFormat::Cucumber => cucumber::read(path, opts, &mut counting)?,
+        ResultFormat::Tap => tap::read(path, opts, &mut counting)?,
+        ResultFormat::Playwright => playwright::read(path, opts, &mut counting)?,
     }
     Ok(summary)
 }
@@ -247,7 +272,7 @@ pub(crate) fn display_name(path: &Path) -> String {
 }
 
 /// Expands command-line inputs into result files: a file is taken as is; a folder gives every
-/// `*.xml`, `*.json` and `*.trx` below it (recursively, symbolic links to folders not
+/// `*.xml`, `*.json`, `*.trx` and `*.tap` below it (recursively, symbolic links to folders not
 /// followed); anything else is a glob pattern. The result is sorted and without duplicates so
 /// that imports are deterministic. An input that matches nothing is an error (a typo must not
 /// silently import nothing).
@@ -282,8 +307,10 @@ pub fn expand_paths(inputs: &[String]) -> Result<Vec<PathBuf>> {
         }
         if out.len() == before {
             return Err(Error::input(
-                format!("aucun fichier de résultats (*.xml, *.json, *.trx) dans « {input} »"),
-                format!("no result file (*.xml, *.json, *.trx) in \"{input}\""),
+                format!(
+                    "aucun fichier de résultats (*.xml, *.json, *.trx, *.tap) dans « {input} »"
+                ),
+                format!("no result file (*.xml, *.json, *.trx, *.tap) in \"{input}\""),
             ));
         }
     }
@@ -310,6 +337,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 fn is_result_file(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
-        .map(|e| matches!(e.to_ascii_lowercase().as_str(), "xml" | "json" | "trx"))
+        .map(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "xml" | "json" | "trx" | "tap"
+            )
+        })
         .unwrap_or(false)
 }

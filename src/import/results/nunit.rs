@@ -1,6 +1,7 @@
 //! NUnit 3 (`test-run`) and NUnit 2 (`test-results`) XML.
 //!
-//! NUnit 3: `test-case` anywhere under nested `test-suite`s; `result` Passed/Warning → passed,
+//! NUnit 3: root `test-run`, or a lone `test-suite` (an assembly or fixture result);
+//! `test-case` anywhere under nested `test-suite`s; `result` Passed/Warning → passed,
 //! Failed (any label: Error, Invalid, Cancelled) → failed, Skipped/Inconclusive → not run.
 //! `properties/property` become properties; `Category` properties are also tags.
 //! `failure/message` or `reason/message` is the message, `failure/stack-trace` the failure text,
@@ -38,16 +39,17 @@ fn read(path: &Path, opts: &ReadOptions, sink: &mut Sink, version: u8) -> Result
     // puts a parameterized method's categories on its `ParameterizedMethod` suite).
     let mut suites: Vec<(String, Vec<String>)> = Vec::new();
     let mut root_checked = false;
-    let (root, label) = if version == 3 {
-        ("test-run", "NUnit 3")
+    // NUnit 3 also writes a lone `test-suite` root (an assembly or fixture result).
+    let (roots, label): (&[&str], _) = if version == 3 {
+        (&["test-run", "test-suite"], "NUnit 3")
     } else {
-        ("test-results", "NUnit 2")
+        (&["test-results"], "NUnit 2")
     };
     loop {
         match xs.next()? {
             Ev::Start { name, attrs, line } => {
                 if !root_checked {
-                    check_root(&xs, &name, &[root], label)?;
+                    check_root(&xs, &name, roots, label)?;
                     root_checked = true;
                 }
                 match name.as_str() {

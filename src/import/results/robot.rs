@@ -11,9 +11,15 @@
 //!   keyword's message (`status` FAIL text or `msg level="FAIL"`), which is also kept as
 //!   `failure_text`.
 //! - tags: `tag` under `test` (RF 4+) or under `test/tags` (RF 3), recorded as tags.
+//! - a failed suite teardown (written after the suite's tests) fails every test of the suite
+//!   and its sub-suites that was not skipped, a skipped one skips them, with Robot's own
+//!   message (`Parent suite teardown failed:` ...): the file is read twice, the first pass
+//!   keeps only those teardowns. A failed suite setup needs nothing: Robot already writes
+//!   its tests FAIL (`Parent suite setup failed:`).
 //! - times: `start` + `elapsed` seconds (RF 7), or `starttime`/`endtime`
 //!   (`20240101 12:00:00.000`, converted to ISO 8601).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::common::{
@@ -27,10 +33,17 @@ use crate::model::ExecStatus;
 
 type Sink<'a> = dyn FnMut(AutomatedResult) -> Result<()> + 'a;
 
+/// A suite teardown that did not pass: skipped (`true`) or failed, with its message.
+type Teardown = (bool, String);
+
 /// Reads an output.xml file, giving each test to `sink`.
 pub(super) fn read(path: &Path, opts: &ReadOptions, sink: &mut Sink) -> Result<()> {
+    let teardowns = read_teardowns(path, opts)?;
     let mut xs = XmlStream::open(path, opts)?;
     let mut suites: Vec<String> = Vec::new();
+    // Ordinal of each open suite (in document order), to find its teardown.
+    let mut ordinals: Vec<usize> = Vec::new();
+    let mut next_ordinal = 0usize;
     let mut root_checked = false;
     loop {
         match xs.next()? {
@@ -43,10 +56,18 @@ pub(super) fn read(path: &Path, opts: &ReadOptions, sink: &mut Sink) -> Result<(
                 let parent = xs.parent().unwrap_or_default();
                 match (name.as_str(), parent) {
                     ("suite", "robot" | "suite") => {
-                        suites.push(attr(&attrs, "name").unwrap_or_default().to_string())
+                        suites.push(attr(&attrs, "name").unwrap_or_default().to_string());
+                        ordinals.push(next_ordinal);
+                        next_ordinal += 1;
                     }
                     ("test", "suite") => {
-                        let r = read_test(&mut xs, &attrs, line, &suites, opts)?;
+                        let mut r = read_test(&mut xs, &attrs, line, &suites, opts)?;
+                        // Innermost first, as Robot's `SuiteTeardownFailureHandler` (end_suite).
+                        for o in ordinals.iter().rev() {
+                            if let Some(t) = teardowns.get(o) {
+                                apply_teardown(&mut r, t, opts.max_output_bytes);
+                            }
+                        }
                         sink(r)?;
                     }
                     ("statistics" | "errors", "robot") => xs.skip()?,
@@ -55,10 +76,108 @@ pub(super) fn read(path: &Path, opts: &ReadOptions, sink: &mut Sink) -> Result<(
             }
             Ev::End { name } if name == "suite" => {
                 suites.pop();
+                ordinals.pop();
             }
             Ev::Eof => return Ok(()),
             _ => {}
         }
+    }
+}
+
+/// First pass: the suite teardowns that failed or were skipped, by suite ordinal. Robot writes
+/// a suite's teardown after its tests, and applies it to them when it reads the file
+/// (`SuiteTeardownFailureHandler`): so must recette, and a stream cannot look ahead.
+fn read_teardowns(path: &Path, opts: &ReadOptions) -> Result<HashMap<usize, Teardown>> {
+    let mut xs = XmlStream::open(path, opts)?;
+    let mut out = HashMap::new();
+    let mut ordinals: Vec<usize> = Vec::new();
+    let mut next_ordinal = 0usize;
+    loop {
+        match xs.next()? {
+            Ev::Start { name, attrs, .. } => {
+                let parent = xs.parent().unwrap_or_default();
+                match (name.as_str(), parent) {
+                    ("suite", "robot" | "suite") => {
+                        ordinals.push(next_ordinal);
+                        next_ordinal += 1;
+                    }
+                    ("kw", "suite")
+                        if attr(&attrs, "type")
+                            .is_some_and(|t| t.eq_ignore_ascii_case("teardown")) =>
+                    {
+                        if let (Some(status), Some(&o)) =
+                            (keyword_status(&mut xs, opts)?, ordinals.last())
+                        {
+                            match status.0.as_str() {
+                                "FAIL" => {
+                                    out.insert(o, (false, status.1));
+                                }
+                                "SKIP" => {
+                                    out.insert(o, (true, status.1));
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    ("test" | "statistics" | "errors", _) => xs.skip()?,
+                    _ => {}
+                }
+            }
+            Ev::End { name } if name == "suite" => {
+                ordinals.pop();
+            }
+            Ev::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// The status word and text of the keyword whose start tag was just read (its own `status`
+/// child), reading up to its end.
+fn keyword_status(xs: &mut XmlStream, opts: &ReadOptions) -> Result<Option<(String, String)>> {
+    let base = xs.depth();
+    let mut status = None;
+    loop {
+        match xs.next()? {
+            Ev::Start { name, attrs, .. } if name == "status" && xs.depth() == base + 1 => {
+                let text = xs.read_text(opts.max_output_bytes)?;
+                status = Some((attr(&attrs, "status").unwrap_or_default().to_string(), text));
+            }
+            Ev::Start { .. } => xs.skip()?,
+            Ev::End { .. } if xs.depth() < base => return Ok(status),
+            Ev::Eof => return Ok(status),
+            _ => {}
+        }
+    }
+}
+
+/// Robot's `SuiteTeardownFailed` visitor: a failed suite teardown fails every test of the suite
+/// that was not skipped, a skipped one skips them; the message says so.
+fn apply_teardown(r: &mut AutomatedResult, (skipped, message): &Teardown, limit: usize) {
+    let before = r.message.take().unwrap_or_default();
+    let text = if *skipped {
+        r.status = ExecStatus::NotRun;
+        if before.is_empty() {
+            format!("Skipped in parent suite teardown:\n{message}")
+        } else {
+            format!("Skipped in parent suite teardown:\n{message}\n\nEarlier message:\n{before}")
+        }
+    } else {
+        if r.status != ExecStatus::NotRun {
+            r.status = ExecStatus::Failed;
+        }
+        if before.is_empty() {
+            format!("Parent suite teardown failed:\n{message}")
+        } else {
+            format!("{before}\n\nAlso parent suite teardown failed:\n{message}")
+        }
+    };
+    r.message = Some(cap(&text, limit));
+    if r.status == ExecStatus::Failed {
+        r.failure_text = Some(match r.failure_text.take() {
+            Some(f) if f != before => cap(&format!("{f}\n\n{text}"), limit),
+            _ => cap(&text, limit),
+        });
     }
 }
 

@@ -9,10 +9,10 @@
 //!
 //! Outcomes: Passed, PassedButRunAborted, Warning, Completed → passed; Failed, Error, Timeout,
 //! Aborted → failed; InProgress → in progress; NotExecuted, Inconclusive, Pending, NotRunnable,
-//! Disconnected and anything else → not run. Data-driven results (`InnerResults`) are
-//! represented by their parent result, whose outcome already aggregates them; when the parent
-//! has no message of its own, the first failing row's message is used, and the rows' outputs
-//! are appended to the parent's.
+//! Disconnected and anything else → not run. Data-driven results (`InnerResults`, one
+//! `UnitTestResult` per data row, possibly nested) are the real results: each row is a result
+//! and the parent, which only sums them up, is not (counting it too would count each row
+//! twice). Rows share their parent's test id, hence its class and categories.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -42,8 +42,9 @@ pub(super) fn read(path: &Path, opts: &ReadOptions, sink: &mut Sink) -> Result<(
         match xs.next()? {
             Ev::Start { name, attrs, line } => match name.as_str() {
                 "UnitTestResult" if xs.parent() == Some("Results") => {
-                    let r = read_result(&mut xs, &attrs, line, &defs, opts)?;
-                    sink(r)?;
+                    for r in read_result(&mut xs, &attrs, line, &defs, opts)? {
+                        sink(r)?;
+                    }
                 }
                 _ => {}
             },
@@ -115,13 +116,15 @@ fn read_definitions(path: &Path, opts: &ReadOptions) -> Result<HashMap<String, D
     }
 }
 
+/// Reads one `UnitTestResult` (start tag just read) up to its end: the result itself, or, for
+/// a data-driven test, the results of its rows (`InnerResults`, which may nest).
 fn read_result(
     xs: &mut XmlStream,
     attrs: &[(String, String)],
     line: u64,
     defs: &HashMap<String, Definition>,
     opts: &ReadOptions,
-) -> Result<AutomatedResult> {
+) -> Result<Vec<AutomatedResult>> {
     let limit = opts.max_output_bytes;
     let name = attr(attrs, "testName").unwrap_or_default().to_string();
     let mut r = new_result(Origin::file(xs.file()).with_row(line), "trx", name);
@@ -142,10 +145,18 @@ fn read_result(
     }
     let (mut message, mut trace) = (None, Capped::new(limit));
     let (mut out, mut err) = (Capped::new(limit), Capped::new(limit));
+    let mut rows: Vec<AutomatedResult> = Vec::new();
     let base = xs.depth();
     loop {
         match xs.next()? {
-            Ev::Start { name, .. } => match name.as_str() {
+            Ev::Start {
+                name,
+                attrs: a,
+                line: l,
+            } => match name.as_str() {
+                "UnitTestResult" if xs.parent() == Some("InnerResults") => {
+                    rows.extend(read_result(xs, &a, l, defs, opts)?);
+                }
                 "Message" if message.is_none() => {
                     message = non_empty(Some(&xs.read_text(limit)?)).map(|m| cap(&m, limit))
                 }
@@ -159,8 +170,16 @@ fn read_result(
             _ => {}
         }
     }
+    if !rows.is_empty() {
+        for row in &mut rows {
+            if row.classname.is_none() {
+                row.classname = r.classname.clone();
+            }
+        }
+        return Ok(rows);
+    }
     r.message = message;
     r.failure_text = trace.finish();
     r.stdout = join_output(out.finish(), err.finish(), limit);
-    Ok(r)
+    Ok(vec![r])
 }

@@ -115,6 +115,8 @@ impl<'p> XmlStream<'p> {
         loop {
             self.buf.clear();
             self.reader.get_mut().mark();
+            let start = self.reader.buffer_position();
+            let start_line = self.reader.get_ref().newlines + 1;
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(ev) => ev,
                 Err(e) => return Err(self.map_error(e)),
@@ -123,6 +125,15 @@ impl<'p> XmlStream<'p> {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let is_empty = matches!(event, Event::Empty(_));
                     let name = local(e.name().as_ref()).to_string();
+                    if !is_name(e.name().as_ref()) {
+                        return Err(not_well_formed(
+                            self.path,
+                            &self.file,
+                            start,
+                            &format!("nom d'élément invalide « <{name} »"),
+                            &format!("invalid element name \"<{name}\""),
+                        ));
+                    }
                     let raw: &str = e;
                     let inner_newlines = raw.bytes().filter(|&b| b == b'\n').count() as u64;
                     let line = self.reader.get_ref().newlines - inner_newlines + 1;
@@ -131,19 +142,58 @@ impl<'p> XmlStream<'p> {
                         let a = match a {
                             Ok(a) => a,
                             Err(err) => {
+                                let what = attr_error_fr(&err);
                                 return Err(err_at(
                                     self.path,
                                     &self.file,
                                     self.reader.buffer_position(),
-                                    &format!("attribut mal formé dans <{name}> ({err})"),
+                                    &format!("attribut mal formé dans <{name}> ({what})"),
                                     &format!("malformed attribute in <{name}> ({err})"),
-                                ))
+                                ));
                             }
                         };
                         let key = local(a.key.as_ref()).to_string();
+                        if !is_name(a.key.as_ref()) {
+                            return Err(not_well_formed(
+                                self.path,
+                                &self.file,
+                                start,
+                                &format!("nom d'attribut invalide « {key} » dans <{name}>"),
+                                &format!("invalid attribute name \"{key}\" in <{name}>"),
+                            ));
+                        }
+                        if a.value.contains('<') {
+                            return Err(not_well_formed(
+                                self.path,
+                                &self.file,
+                                start,
+                                &format!(
+                                    "caractère « < » dans la valeur de l'attribut « {key} » de \
+                                     <{name}> (il doit être écrit &lt;)"
+                                ),
+                                &format!(
+                                    "character \"<\" in the value of attribute \"{key}\" of \
+                                     <{name}> (it must be written &lt;)"
+                                ),
+                            ));
+                        }
                         let value = match quick_xml::escape::unescape(&a.value) {
                             Ok(v) => v.into_owned(),
-                            Err(_) => a.value.to_string(),
+                            Err(err) => {
+                                return Err(not_well_formed(
+                                    self.path,
+                                    &self.file,
+                                    start,
+                                    &format!(
+                                        "« & » isolé ou entité invalide dans la valeur de \
+                                         l'attribut « {key} » de <{name}> (écrire &amp;)"
+                                    ),
+                                    &format!(
+                                        "\"&\" or invalid entity in the value of attribute \
+                                         \"{key}\" of <{name}> ({err})"
+                                    ),
+                                ))
+                            }
                         };
                         attrs.push((key, value));
                     }
@@ -221,8 +271,23 @@ impl<'p> XmlStream<'p> {
                         let raw: &str = &r;
                         match quick_xml::escape::resolve_predefined_entity(raw) {
                             Some(s) => s.to_string(),
-                            // Never expanded: kept literally.
-                            None => format!("&{raw};"),
+                            // No entity can be declared (a DOCTYPE declaring one is refused):
+                            // an undeclared entity makes the document not well-formed.
+                            None => {
+                                return Err(not_well_formed(
+                                    self.path,
+                                    &self.file,
+                                    start,
+                                    &format!(
+                                        "entité non déclarée « &{raw}; » (seules &lt; &gt; &amp; \
+                                         &quot; &apos; et les références numériques existent)"
+                                    ),
+                                    &format!(
+                                        "undeclared entity \"&{raw};\" (only &lt; &gt; &amp; \
+                                         &quot; &apos; and numeric references exist)"
+                                    ),
+                                ))
+                            }
                         }
                     };
                     if self.stack.is_empty() {
@@ -232,23 +297,25 @@ impl<'p> XmlStream<'p> {
                 }
                 Event::DocType(d) => {
                     let raw: &str = &d;
-                    if raw.contains("<!ENTITY") || raw.contains("SYSTEM") || raw.contains("PUBLIC")
-                    {
-                        return Err(err_at(
+                    if doctype_is_refused(raw) {
+                        return Err(doctype_error(&self.file, start_line));
+                    }
+                    continue;
+                }
+                Event::Comment(c) => {
+                    let body: &str = &c;
+                    if body.contains("--") || body.ends_with('-') {
+                        return Err(not_well_formed(
                             self.path,
                             &self.file,
-                            self.reader.buffer_position(),
-                            "DOCTYPE avec déclarations d'entités ou référence externe refusé : \
-                             un rapport de tests n'en contient pas (protection contre l'expansion \
-                             d'entités et la lecture de fichiers externes)",
-                            "DOCTYPE with entity declarations or an external reference refused: \
-                             test reports have none (protection against entity expansion and \
-                             external file reads)",
+                            start,
+                            "« -- » à l'intérieur d'un commentaire XML",
+                            "\"--\" inside an XML comment",
                         ));
                     }
                     continue;
                 }
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => continue,
+                Event::Decl(_) | Event::PI(_) => continue,
                 Event::Eof => {
                     if let Some(open) = self.stack.last() {
                         let open = open.clone();
@@ -350,6 +417,70 @@ impl<'p> XmlStream<'p> {
             ),
         };
         self.error_at(pos, &fr, &en)
+    }
+}
+
+/// A well-formedness error at the start of the event that began at `offset`.
+fn not_well_formed(path: &Path, file: &str, offset: u64, fr: &str, en: &str) -> Error {
+    err_at(
+        path,
+        file,
+        offset,
+        &format!("XML mal formé : {fr}"),
+        &format!("XML not well-formed: {en}"),
+    )
+}
+
+/// Whether a DOCTYPE must be refused: entity declarations (general or parameter), parameter
+/// entity references, or an external subset (`SYSTEM`, `PUBLIC`).
+pub(crate) fn doctype_is_refused(raw: &str) -> bool {
+    raw.contains("<!ENTITY")
+        || raw.contains("SYSTEM")
+        || raw.contains("PUBLIC")
+        || raw.contains('%')
+}
+
+/// The message for a refused DOCTYPE, naming its line (whatever the root element or format).
+pub(crate) fn doctype_error(file: &str, line: u64) -> Error {
+    Error::input(
+        format!(
+            "{file} › ligne {line} : DOCTYPE avec déclarations d'entités ou référence externe \
+             refusé : un rapport de tests n'en contient pas (protection contre l'expansion \
+             d'entités et la lecture de fichiers externes) ; rien n'a été lu au-delà"
+        ),
+        format!(
+            "{file} › line {line}: DOCTYPE with entity declarations or an external reference \
+             refused: test reports have none (protection against entity expansion and external \
+             file reads); nothing was read beyond it"
+        ),
+    )
+}
+
+/// Whether an XML name (with its prefix) starts with a name-start character and holds only
+/// name characters (ASCII checked exactly; any non-ASCII character accepted).
+fn is_name(name: &str) -> bool {
+    let name = name.as_bytes();
+    let Some(&first) = name.first() else {
+        return false;
+    };
+    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
+    start(first)
+        && name
+            .iter()
+            .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+}
+
+/// The French words for a quick-xml attribute error.
+fn attr_error_fr(err: &quick_xml::events::attributes::AttrError) -> String {
+    use quick_xml::events::attributes::AttrError as A;
+    match err {
+        A::ExpectedEq(p) => format!("« = » attendu, position {p}"),
+        A::ExpectedValue(p) => format!("valeur attendue, position {p}"),
+        A::UnquotedValue(p) => format!("valeur sans guillemets, position {p}"),
+        A::ExpectedQuote(p, _) => format!("guillemet fermant attendu, position {p}"),
+        A::Duplicated(p, first) => {
+            format!("attribut en double, position {p} (déjà déclaré position {first})")
+        }
     }
 }
 

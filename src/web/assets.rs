@@ -1,0 +1,118 @@
+//! Embedded templates (`templates/web/`, each replaceable by a file of the same name in
+//! `--templates DIR`, like the reports') and static files: htmx 2 with its licence (no CDN:
+//! the server works on a LAN without internet), `app.js`, `app.css`.
+
+use std::path::Path;
+
+use axum::extract::Path as UrlPath;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use minijinja::State;
+
+use crate::error::Result;
+use crate::report::render::Renderer;
+
+/// The page templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/web/base.html")),
+    (
+        "account.html",
+        include_str!("../../templates/web/account.html"),
+    ),
+    (
+        "campaigns.html",
+        include_str!("../../templates/web/campaigns.html"),
+    ),
+    (
+        "campaign.html",
+        include_str!("../../templates/web/campaign.html"),
+    ),
+    (
+        "execution.html",
+        include_str!("../../templates/web/execution.html"),
+    ),
+    ("login.html", include_str!("../../templates/web/login.html")),
+    (
+        "my_tests.html",
+        include_str!("../../templates/web/my_tests.html"),
+    ),
+    (
+        "progress.html",
+        include_str!("../../templates/web/progress.html"),
+    ),
+];
+
+/// Static files: name, content type, bytes.
+pub const STATIC: &[(&str, &str, &[u8])] = &[
+    (
+        "htmx.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../templates/web/static/htmx.min.js"),
+    ),
+    (
+        "htmx-LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../../templates/web/static/htmx-LICENSE.txt"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../templates/web/static/app.js"),
+    ),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../templates/web/static/app.css"),
+    ),
+];
+
+/// The pages' renderer: HTML auto-escaping, and `t("français", "English")` which picks the
+/// text of the page's `lang`.
+pub fn renderer(overrides: Option<&Path>) -> Result<Renderer> {
+    let mut r = Renderer::with_templates(TEMPLATES, overrides)?;
+    r.env_mut()
+        .add_function("t", |state: &State, fr: String, en: String| {
+            let en_page = state
+                .lookup("lang")
+                .and_then(|v| v.as_str().map(|s| s == "en"))
+                .unwrap_or(false);
+            if en_page {
+                en
+            } else {
+                fr
+            }
+        });
+    r.env_mut()
+        .add_filter("urlencode", |v: String| percent_encode(&v));
+    Ok(r)
+}
+
+/// Percent-encodes everything but unreserved characters: a path segment or query value.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `GET /static/{file}`: an embedded file with its content type and a long cache (the URLs
+/// carry the version, `?v=`).
+pub async fn static_file(UrlPath(file): UrlPath<String>) -> Response {
+    match STATIC.iter().find(|(n, _, _)| *n == file) {
+        Some((_, content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, *content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "").into_response(),
+    }
+}

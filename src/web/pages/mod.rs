@@ -1,0 +1,167 @@
+//! Server-rendered pages, one module per area: [`tester`] ("Mes tests", campaign, execution);
+//! the lead's and vendor's pages go in `lead.rs` and `vendor.rs`. Each handler reads the
+//! request, calls the library, renders a template of `templates/web/` with [`render`], which
+//! adds what every page shows (language, account, navigation by role, CSRF token).
+
+pub mod tester;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::{Deserialize, Serialize};
+
+use super::{AppState, CurrentUser, WebError};
+use crate::access::Action;
+use crate::i18n::Lang;
+
+/// One entry of the navigation bar: shown to the roles that may do its action.
+pub struct NavItem {
+    pub href: &'static str,
+    pub fr: &'static str,
+    pub en: &'static str,
+    pub action: Action,
+}
+
+/// The navigation bar, in order.
+pub const NAV: &[NavItem] = &[NavItem {
+    href: "/my-tests",
+    fr: "Mes tests",
+    en: "My tests",
+    action: Action::ReadOwnTests,
+}];
+
+#[derive(Serialize)]
+struct NavLink {
+    href: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct PageUser<'a> {
+    name: &'a str,
+    display: &'a str,
+    role: &'static str,
+    role_label: &'static str,
+}
+
+/// Renders a page: `data` (a JSON object) plus `lang`, `title`, `user`, `csrf`, `nav`,
+/// `version` for the base layout.
+pub fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    template: &str,
+    title: &str,
+    current: &str,
+    data: serde_json::Value,
+) -> Result<Response, WebError> {
+    let lang = user.lang();
+    let nav: Vec<NavLink> = NAV
+        .iter()
+        .filter(|n| user.can(n.action))
+        .map(|n| NavLink {
+            href: n.href,
+            label: lang.pick(n.fr, n.en),
+            current: n.href == current,
+        })
+        .collect();
+    let mut ctx = match data {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    let page_user = PageUser {
+        name: &user.account.name,
+        display: user.account.display_name(),
+        role: user.account.role.code(),
+        role_label: user.account.role.label(lang),
+    };
+    let extra = serde_json::json!({
+        "lang": lang.code(),
+        "title": title,
+        "user": page_user,
+        "csrf": user.csrf.clone().unwrap_or_default(),
+        "nav": nav,
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    if let serde_json::Value::Object(m) = extra {
+        ctx.extend(m);
+    }
+    let html = state
+        .render(template, &ctx)
+        .map_err(|e| WebError::from_error(&e, lang))?;
+    Ok(Html(html).into_response())
+}
+
+/// A library error on a page, in the user's language.
+pub fn fail(user: &CurrentUser) -> impl Fn(crate::error::Error) -> WebError + '_ {
+    move |e| WebError::from_error(&e, user.lang())
+}
+
+/// `GET /`: the first page of the account's role.
+pub async fn home(user: CurrentUser) -> Response {
+    let first = NAV.iter().find(|n| user.can(n.action));
+    match first {
+        Some(n) => Redirect::to(n.href).into_response(),
+        None => (
+            StatusCode::OK,
+            Html(format!(
+                "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>recette</title></head><body><p>{}</p></body></html>",
+                user.lang().code(),
+                user.lang().pick("Aucune page pour votre rôle.", "No page for your role.")
+            )),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /account`: who I am, my role, the keyboard shortcuts.
+pub async fn account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    let lang = user.lang();
+    render(
+        &state,
+        &user,
+        "account.html",
+        lang.pick("Mon compte", "My account"),
+        "/account",
+        serde_json::json!({"vendor": user.account.vendor, "back": "/account"}),
+    )
+}
+
+/// The language form.
+#[derive(Debug, Deserialize)]
+pub struct LangForm {
+    pub lang: String,
+    #[serde(default)]
+    pub back: Option<String>,
+}
+
+/// `POST /account/lang`: the account's language (fr/en).
+pub async fn set_lang(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<LangForm>,
+) -> Result<Response, WebError> {
+    let Some(lang) = Lang::parse(&f.lang) else {
+        return Err(WebError::invalid(
+            user.lang(),
+            "langue attendue : fr ou en",
+            "expected language: fr or en",
+        ));
+    };
+    let name = user.name().to_string();
+    state
+        .db_as(name.clone(), move |s| {
+            s.write("lang", |tx| tx.set_account_lang(&name, lang))
+        })
+        .await
+        .map_err(fail(&user))?;
+    let back = f
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    Ok(Redirect::to(&back).into_response())
+}

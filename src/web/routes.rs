@@ -1,0 +1,106 @@
+//! The ONE table of routes: every path the server answers, with its method, the access it
+//! needs and its handler. [`router`] builds the server from it and puts [`auth::guard`] in
+//! front of each handler with the route's [`Access`], so no route can exist without a
+//! declared authorization, and `tests/web_matrix.rs` enumerates it role by role.
+//!
+//! To add a page: write the handler in `pages/<area>.rs`, add one line here (and a navigation
+//! entry in `pages::NAV` if it is a top-level page). Path parameters are written `{name}`;
+//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}` with fixtures.
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+
+use super::auth::{self, Guard};
+use super::{api, assets, pages, security, AppState, WebError};
+use crate::access::Action;
+
+/// What a route needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (login, static files, the OpenAPI document).
+    Public,
+    /// Any logged-in account (logout, home, own settings).
+    Authenticated,
+    /// An account whose role allows the action ([`crate::access::allows`]); scoping (a vendor
+    /// sees only its deliveries) is the handler's, with [`crate::access::Scope`].
+    Action(Action),
+}
+
+/// One route.
+pub struct Route {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// axum path (`/campaigns/{campaign}`).
+    pub path: &'static str,
+    pub access: Access,
+    /// The handler, for this method.
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+use Access::{Authenticated, Public};
+
+const fn act(a: Action) -> Access {
+    Access::Action(a)
+}
+
+/// Every route of the server (one line each).
+#[rustfmt::skip]
+pub static ROUTES: &[Route] = &[
+    // Session.
+    Route { method: "GET", path: "/login", access: Public, handler: || get(auth::login_form) },
+    Route { method: "POST", path: "/login", access: Public, handler: || post(auth::login_submit) },
+    Route { method: "POST", path: "/logout", access: Authenticated, handler: || post(auth::logout) },
+    Route { method: "GET", path: "/", access: Authenticated, handler: || get(pages::home) },
+    Route { method: "GET", path: "/account", access: Authenticated, handler: || get(pages::account) },
+    Route { method: "POST", path: "/account/lang", access: Authenticated, handler: || post(pages::set_lang) },
+    // Static files (htmx, app.js, CSS).
+    Route { method: "GET", path: "/static/{file}", access: Public, handler: || get(assets::static_file) },
+    // Tester's screens.
+    Route { method: "GET", path: "/my-tests", access: act(Action::ReadOwnTests), handler: || get(pages::tester::my_tests) },
+    Route { method: "GET", path: "/campaigns", access: act(Action::ReadCampaign), handler: || get(pages::tester::campaigns) },
+    Route { method: "GET", path: "/campaigns/{campaign}", access: act(Action::ReadCampaign), handler: || get(pages::tester::campaign) },
+    Route { method: "GET", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::ReadCampaign), handler: || get(pages::tester::execution_page) },
+    Route { method: "POST", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::RecordExecution), handler: || post(pages::tester::execution_save) },
+    Route { method: "GET", path: "/evidence/{sha256}", access: act(Action::ReadEvidence), handler: || get(pages::tester::evidence) },
+    // JSON API.
+    Route { method: "GET", path: "/api/v1/openapi.json", access: Public, handler: || get(api::openapi) },
+    Route { method: "POST", path: "/api/v1/login", access: Public, handler: || post(auth::api_login) },
+    Route { method: "GET", path: "/api/v1/me", access: Authenticated, handler: || get(api::me) },
+    Route { method: "GET", path: "/api/v1/campaigns", access: act(Action::ReadCampaign), handler: || get(api::campaigns) },
+    Route { method: "GET", path: "/api/v1/campaigns/{campaign}", access: act(Action::ReadCampaign), handler: || get(api::campaign) },
+    Route { method: "POST", path: "/api/v1/campaigns/{campaign}/executions", access: act(Action::RecordExecution), handler: || post(api::post_execution) },
+    Route { method: "POST", path: "/api/v1/campaigns/{campaign}/executions/{attempt}/evidence", access: act(Action::AttachEvidence), handler: || post(api::post_evidence) },
+    Route { method: "POST", path: "/api/v1/campaigns/{campaign}/results", access: act(Action::ImportResults), handler: || post(api::post_results) },
+];
+
+/// The server: every route of [`ROUTES`] behind its guard, security headers on every answer,
+/// a body limit of the upload limit (and a little for the form around it).
+pub fn router(state: AppState) -> Router {
+    let mut r: Router<AppState> = Router::new();
+    for route in ROUTES {
+        let guard = Guard {
+            state: state.clone(),
+            access: route.access,
+            api: route.path.starts_with("/api/"),
+        };
+        let handler =
+            (route.handler)().route_layer(middleware::from_fn_with_state(guard, auth::guard));
+        r = r.route(route.path, handler);
+    }
+    let limit = state.upload_limit() + 1024 * 1024;
+    r.fallback(not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> WebError {
+    let e = WebError::not_found(crate::i18n::Lang::Fr);
+    if uri.path().starts_with("/api/") {
+        e.json()
+    } else {
+        e
+    }
+}
