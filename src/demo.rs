@@ -408,6 +408,8 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
                 ..Selection::default()
             },
         )?;
+        // Its entry criteria are met (nothing carried over, no document pending): started.
+        start_campaign(tx, "VABF-1", &strategy, false)?;
         // The lead shares the campaign between the three testers.
         let assigned = tx.assign(
             "VABF-1",
@@ -498,9 +500,49 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
         )?;
         // The vendor delivers 1.1: it claims four fixes and one changed requirement, and comes
         // with its documents.
+        // FA-002's lifecycle in full: the lead analyses it and assigns it to the vendor...
+        tx.update_anomaly(
+            "FA-002",
+            &AnomalyPatch {
+                status: Some(AnomalyStatus::Analysee),
+                assignee: Some("Titulaire — équipe cessions".into()),
+                ..AnomalyPatch::default()
+            },
+        )?;
+        tx.comment_anomaly(
+            "FA-002",
+            "Le gage doit bloquer la cession dès la saisie, pas à la validation.",
+            crate::entities::Visibility::Shared,
+        )?;
         for a in ["FA-001", "FA-002", "FA-003", "FA-005"] {
             tx.claim_fix("LIV-1.1", a)?;
         }
+        // ...the lead's check on arrival finds the 1.1 fix incomplete and reopens it, the vendor
+        // completes the fix in 1.1, and the VABF-2 retest of CT-CES-004 will close it.
+        tx.update_anomaly(
+            "FA-002",
+            &AnomalyPatch {
+                status: Some(AnomalyStatus::Rouverte),
+                comment: Some(
+                    "Contrôle à réception de la 1.1 : le gage d'un véhicule en crédit-bail n'est toujours pas bloqué".into(),
+                ),
+                ..AnomalyPatch::default()
+            },
+        )?;
+        tx.update_anomaly(
+            "FA-002",
+            &AnomalyPatch {
+                status: Some(AnomalyStatus::Corrigee),
+                fixed_in: Some("LIV-1.1".into()),
+                comment: Some("Correctif complété dans la 1.1 (build 1.1.3)".into()),
+                ..AnomalyPatch::default()
+            },
+        )?;
+        tx.comment_anomaly(
+            "FA-002",
+            "Vérifier aussi le crédit-bail au retest.",
+            crate::entities::Visibility::Internal,
+        )?;
         tx.claim_requirement("LIV-1.1", "EXI-IMM-004", "changed")?;
         for (doc, state) in [
             ("Notes de version", "accepted"),
@@ -551,6 +593,10 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
                 },
             )?;
         }
+        // Entry criteria: FA-006 (the environment, fixed on the buyer's side) is still open and
+        // waits for its retest in this very campaign, and two delivery documents are pending:
+        // the lead starts it all the same, the override recorded (audit log, bilan).
+        start_campaign(tx, "VABF-2", &strategy, true)?;
         // The vendor's CI ran the automated tests on 1.1 the first night: its JUnit file is
         // imported like `recette import --campaign VABF-2` does (written to the demo folder,
         // then read back), which links its results to test cases and requirements.
@@ -672,6 +718,27 @@ pub fn build(out: &Path, ctx: Context, _lang: Lang) -> Result<Store> {
 
 /// The demo's clock: the day after its last campaign.
 const STORY_NOW: &str = "2026-04-03T17:00:00Z";
+
+/// Starts a campaign the way `recette campaign start` does (ops::campaign::start): its entry
+/// criteria measured, started when no blocking one is unmet, or forced with the override
+/// recorded.
+fn start_campaign(
+    tx: &mut crate::store::Tx<'_>,
+    campaign: &str,
+    strategy: &crate::verdict::Strategy,
+    force: bool,
+) -> Result<()> {
+    let measures = tx.entry_measures(campaign, &strategy.smoke_tag)?;
+    let checks = crate::verdict::check_entry(&strategy.entry_criteria, &measures);
+    let blocked = crate::verdict::entry_blocked(&checks);
+    if blocked && !force {
+        return Err(Error::Other(format!(
+            "démo : la campagne {campaign} ne remplit pas ses critères d'entrée"
+        )));
+    }
+    let json = serde_json::to_value(&checks).map_err(|e| Error::Other(e.to_string()))?;
+    tx.start_campaign(campaign, blocked, &json)
+}
 
 /// The demo's test strategy (also the example strategy file).
 const DEMO_STRATEGY: &str = include_str!("../fixtures/strategies/vabf.toml");

@@ -145,6 +145,14 @@ pub struct Campaign {
     pub start_date: Option<String>,
     pub end_date: Option<String>,
     pub tests: i64,
+    /// `planned` or `started` (`recette campaign start`).
+    pub state: String,
+    /// When it was started.
+    pub started_at: Option<String>,
+    /// Started with `--force` although entry criteria were unmet.
+    pub start_forced: bool,
+    /// The entry criteria as measured at start (JSON of `verdict::CriterionResult`s).
+    pub start_checks: serde_json::Value,
 }
 
 /// A test planned in a campaign (with one of its data sets, if it has any), with its latest

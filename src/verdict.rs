@@ -194,6 +194,32 @@ pub fn canonical_indicator(name: &str) -> Option<String> {
     None
 }
 
+/// The canonical name of an entry-criterion indicator, or `None` when unknown. Entry
+/// indicators are measured when a campaign starts (`Store::entry_measures`):
+///
+/// | name | meaning |
+/// |---|---|
+/// | `documents_not_accepted` | documents expected with the campaign's delivery not accepted yet |
+/// | `smoke_passed_rate` | smoke tests (tagged with the strategy's `smoke_tag`) whose latest result on the delivery passed, % (100 with no smoke test) |
+/// | `smoke_not_passed` | smoke tests whose latest result on the delivery is not passed (or that have none) |
+/// | `carried_open_anomalies`, `carried_open_<severity>` | open anomalies found before this delivery (carried over) |
+pub fn canonical_entry_indicator(name: &str) -> Option<String> {
+    let n = name.trim().to_lowercase().replace(['-', ' '], "_");
+    const PLAIN: &[&str] = &[
+        "documents_not_accepted",
+        "smoke_passed_rate",
+        "smoke_not_passed",
+        "carried_open_anomalies",
+    ];
+    if PLAIN.contains(&n.as_str()) {
+        return Some(n);
+    }
+    let w = n.strip_prefix("carried_open_")?;
+    Severity::parse(w)
+        .ok()
+        .map(|s| format!("carried_open_{}", s.code()))
+}
+
 /// A documented label for an indicator in a language.
 pub fn indicator_label(indicator: &str, lang: Lang) -> String {
     let crit = |w: &str| {
@@ -232,7 +258,27 @@ pub fn indicator_label(indicator: &str, lang: Lang) -> String {
         "open_anomalies" => t("Anomalies ouvertes", "Open anomalies"),
         "anomalies" => t("Anomalies", "Anomalies"),
         "suspect_links" => t("Liens suspects", "Suspect links"),
+        "documents_not_accepted" => t(
+            "Documents de la livraison non acceptés",
+            "Delivery documents not accepted",
+        ),
+        "smoke_passed_rate" => t("Tests de fumée conformes", "Smoke tests passed"),
+        "smoke_not_passed" => t("Tests de fumée non conformes", "Smoke tests not passed"),
+        "carried_open_anomalies" => t(
+            "Anomalies ouvertes reportées",
+            "Open anomalies carried over",
+        ),
         other => {
+            if let Some(s) = other.strip_prefix("carried_open_") {
+                return format!(
+                    "{} {}",
+                    t(
+                        "Anomalies ouvertes reportées —",
+                        "Open anomalies carried over —"
+                    ),
+                    sev(s)
+                );
+            }
             if let Some(c) = other.strip_prefix("coverage_rate_") {
                 format!(
                     "{} {}",
@@ -288,6 +334,21 @@ impl Criterion {
     /// Parses a rule such as `open_bloquante = 0`, `execution_rate >= 95 %`,
     /// `critical_passed_rate = 100`.
     pub fn parse(rule: &str, blocking: bool, label: &str) -> Result<Criterion> {
+        Self::parse_with(rule, blocking, label, canonical_indicator)
+    }
+
+    /// Parses an entry criterion (over [`canonical_entry_indicator`] names), e.g.
+    /// `documents_not_accepted = 0`, `smoke_passed_rate = 100`, `carried_open_bloquante = 0`.
+    pub fn parse_entry(rule: &str, blocking: bool, label: &str) -> Result<Criterion> {
+        Self::parse_with(rule, blocking, label, canonical_entry_indicator)
+    }
+
+    fn parse_with(
+        rule: &str,
+        blocking: bool,
+        label: &str,
+        canonical: fn(&str) -> Option<String>,
+    ) -> Result<Criterion> {
         let bad = |why_fr: &str, why_en: &str| {
             Error::input(
                 format!("règle « {rule} » : {why_fr} (exemple : « open_bloquante = 0 », « execution_rate >= 95 »)"),
@@ -306,7 +367,7 @@ impl Criterion {
         let (op, value) = rest.split_at(op_len);
         let operator =
             Operator::parse(op).ok_or_else(|| bad("opérateur inconnu", "unknown operator"))?;
-        let indicator = canonical_indicator(name).ok_or_else(|| {
+        let indicator = canonical(name).ok_or_else(|| {
             Error::input(
                 format!(
                     "règle « {rule} » : indicateur inconnu « {} » ; voir la liste des indicateurs (recette strategy --help)",
@@ -372,6 +433,50 @@ pub struct Strategy {
     /// Days given to lift a reservation.
     pub reserve_days: i64,
     pub criteria: Vec<Criterion>,
+    /// Entry criteria, checked by `recette campaign start` (see [`canonical_entry_indicator`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entry_criteria: Vec<Criterion>,
+    /// Tag of the smoke tests the entry indicators `smoke_*` look at.
+    #[serde(
+        default = "default_smoke_tag",
+        skip_serializing_if = "is_default_smoke_tag"
+    )]
+    pub smoke_tag: String,
+}
+
+/// The default tag of smoke tests.
+pub const DEFAULT_SMOKE_TAG: &str = "smoke";
+
+fn default_smoke_tag() -> String {
+    DEFAULT_SMOKE_TAG.to_string()
+}
+
+fn is_default_smoke_tag(t: &str) -> bool {
+    t == DEFAULT_SMOKE_TAG
+}
+
+/// Measures the entry criteria against entry indicators; an indicator that cannot be measured
+/// leaves its criterion unmet.
+pub fn check_entry(
+    criteria: &[Criterion],
+    measures: &BTreeMap<String, Option<f64>>,
+) -> Vec<CriterionResult> {
+    criteria
+        .iter()
+        .map(|c| {
+            let measured = measures.get(&c.indicator).copied().flatten();
+            CriterionResult {
+                criterion: c.clone(),
+                measured,
+                met: measured.is_some_and(|v| c.operator.holds(v, c.threshold)),
+            }
+        })
+        .collect()
+}
+
+/// Whether the entry criteria prevent a start: a blocking one is unmet.
+pub fn entry_blocked(results: &[CriterionResult]) -> bool {
+    results.iter().any(|r| !r.met && r.criterion.blocking)
 }
 
 /// Reference of the built-in default strategy.
@@ -407,6 +512,8 @@ impl Strategy {
             max_ajournements: 2,
             reserve_days: 30,
             criteria,
+            entry_criteria: Vec::new(),
+            smoke_tag: default_smoke_tag(),
         }
     }
 }
@@ -428,6 +535,10 @@ struct StrategyFile {
     reserve_days: i64,
     #[serde(default)]
     criteria: Vec<CriterionFile>,
+    #[serde(default)]
+    entry_criteria: Vec<CriterionFile>,
+    #[serde(default = "default_smoke_tag")]
+    smoke_tag: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -466,6 +577,10 @@ impl Strategy {
     /// rule = "open_bloquante = 0"
     /// label = "Aucune anomalie bloquante ouverte"
     /// blocking = true   # default
+    /// smoke_tag = "smoke"   # default: the tag of the smoke tests
+    /// [[entry_criteria]]
+    /// rule = "documents_not_accepted = 0"
+    /// label = "Documents de la livraison acceptés"
     /// ```
     pub fn from_toml(text: &str, origin: &str) -> Result<Strategy> {
         let f: StrategyFile = toml::from_str(text).map_err(|e| {
@@ -485,7 +600,28 @@ impl Strategy {
                 })?,
             );
         }
+        let mut entry_criteria = Vec::new();
+        for (i, c) in f.entry_criteria.iter().enumerate() {
+            entry_criteria.push(
+                Criterion::parse_entry(&c.rule, c.blocking, &c.label).map_err(|e| {
+                    Error::input(
+                        format!(
+                            "{origin} : critère d'entrée {} : {}",
+                            i + 1,
+                            e.message(Lang::Fr)
+                        ),
+                        format!(
+                            "{origin}: entry criterion {}: {}",
+                            i + 1,
+                            e.message(Lang::En)
+                        ),
+                    )
+                })?,
+            );
+        }
         Ok(Strategy {
+            entry_criteria,
+            smoke_tag: f.smoke_tag.trim().to_string(),
             reference: f.reference,
             title: f.title,
             phase: Phase::parse(&f.phase)?,

@@ -294,6 +294,8 @@ fn decision_store(dir: &Path, results: &[(&str, ExecStatus)], criteria: &[(&str,
             .iter()
             .map(|(r, b)| Criterion::parse(r, *b, "").unwrap())
             .collect(),
+        entry_criteria: Vec::new(),
+        smoke_tag: "smoke".into(),
     };
     store
         .write("t", |tx| {

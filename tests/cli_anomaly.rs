@@ -322,3 +322,57 @@ fn a_workbook_moves_anomalies_through_the_same_lifecycle() {
     );
     assert_eq!(p.json(&["anomaly", "show", "FA-2"])["status"], "ouverte");
 }
+
+/// The demo shows an anomaly's full history and campaigns started on their entry criteria.
+#[test]
+fn the_demo_has_an_anomaly_with_its_full_history() {
+    let p = Project::empty();
+    let out = p.dir.path().join("demo");
+    let o = p
+        .cmd()
+        .args(["demo", "--out", out.to_str().unwrap()])
+        .env_remove("RECETTE_NOW")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let db = out.join("recette.db");
+    let show = |args: &[&str]| -> serde_json::Value {
+        let o = p
+            .cmd()
+            .env("RECETTE_DB", &db)
+            .args(args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let d = show(&["anomaly", "show", "FA-002"]);
+    let steps: Vec<(&str, &str)> = d["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["event"].as_str().unwrap(), h["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("create", "ouverte"),
+            ("move", "analysee"),
+            ("fix_claimed", "a_retester"),
+            ("move", "rouverte"),
+            ("move", "corrigee"),
+            ("retest_passed", "close"),
+        ]
+    );
+    assert!(!d["history"][3]["comment"].as_str().unwrap().is_empty());
+    assert_eq!(d["history"][5]["execution"], "VABF-2/CT-CES-004#1");
+    assert_eq!(d["assignee"], "Titulaire — équipe cessions");
+    assert_eq!(d["reopen_count"], 1);
+    assert_eq!(d["comments"].as_array().unwrap().len(), 2);
+    let c1 = show(&["campaign", "show", "VABF-1"]);
+    assert_eq!(c1["campaign"]["state"], "started");
+    assert_eq!(c1["campaign"]["start_forced"], false);
+    let c2 = show(&["campaign", "show", "VABF-2"]);
+    assert_eq!(c2["campaign"]["start_forced"], true);
+}

@@ -100,6 +100,13 @@ fn every_earlier_schema_version_migrates_with_data_kept() {
         assert_eq!(a["history"], serde_json::json!([]), "v{version}");
         assert_eq!(a["executions"][0]["campaign"], "C1", "v{version}");
         p.fails(1, &["anomaly", "edit", "FA-1", "--status", "close"]);
+        // A campaign that has results was started when its first result was recorded.
+        let c = p.json(&["campaign", "show", "C1"]);
+        assert_eq!(c["campaign"]["state"], "started", "v{version}");
+        assert_eq!(
+            c["campaign"]["started_at"], "2026-01-03T10:00:00",
+            "v{version}"
+        );
         // A sign-off recorded before signatories had parties reads back as the buyer's.
         let store = Store::open(
             &p.db(),

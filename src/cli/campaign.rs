@@ -36,6 +36,22 @@ pub enum CampaignCommand {
     Show(CampaignShowArgs),
     /// Écrit le classeur d'exécution hors ligne de la campagne (à remplir puis « recette import »)
     Sheet(super::export::SheetArgs),
+    /// Démarre la campagne après avoir vérifié les critères d'entrée de sa stratégie (refusé
+    /// s'il en manque un bloquant, sauf --force, consigné au journal et dans le bilan)
+    Start(CampaignStartArgs),
+}
+
+/// `campaign start`
+#[derive(Debug, Args)]
+pub struct CampaignStartArgs {
+    /// Campagne
+    pub campaign: String,
+    /// Démarrer malgré des critères d'entrée bloquants non remplis (dérogation consignée)
+    #[arg(long)]
+    pub force: bool,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `campaign create`
@@ -207,6 +223,7 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
     match cmd {
         CampaignCommand::Create(a) if a.retest => return create_retest(a, env),
         CampaignCommand::Sheet(a) => return super::export::run_sheet(a, env),
+        CampaignCommand::Start(a) => return run_start(a, env),
         CampaignCommand::Create(a) => {
             let c = NewCampaign {
                 title: a.title,
@@ -570,4 +587,92 @@ fn create_retest(a: CampaignCreateArgs, env: &Env) -> Result<i32> {
     t.max_width = 90;
     t.print("");
     Ok(EXIT_OK)
+}
+
+/// `recette campaign start`: exit code 1 when refused.
+fn run_start(a: CampaignStartArgs, env: &Env) -> Result<i32> {
+    let lang = env.lang;
+    let mut store = env.open()?;
+    let out = crate::ops::campaign::start(
+        &mut store,
+        &crate::ops::campaign::StartRequest {
+            campaign: a.campaign.clone(),
+            force: a.force,
+        },
+    )?;
+    let code = if out.started {
+        EXIT_OK
+    } else {
+        super::EXIT_REJECTED
+    };
+    if a.json {
+        return super::output::json(&out).map(|_| code);
+    }
+    let mut t = super::output::Table::new(&[
+        env.t("Critère d'entrée", "Entry criterion"),
+        env.t("Mesure", "Measured"),
+        env.t("Attendu", "Expected"),
+        env.t("Rempli", "Met"),
+    ]);
+    for r in &out.entry_criteria {
+        t.row(vec![
+            crate::verdict::criterion_name(&r.criterion, lang),
+            crate::verdict::format_measure(&r.criterion.indicator, r.measured, lang),
+            crate::verdict::format_threshold(&r.criterion, lang),
+            if r.met {
+                env.t("oui", "yes").to_string()
+            } else if r.criterion.blocking {
+                env.t("NON", "NO").to_string()
+            } else {
+                env.t("non (non bloquant)", "no (non-blocking)").to_string()
+            },
+        ]);
+    }
+    t.print(env.t(
+        "Aucun critère d'entrée dans la stratégie.",
+        "No entry criterion in the strategy.",
+    ));
+    if out.already_started {
+        println!(
+            "{} {} ({})",
+            env.t("Campagne déjà démarrée :", "Campaign already started:"),
+            out.campaign,
+            out.started_at.unwrap_or_default()
+        );
+    } else if out.forced {
+        println!(
+            "{} {}",
+            env.t(
+                "Campagne démarrée EN DÉROGATION aux critères d'entrée (consigné au journal et dans le bilan) :",
+                "Campaign started OVERRIDING its entry criteria (recorded in the audit log and the bilan):"
+            ),
+            out.campaign
+        );
+    } else if out.started {
+        println!(
+            "{} {}",
+            env.t("Campagne démarrée :", "Campaign started:"),
+            out.campaign
+        );
+    } else {
+        eprintln!(
+            "{} {}",
+            env.t(
+                "Démarrage refusé : critères d'entrée bloquants non remplis pour",
+                "Start refused: blocking entry criteria unmet for"
+            ),
+            out.campaign
+        );
+        for u in &out.unmet {
+            eprintln!("  - {}", u.get(lang));
+        }
+        eprintln!(
+            "{}",
+            env.t(
+                "Corrigez, ou démarrez avec --force (la dérogation est consignée).",
+                "Fix them, or start with --force (the override is recorded)."
+            )
+        );
+    }
+    Ok(code)
 }

@@ -8,6 +8,7 @@ use super::output::{json, Table};
 use super::{Env, EXIT_OK};
 use crate::error::{Error, Result};
 use crate::model::Phase;
+use crate::store::{CriterionKind, CriterionPatch};
 use crate::verdict::{criterion_name, format_threshold, Criterion, Strategy};
 
 /// Strategy commands.
@@ -27,6 +28,52 @@ pub enum StrategyCommand {
     List(ListArgs),
     /// Associe une stratégie à une campagne
     Attach(AttachArgs),
+    /// Change un critère (règle, bloquant, libellé) sans réimporter la stratégie
+    EditCriterion(EditCriterionArgs),
+    /// Retire un critère (les suivants remontent d'un rang)
+    RmCriterion(RmCriterionArgs),
+}
+
+/// `strategy edit-criterion`
+#[derive(Debug, Args)]
+pub struct EditCriterionArgs {
+    /// Stratégie
+    pub strategy: String,
+    /// Numéro du critère (à partir de 1, comme « strategy show »)
+    pub position: i64,
+    /// Un critère d'entrée (sinon : de sortie)
+    #[arg(long)]
+    pub entry: bool,
+    /// Nouvelle règle, ex. "open_majeure <= 3"
+    #[arg(long)]
+    pub rule: Option<String>,
+    /// Le rendre bloquant
+    #[arg(long, conflicts_with = "non_blocking")]
+    pub blocking: bool,
+    /// Le rendre non bloquant
+    #[arg(long)]
+    pub non_blocking: bool,
+    /// Nouveau libellé
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `strategy rm-criterion`
+#[derive(Debug, Args)]
+pub struct RmCriterionArgs {
+    /// Stratégie
+    pub strategy: String,
+    /// Numéro du critère (à partir de 1)
+    pub position: i64,
+    /// Un critère d'entrée (sinon : de sortie)
+    #[arg(long)]
+    pub entry: bool,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Help text listing the indicators.
@@ -74,6 +121,10 @@ pub struct CriterionArgs {
     /// Libellé affiché dans les rapports
     #[arg(long, default_value = "")]
     pub label: String,
+    /// Critère d'entrée, vérifié par « campaign start » (documents_not_accepted,
+    /// smoke_passed_rate, smoke_not_passed, carried_open_anomalies, carried_open_<sévérité>)
+    #[arg(long)]
+    pub entry: bool,
 }
 
 /// `strategy import`
@@ -153,6 +204,34 @@ fn print_strategy(s: &Strategy, env: &Env) {
         ]);
     }
     t.print(env.t("Aucun critère de sortie.", "No exit criterion."));
+    println!();
+    println!(
+        "{} ({} {})",
+        env.t("Critères d'entrée", "Entry criteria"),
+        env.t("tests de fumée : étiquette", "smoke tests: tag"),
+        s.smoke_tag
+    );
+    let mut t = Table::new(&[
+        "#",
+        env.t("Règle", "Rule"),
+        env.t("Seuil", "Threshold"),
+        env.t("Bloquant", "Blocking"),
+        env.t("Libellé", "Label"),
+    ]);
+    for (i, c) in s.entry_criteria.iter().enumerate() {
+        t.row(vec![
+            (i + 1).to_string(),
+            c.rule(),
+            format_threshold(c, lang),
+            if c.blocking {
+                env.t("oui", "yes").into()
+            } else {
+                env.t("non", "no").into()
+            },
+            criterion_name(c, lang),
+        ]);
+    }
+    t.print(env.t("Aucun critère d'entrée.", "No entry criterion."));
 }
 
 /// Runs a strategy command.
@@ -161,6 +240,8 @@ pub fn run(cmd: StrategyCommand, env: &Env) -> Result<i32> {
     match cmd {
         StrategyCommand::Create(a) => {
             let s = Strategy {
+                entry_criteria: Vec::new(),
+                smoke_tag: crate::verdict::DEFAULT_SMOKE_TAG.to_string(),
                 reference: a.reference.clone(),
                 title: a.title,
                 phase: Phase::parse(&a.phase)?,
@@ -177,11 +258,27 @@ pub fn run(cmd: StrategyCommand, env: &Env) -> Result<i32> {
             );
         }
         StrategyCommand::Criterion(a) => {
-            let c = Criterion::parse(&a.rule, !a.non_blocking, &a.label)?;
-            store.write("strategy criterion", |tx| tx.add_criterion(&a.strategy, &c))?;
+            let (c, kind) = if a.entry {
+                (
+                    Criterion::parse_entry(&a.rule, !a.non_blocking, &a.label)?,
+                    CriterionKind::Entry,
+                )
+            } else {
+                (
+                    Criterion::parse(&a.rule, !a.non_blocking, &a.label)?,
+                    CriterionKind::Exit,
+                )
+            };
+            store.write("strategy criterion", |tx| {
+                tx.add_criterion_of(&a.strategy, kind, &c)
+            })?;
             println!(
                 "{} {} : {}{}",
-                env.t("Critère ajouté à", "Criterion added to"),
+                if a.entry {
+                    env.t("Critère d'entrée ajouté à", "Entry criterion added to")
+                } else {
+                    env.t("Critère ajouté à", "Criterion added to")
+                },
                 a.strategy,
                 c.rule(),
                 if c.blocking {
@@ -240,6 +337,68 @@ pub fn run(cmd: StrategyCommand, env: &Env) -> Result<i32> {
                 "Aucune stratégie : les campagnes utilisent la stratégie par défaut (recette strategy show DEFAUT).",
                 "No strategy: campaigns use the default strategy (recette strategy show DEFAUT).",
             ));
+        }
+        StrategyCommand::EditCriterion(a) => {
+            let kind = if a.entry {
+                CriterionKind::Entry
+            } else {
+                CriterionKind::Exit
+            };
+            let rule = match &a.rule {
+                Some(r) if a.entry => Some(Criterion::parse_entry(r, true, "")?),
+                Some(r) => Some(Criterion::parse(r, true, "")?),
+                None => None,
+            };
+            let patch = CriterionPatch {
+                rule,
+                blocking: if a.blocking {
+                    Some(true)
+                } else if a.non_blocking {
+                    Some(false)
+                } else {
+                    None
+                },
+                label: a.label,
+            };
+            if patch.rule.is_none() && patch.blocking.is_none() && patch.label.is_none() {
+                return Err(Error::input(
+                    "rien à changer : donnez --rule, --blocking, --non-blocking ou --label",
+                    "nothing to change: give --rule, --blocking, --non-blocking or --label",
+                ));
+            }
+            let c = store.write("strategy edit-criterion", |tx| {
+                tx.edit_criterion(&a.strategy, kind, a.position, &patch)
+            })?;
+            if a.json {
+                return json(&c).map(|_| EXIT_OK);
+            }
+            println!(
+                "{} {} n° {} : {}",
+                env.t("Critère modifié :", "Criterion changed:"),
+                a.strategy,
+                a.position,
+                c.rule()
+            );
+        }
+        StrategyCommand::RmCriterion(a) => {
+            let kind = if a.entry {
+                CriterionKind::Entry
+            } else {
+                CriterionKind::Exit
+            };
+            let c = store.write("strategy rm-criterion", |tx| {
+                tx.remove_criterion(&a.strategy, kind, a.position)
+            })?;
+            if a.json {
+                return json(&c).map(|_| EXIT_OK);
+            }
+            println!(
+                "{} {} n° {} : {}",
+                env.t("Critère retiré :", "Criterion removed:"),
+                a.strategy,
+                a.position,
+                c.rule()
+            );
         }
         StrategyCommand::Attach(a) => {
             store.write("strategy attach", |tx| {

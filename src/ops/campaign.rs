@@ -103,3 +103,106 @@ pub fn create_retest(store: &mut Store, req: &RetestRequest) -> Result<RetestOut
         tests: plan,
     })
 }
+
+/// Starting a campaign.
+#[derive(Debug, Clone)]
+pub struct StartRequest {
+    pub campaign: String,
+    /// Start although entry criteria are unmet (recorded in the audit log and the bilan).
+    pub force: bool,
+}
+
+/// The entry criteria as measured, and whether the campaign started.
+#[derive(Debug, Clone, Serialize)]
+pub struct StartOutcome {
+    pub campaign: String,
+    /// The strategy whose entry criteria were checked.
+    pub strategy: String,
+    pub started: bool,
+    /// Started with `--force` over unmet blocking criteria.
+    pub forced: bool,
+    /// It had been started before: nothing changed.
+    pub already_started: bool,
+    pub started_at: Option<String>,
+    pub entry_criteria: Vec<crate::verdict::CriterionResult>,
+    /// The unmet criteria, worded (French and English).
+    pub unmet: Vec<crate::verdict::Text>,
+}
+
+/// Checks the entry criteria of a campaign's strategy and starts it when every blocking one
+/// is met (unmet non-blocking ones are listed), or when `force` is given (the override is
+/// recorded). Refused (started = false) otherwise; nothing is written then.
+pub fn start(store: &mut Store, req: &StartRequest) -> Result<StartOutcome> {
+    use crate::i18n::Lang;
+    use crate::verdict::{check_entry, criterion_name, format_measure, format_threshold, Text};
+    let c = store.campaign(&req.campaign)?;
+    let (strategy, _) = store.campaign_strategy(&req.campaign)?;
+    if c.state == "started" {
+        return Ok(StartOutcome {
+            campaign: c.reference,
+            strategy: strategy.reference,
+            started: true,
+            forced: c.start_forced,
+            already_started: true,
+            started_at: c.started_at,
+            entry_criteria: serde_json::from_value(c.start_checks).unwrap_or_default(),
+            unmet: Vec::new(),
+        });
+    }
+    let measures = store.entry_measures(&req.campaign, &strategy.smoke_tag)?;
+    let checks = check_entry(&strategy.entry_criteria, &measures);
+    let unmet: Vec<Text> = checks
+        .iter()
+        .filter(|r| !r.met)
+        .map(|r| {
+            let w = |lang: Lang| {
+                format!(
+                    "{} : {} mesuré, {} attendu{}",
+                    criterion_name(&r.criterion, lang),
+                    format_measure(&r.criterion.indicator, r.measured, lang),
+                    format_threshold(&r.criterion, lang),
+                    if r.criterion.blocking {
+                        ""
+                    } else {
+                        " (non bloquant)"
+                    }
+                )
+            };
+            let en = |lang: Lang| {
+                format!(
+                    "{}: {} measured, {} expected{}",
+                    criterion_name(&r.criterion, lang),
+                    format_measure(&r.criterion.indicator, r.measured, lang),
+                    format_threshold(&r.criterion, lang),
+                    if r.criterion.blocking {
+                        ""
+                    } else {
+                        " (non-blocking)"
+                    }
+                )
+            };
+            Text::new(w(Lang::Fr), en(Lang::En))
+        })
+        .collect();
+    let blocked = crate::verdict::entry_blocked(&checks);
+    let started = !blocked || req.force;
+    let forced = blocked && req.force;
+    let mut started_at = None;
+    if started {
+        let json = serde_json::to_value(&checks).map_err(|e| Error::Other(e.to_string()))?;
+        store.write("campaign start", |tx| {
+            tx.start_campaign(&req.campaign, forced, &json)
+        })?;
+        started_at = store.campaign(&req.campaign)?.started_at;
+    }
+    Ok(StartOutcome {
+        campaign: c.reference,
+        strategy: strategy.reference,
+        started,
+        forced,
+        already_started: false,
+        started_at,
+        entry_criteria: checks,
+        unmet,
+    })
+}

@@ -316,6 +316,9 @@ pub struct DecisionChoice {
 /// The whole report model.
 #[derive(Debug, Serialize)]
 pub struct View {
+    /// Set when the campaign was started overriding unmet entry criteria (`campaign start
+    /// --force`): when, and which criteria.
+    pub start_override: String,
     pub lang: &'static str,
     pub t: BTreeMap<&'static str, &'static str>,
     pub project: String,
@@ -976,7 +979,41 @@ impl View {
             })
             .collect();
 
+        let start_override = if eval.campaign.start_forced {
+            let unmet: Vec<String> =
+                serde_json::from_value::<Vec<crate::verdict::CriterionResult>>(
+                    eval.campaign.start_checks.clone(),
+                )
+                .unwrap_or_default()
+                .iter()
+                .filter(|r| !r.met)
+                .map(|r| {
+                    format!(
+                        "{} ({})",
+                        crate::verdict::criterion_name(&r.criterion, lang),
+                        crate::verdict::format_measure(&r.criterion.indicator, r.measured, lang)
+                    )
+                })
+                .collect();
+            format!(
+                "{} {} {} {}",
+                lang.pick("Campagne démarrée le", "Campaign started on"),
+                eval.campaign
+                    .started_at
+                    .as_deref()
+                    .and_then(|d| d.get(..10))
+                    .unwrap_or(""),
+                lang.pick(
+                    "en dérogation aux critères d'entrée non remplis :",
+                    "overriding its unmet entry criteria:"
+                ),
+                unmet.join(" ; ")
+            )
+        } else {
+            String::new()
+        };
         View {
+            start_override,
             lang: lang.code(),
             t: labels(lang),
             project: eval.project.clone(),

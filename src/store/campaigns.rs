@@ -316,7 +316,8 @@ pub(super) fn execution_anomalies(
 fn campaigns(conn: &rusqlite::Connection, only: Option<&str>) -> Result<Vec<Campaign>> {
     let mut stmt = conn.prepare(
         "SELECT c.ref, c.title, d.ref, s.ref, c.phase, c.start_date, c.end_date,
-                (SELECT COUNT(*) FROM campaign_test ct WHERE ct.campaign_id = c.id)
+                (SELECT COUNT(*) FROM campaign_test ct WHERE ct.campaign_id = c.id),
+                c.state, c.started_at, c.start_forced, c.start_checks
          FROM campaign c LEFT JOIN delivery d ON d.id = c.delivery_id
          LEFT JOIN strategy s ON s.id = c.strategy_id
          WHERE ?1 IS NULL OR c.ref = ?1 ORDER BY c.ref",
@@ -331,6 +332,11 @@ fn campaigns(conn: &rusqlite::Connection, only: Option<&str>) -> Result<Vec<Camp
             start_date: r.get(5)?,
             end_date: r.get(6)?,
             tests: r.get(7)?,
+            state: r.get(8)?,
+            started_at: r.get(9)?,
+            start_forced: r.get(10)?,
+            start_checks: serde_json::from_str(&r.get::<_, String>(11)?)
+                .unwrap_or(serde_json::Value::Null),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
