@@ -109,7 +109,12 @@ fn pv_names_parties_place_article_and_the_reports_it_rests_on() {
         assert!(pv.contains(want), "PV lacks {want}");
     }
     // The reports it rests on, by their actual digest.
-    for f in ["bilan-C1.html", "bilan-C1.md", "matrice-C1.xlsx", "bilan-C1.pdf"] {
+    for f in [
+        "bilan-C1.html",
+        "bilan-C1.md",
+        "matrice-C1.xlsx",
+        "bilan-C1.pdf",
+    ] {
         let h = file_hash(&p.path().join("signoffs/C1-1").join(f));
         assert!(pv.contains(&h), "PV lacks the sha256 of {f}");
     }
