@@ -151,7 +151,9 @@ pub fn coverage_bars(
     s
 }
 
-/// Stacked columns of executions per day. `days`: date -> status code -> count.
+/// Stacked columns of executions per day. `days`: date -> status code -> count. The SVG scales
+/// to the width of its card (`width="100%"`); every status is in the legend; the tooltips and
+/// the dates are in the report's language.
 pub fn timeline(
     days: &BTreeMap<String, BTreeMap<String, usize>>,
     title: &str,
@@ -165,11 +167,31 @@ pub fn timeline(
         "not_run",
         "not_applicable",
     ];
+    let label_of = |code: &str| {
+        crate::model::ExecStatus::from_code(code)
+            .map(|s| s.label(lang))
+            .unwrap_or("")
+            .to_string()
+    };
+    let day_label = |day: &str, short: bool| {
+        let d = chrono::NaiveDate::parse_from_str(day.get(..10).unwrap_or(day), "%Y-%m-%d");
+        match (d, lang, short) {
+            (Ok(d), Lang::Fr, true) => d.format("%d/%m").to_string(),
+            (Ok(d), Lang::Fr, false) => d.format("%d/%m/%Y").to_string(),
+            (Ok(d), Lang::En, true) => d.format("%m-%d").to_string(),
+            (Ok(d), Lang::En, false) => d.format("%Y-%m-%d").to_string(),
+            _ => day.to_string(),
+        }
+    };
     let n = days.len().max(1);
-    let plot_h = 130.0;
-    let col_w = (760.0 / n as f64).clamp(4.0, 48.0);
-    let w = 40.0 + col_w * n as f64 + 10.0;
-    let h = plot_h + 60.0;
+    let w = 1000.0_f64;
+    let left = 40.0;
+    let plot_w = w - left - 10.0;
+    let plot_h = 150.0;
+    let col_w = (plot_w / n as f64).min(70.0);
+    let top = 26.0;
+    let base = top + plot_h;
+    let h = base + 56.0;
     let max = days
         .values()
         .map(|m| m.values().sum::<usize>())
@@ -179,20 +201,22 @@ pub fn timeline(
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h}" width="{w:.0}" height="{h}" role="img" aria-label="{}"><title>{}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="100%" preserveAspectRatio="xMinYMin meet" role="img" aria-label="{}"><title>{}</title>"#,
         esc(title),
         esc(title)
     );
-    let base = plot_h + 20.0;
     let _ = write!(
         s,
-        r##"<line x1="36" y1="{base}" x2="{:.0}" y2="{base}" stroke="#90a4ae"/><text x="30" y="{}" font-size="10" text-anchor="end" fill="#546e7a">{max}</text><text x="30" y="{base}" font-size="10" text-anchor="end" fill="#546e7a">0</text>"##,
+        r##"<line x1="{:.0}" y1="{base}" x2="{:.0}" y2="{base}" stroke="#90a4ae"/><text x="{:.0}" y="{:.0}" font-size="11" text-anchor="end" fill="#546e7a">{max}</text><text x="{:.0}" y="{base}" font-size="11" text-anchor="end" fill="#546e7a">0</text>"##,
+        left - 4.0,
         w - 6.0,
-        24.0
+        left - 8.0,
+        top + 4.0,
+        left - 8.0,
     );
     let label_every = (n / 16).max(1);
     for (i, (day, counts)) in days.iter().enumerate() {
-        let x = 40.0 + col_w * i as f64;
+        let x = left + col_w * i as f64;
         let mut y = base;
         let total: usize = counts.values().sum();
         for code in ORDER {
@@ -204,57 +228,44 @@ pub fn timeline(
             y -= bh;
             let _ = write!(
                 s,
-                r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{bh:.1}" fill="{}"><title>{} {}: {c}</title></rect>"#,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{bh:.1}" fill="{}"><title>{} — {} : {c}</title></rect>"#,
                 (col_w - 2.0).max(1.0),
                 status_colour(code),
-                esc(day),
-                code
+                esc(&day_label(day, false)),
+                esc(&label_of(code))
             );
         }
         if col_w >= 18.0 {
             let _ = write!(
                 s,
-                r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#1a2b49">{total}</text>"##,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="#1a2b49">{total}</text>"##,
                 x + col_w / 2.0 - 1.0,
-                y - 3.0
+                y - 4.0
             );
         }
         if i % label_every == 0 {
-            let short = day.get(5..10).unwrap_or(day);
-            let short = if lang == Lang::Fr {
-                let mut p = short.split('-');
-                match (p.next(), p.next()) {
-                    (Some(m), Some(d)) => format!("{d}/{m}"),
-                    _ => short.to_string(),
-                }
-            } else {
-                short.to_string()
-            };
             let _ = write!(
                 s,
-                r##"<text x="{:.1}" y="{}" font-size="10" text-anchor="middle" fill="#546e7a">{}</text>"##,
+                r##"<text x="{:.1}" y="{:.0}" font-size="11" text-anchor="middle" fill="#546e7a">{}</text>"##,
                 x + col_w / 2.0 - 1.0,
-                base + 14.0,
-                esc(&short)
+                base + 15.0,
+                esc(&day_label(day, true))
             );
         }
     }
-    let legend_y = base + 34.0;
-    let mut lx = 40.0;
-    for code in ["passed", "failed", "blocked", "not_run"] {
-        let label = crate::model::ExecStatus::from_code(code)
-            .map(|s| s.label(lang))
-            .unwrap_or(code);
+    let legend_y = base + 40.0;
+    let mut lx = left;
+    for code in ORDER {
+        let label = label_of(code);
         let _ = write!(
             s,
-            r##"<rect x="{lx}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="11" fill="#1a2b49">{}</text>"##,
+            r##"<rect x="{lx:.0}" y="{:.0}" width="10" height="10" fill="{}"/><text x="{:.0}" y="{legend_y:.0}" font-size="12" fill="#1a2b49">{}</text>"##,
             legend_y - 9.0,
             status_colour(code),
             lx + 14.0,
-            legend_y,
-            esc(label)
+            esc(&label)
         );
-        lx += 110.0;
+        lx += 24.0 + 7.0 * label.chars().count() as f64;
     }
     s.push_str("</svg>");
     s

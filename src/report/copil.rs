@@ -779,7 +779,12 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
     for (i, r) in c.risks.iter().enumerate() {
         put_text(ws, i as u32 + 1, 0, &r.label, &text)?;
         put_text(ws, i as u32 + 1, 1, &r.detail, &text)?;
-        put_text(ws, i as u32 + 1, 2, &r.level, &text)?;
+        let level = match r.level.as_str() {
+            "high" => lang_pick(c, "élevé", "high"),
+            "medium" => lang_pick(c, "moyen", "medium"),
+            other => other,
+        };
+        put_text(ws, i as u32 + 1, 2, level, &text)?;
     }
     let ws = wb
         .add_worksheet()

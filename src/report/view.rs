@@ -756,7 +756,7 @@ impl View {
                 .iter()
                 .map(|r| ReservationView {
                     reference: r.anomaly.clone().unwrap_or_default(),
-                    description: r.description.get(lang).to_string(),
+                    description: without_ref(r.description.get(lang), r.anomaly.as_deref()),
                     severity: severity_label(&r.severity, lang),
                     deadline: fmt_date(lang, &r.deadline, false),
                     lifted: String::new(),
@@ -1066,6 +1066,19 @@ impl View {
                 .unwrap_or_default(),
             based_on: Vec::new(),
         }
+    }
+}
+
+/// A reservation's text without the anomaly reference the table shows in its own column
+/// ("FA-003 — Titre" → "Titre").
+fn without_ref(text: &str, anomaly: Option<&str>) -> String {
+    match anomaly {
+        Some(a) => text
+            .strip_prefix(a)
+            .and_then(|t| t.strip_prefix(" — "))
+            .unwrap_or(text)
+            .to_string(),
+        None => text.to_string(),
     }
 }
 

@@ -577,13 +577,6 @@ pub fn write(
             .map_err(xerr)?;
     }
 
-    // Fixed document properties: the same data gives the same bytes (the PV lists the
-    // workbook's sha256).
-    let props = rust_xlsxwriter::DocProperties::new().set_creation_datetime(
-        &rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)
-            .map_err(|e| Error::Other(format!("xlsx : {e}")))?,
-    );
-    wb.set_properties(&props);
     wb.save(path).map_err(|e| match e {
         rust_xlsxwriter::XlsxError::IoError(io) => Error::io(path, io),
         other => xerr(other),
