@@ -17,7 +17,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartSolidFill, ChartType, Color, Format, FormatAlign, FormatBorder,
-    Workbook, Worksheet,
+    Worksheet,
 };
 
 use super::labels::label;
