@@ -20,6 +20,7 @@ fn sample(path: &str, test: &str) -> String {
             "0000000000000000000000000000000000000000000000000000000000000000",
         )
         .replace("{file}", "app.css")
+        .replace("{upload}", "00000000000000000000000000000000")
 }
 
 fn request(c: &mut Client, method: &str, path: &str, csrf: bool) -> u16 {

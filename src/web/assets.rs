@@ -40,6 +40,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "progress.html",
         include_str!("../../templates/web/progress.html"),
     ),
+    (
+        "lead/import_form.html",
+        include_str!("../../templates/web/lead/import_form.html"),
+    ),
+    (
+        "lead/import_plan.html",
+        include_str!("../../templates/web/lead/import_plan.html"),
+    ),
 ];
 
 /// Static files: name, content type, bytes.

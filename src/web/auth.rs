@@ -202,9 +202,23 @@ async fn csrf_of(req: Request, limit: usize) -> Result<(Request, Option<String>)
 /// Runs before every handler: finds the account, checks the route's [`Access`] and, for a
 /// state-changing request of a browser session, its CSRF token.
 pub async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
+    // A request refused before its body is read leaves that body on the connection: the
+    // answer closes it, so that a client does not send its next request after unread bytes.
+    let has_body = req.headers().contains_key(header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0");
     match check(&g, req).await {
         Ok(req) => next.run(req).await,
-        Err(e) => e,
+        Err(mut e) => {
+            if has_body {
+                e.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            e
+        }
     }
 }
 

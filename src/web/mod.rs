@@ -10,7 +10,7 @@
 //!   matrix test can enumerate it.
 //! - [`auth`]: login/logout, sessions (cookie), API tokens, CSRF, [`auth::CurrentUser`].
 //! - [`security`]: response headers (CSP without inline script, nosniff, frame-ancestors).
-//! - [`pages`]: one module per area (`tester`; `lead` and `vendor` come next).
+//! - [`pages`]: one module per area (`tester`; `lead`: imports by upload; `vendor` comes next).
 //! - [`api`]: `/api/v1` JSON, errors `{"error"}` in the user's language.
 //! - [`assets`]: embedded templates and static files (htmx, app.js, CSS).
 
@@ -93,6 +93,8 @@ struct Inner {
     session_idle_secs: i64,
     throttle: crate::accounts::Throttle,
     secure_cookies: bool,
+    /// Staged uploads waiting for their "Appliquer" (imports by upload).
+    uploads: Mutex<pages::lead::Uploads>,
 }
 
 /// The actor of what the server does outside any account (session bookkeeping).
@@ -117,6 +119,7 @@ impl AppState {
                 session_idle_secs: opts.session_idle_secs,
                 throttle: opts.throttle,
                 secure_cookies: opts.tls.is_some() || opts.secure_cookies,
+                uploads: Mutex::new(pages::lead::Uploads::default()),
             }),
         })
     }
@@ -168,6 +171,12 @@ impl AppState {
     /// Login throttling.
     pub fn throttle(&self) -> crate::accounts::Throttle {
         self.inner.throttle
+    }
+
+    /// Runs `f` on the staged uploads (in memory, a short lock).
+    pub fn uploads<T>(&self, f: impl FnOnce(&mut pages::lead::Uploads) -> T) -> T {
+        let mut u = self.inner.uploads.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut u)
     }
 
     /// Whether cookies carry `Secure` (HTTPS).

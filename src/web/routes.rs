@@ -5,7 +5,7 @@
 //!
 //! To add a page: write the handler in `pages/<area>.rs`, add one line here (and a navigation
 //! entry in `pages::NAV` if it is a top-level page). Path parameters are written `{name}`;
-//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}` with fixtures.
+//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}` with fixtures.
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -64,6 +64,11 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::ReadCampaign), handler: || get(pages::tester::execution_page) },
     Route { method: "POST", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::RecordExecution), handler: || post(pages::tester::execution_save) },
     Route { method: "GET", path: "/evidence/{sha256}", access: act(Action::ReadEvidence), handler: || get(pages::tester::evidence) },
+    // Lead's screens (a vendor imports its own delivery's results).
+    Route { method: "GET", path: "/imports", access: act(Action::ImportResults), handler: || get(pages::lead::import_form) },
+    Route { method: "POST", path: "/imports", access: act(Action::ImportResults), handler: || post(pages::lead::import_upload) },
+    Route { method: "GET", path: "/imports/{upload}", access: act(Action::ImportResults), handler: || get(pages::lead::import_plan) },
+    Route { method: "POST", path: "/imports/{upload}/apply", access: act(Action::ImportResults), handler: || post(pages::lead::import_apply) },
     // JSON API.
     Route { method: "GET", path: "/api/v1/openapi.json", access: Public, handler: || get(api::openapi) },
     Route { method: "POST", path: "/api/v1/login", access: Public, handler: || post(auth::api_login) },

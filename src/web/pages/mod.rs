@@ -1,8 +1,9 @@
 //! Server-rendered pages, one module per area: [`tester`] ("Mes tests", campaign, execution);
-//! the lead's and vendor's pages go in `lead.rs` and `vendor.rs`. Each handler reads the
+//! [`lead`] (imports by upload, for the vendor too); the vendor's pages go in `vendor.rs`. Each handler reads the
 //! request, calls the library, renders a template of `templates/web/` with [`render`], which
 //! adds what every page shows (language, account, navigation by role, CSRF token).
 
+pub mod lead;
 pub mod tester;
 
 use axum::extract::State;
@@ -24,12 +25,20 @@ pub struct NavItem {
 }
 
 /// The navigation bar, in order.
-pub const NAV: &[NavItem] = &[NavItem {
-    href: "/my-tests",
-    fr: "Mes tests",
-    en: "My tests",
-    action: Action::ReadOwnTests,
-}];
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        href: "/my-tests",
+        fr: "Mes tests",
+        en: "My tests",
+        action: Action::ReadOwnTests,
+    },
+    NavItem {
+        href: "/imports",
+        fr: "Importer",
+        en: "Import",
+        action: Action::ImportResults,
+    },
+];
 
 #[derive(Serialize)]
 struct NavLink {
