@@ -183,27 +183,11 @@ fn print_strategy(s: &Strategy, env: &Env) {
         env.t("jours", "days")
     );
     println!();
-    let mut t = Table::new(&[
-        "#",
-        env.t("Règle", "Rule"),
-        env.t("Seuil", "Threshold"),
-        env.t("Bloquant", "Blocking"),
-        env.t("Libellé", "Label"),
-    ]);
-    for (i, c) in s.criteria.iter().enumerate() {
-        t.row(vec![
-            (i + 1).to_string(),
-            c.rule(),
-            format_threshold(c, lang),
-            if c.blocking {
-                env.t("oui", "yes").into()
-            } else {
-                env.t("non", "no").into()
-            },
-            criterion_name(c, lang),
-        ]);
-    }
-    t.print(env.t("Aucun critère de sortie.", "No exit criterion."));
+    print_criteria(
+        &s.criteria,
+        env,
+        env.t("Aucun critère de sortie.", "No exit criterion."),
+    );
     println!();
     println!(
         "{} ({} {})",
@@ -211,6 +195,17 @@ fn print_strategy(s: &Strategy, env: &Env) {
         env.t("tests de fumée : étiquette", "smoke tests: tag"),
         s.smoke_tag
     );
+    print_criteria(
+        &s.entry_criteria,
+        env,
+        env.t("Aucun critère d'entrée.", "No entry criterion."),
+    );
+}
+
+/// Runs a strategy command.
+/// The table of a strategy's exit or entry criteria.
+fn print_criteria(criteria: &[crate::verdict::Criterion], env: &Env, empty: &str) {
+    let lang = env.lang;
     let mut t = Table::new(&[
         "#",
         env.t("Règle", "Rule"),
@@ -218,7 +213,7 @@ fn print_strategy(s: &Strategy, env: &Env) {
         env.t("Bloquant", "Blocking"),
         env.t("Libellé", "Label"),
     ]);
-    for (i, c) in s.entry_criteria.iter().enumerate() {
+    for (i, c) in criteria.iter().enumerate() {
         t.row(vec![
             (i + 1).to_string(),
             c.rule(),
@@ -231,10 +226,9 @@ fn print_strategy(s: &Strategy, env: &Env) {
             criterion_name(c, lang),
         ]);
     }
-    t.print(env.t("Aucun critère d'entrée.", "No entry criterion."));
+    t.print(empty);
 }
 
-/// Runs a strategy command.
 pub fn run(cmd: StrategyCommand, env: &Env) -> Result<i32> {
     let mut store = env.open()?;
     match cmd {
