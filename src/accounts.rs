@@ -175,11 +175,71 @@ pub fn set_password(store: &mut Store, name: &str, password: &str) -> Result<()>
 
 /// Creates an API token for an account and returns it: it is shown once, only its sha256 is
 /// kept.
-pub fn create_token(store: &mut Store, name: &str, label: &str) -> Result<String> {
+/// `expires_at`: an ISO time after which it opens nothing (`None`: never); see
+/// [`token_expiry`].
+pub fn create_token(
+    store: &mut Store,
+    name: &str,
+    label: &str,
+    expires_at: Option<&str>,
+) -> Result<String> {
     let token = format!("rct_{}", random_hex(32)?);
     let hash = secret_hash(&token);
-    store.write("token create", |tx| tx.add_token(name, &hash, label))?;
+    store.write("token create", |tx| {
+        tx.add_token(name, &hash, label, expires_at)
+    })?;
     Ok(token)
+}
+
+/// How long a token from `POST /api/v1/login` lives: a working day and a night.
+pub const LOGIN_TOKEN_SECS: i64 = 24 * 3600;
+
+/// The default lifetime of a token from `recette token create`: 90 days.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+
+/// Reads a token lifetime as people type it, from `now`: a number of days (`30`, `30d`, `30j`),
+/// a date (`2027-06-30`, `30/06/2027`: valid until the end of that day, UTC), or
+/// `never`/`jamais`. Returns the expiry time (`None`: never). A date that is not after `now` is
+/// refused.
+pub fn token_expiry(now: &str, text: &str) -> Result<Option<String>> {
+    let t = text.trim().to_lowercase();
+    if matches!(t.as_str(), "never" | "jamais" | "aucune" | "none") {
+        return Ok(None);
+    }
+    let days = t
+        .strip_suffix('d')
+        .or_else(|| t.strip_suffix('j'))
+        .unwrap_or(&t)
+        .trim();
+    let expiry = if let Ok(n) = days.parse::<i64>() {
+        if !(1..=3650).contains(&n) {
+            return Err(Error::input(
+                format!("durée de validité « {text} » : attendu de 1 à 3650 jours"),
+                format!("token lifetime \"{text}\": expected 1 to 3650 days"),
+            ));
+        }
+        shift(now, n * 86_400)
+    } else {
+        let Some(date) = crate::dates::parse_date(&t).ok().filter(|d| d.len() == 10) else {
+            return Err(Error::input(
+                format!(
+                    "durée de validité « {text} » : attendu un nombre de jours (90j), une date (AAAA-MM-JJ) ou « jamais »"
+                ),
+                format!(
+                    "token lifetime \"{text}\": expected a number of days (90d), a date (YYYY-MM-DD) or \"never\""
+                ),
+            ));
+        };
+        let end = shift(&date, 86_400);
+        if end.as_str() <= now {
+            return Err(Error::input(
+                format!("date d'expiration {date} déjà passée"),
+                format!("expiry date {date} already past"),
+            ));
+        }
+        end
+    };
+    Ok(Some(expiry))
 }
 
 /// The account a token opens, if any (and marks the token used, at most once a minute).

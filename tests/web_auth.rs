@@ -253,3 +253,184 @@ fn pages_follow_the_account_language() {
     let bad = c.post_form("/account/lang", &[("lang", "de")]);
     assert_eq!(bad.status, 422);
 }
+
+/// Runs the binary with a fixed clock; returns (success, stdout, stderr).
+fn recette_at(db: &std::path::Path, now: &str, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(web::bin())
+        .env("RECETTE_DB", db)
+        .env("RECETTE_USER", "admin-cli")
+        .env("RECETTE_NOW", now)
+        .env_remove("RECETTE_LANG")
+        .args(args)
+        .output()
+        .expect("run recette");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn api_tokens_expire_and_can_be_revoked() {
+    let site = Site::demo();
+    // Created in 2020 for one day: long expired for the server, which runs on today's clock.
+    let (ok, old, err) = recette_at(
+        &site.db,
+        "2020-01-01T08:00:00Z",
+        &[
+            "token",
+            "create",
+            "marie",
+            "--label",
+            "ancien",
+            "--expires",
+            "1j",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("valable jusqu'au 2020-01-02T08:00:00Z"),
+        "{err}"
+    );
+    let old = old.trim().to_string();
+    let ci = recette(
+        &site.db,
+        &["token", "create", "marie", "--label", "CI"],
+        None,
+    );
+    let ci = ci.trim().to_string();
+    let forever = recette(
+        &site.db,
+        &["token", "create", "sylvie", "--expires", "jamais"],
+        None,
+    );
+    let forever = forever.trim().to_string();
+    let server = site.serve(&[]);
+    assert_eq!(
+        Client::with_token(&server.base, &old)
+            .get("/api/v1/me")
+            .status,
+        401
+    );
+    assert_eq!(
+        Client::with_token(&server.base, &ci)
+            .get("/api/v1/me")
+            .status,
+        200
+    );
+    assert_eq!(
+        Client::with_token(&server.base, &forever)
+            .get("/api/v1/me")
+            .status,
+        200
+    );
+
+    // The listing shows states and expiries, never a token's value.
+    let list = recette(&site.db, &["token", "list", "--json"], None);
+    assert!(!list.contains(&old) && !list.contains(&ci));
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let rows = v.as_array().unwrap();
+    let by_label = |l: &str| {
+        rows.iter()
+            .find(|r| r["label"] == l)
+            .unwrap_or_else(|| panic!("no token {l} in {list}"))
+            .clone()
+    };
+    assert_eq!(by_label("ancien")["state"], "expired");
+    assert_eq!(by_label("ancien")["expires_at"], "2020-01-02T08:00:00Z");
+    assert_eq!(by_label("CI")["state"], "active");
+    // 90 days by default.
+    let created = by_label("CI")["created_at"].as_str().unwrap().to_string();
+    let expires = by_label("CI")["expires_at"].as_str().unwrap().to_string();
+    assert!(
+        expires > created && expires[..4] >= created[..4],
+        "{created} {expires}"
+    );
+    let table = recette(&site.db, &["token", "list", "marie"], None);
+    assert!(
+        table.contains("expiré") && table.contains("actif"),
+        "{table}"
+    );
+    assert!(!table.contains("sylvie"), "{table}");
+
+    // Revoked by number: refused at once, shown as revoked, audited.
+    let id = by_label("CI")["id"].as_i64().unwrap().to_string();
+    let out = recette(&site.db, &["token", "revoke", &id], None);
+    assert!(out.contains("Jetons révoqués : 1"), "{out}");
+    assert_eq!(
+        Client::with_token(&server.base, &ci)
+            .get("/api/v1/me")
+            .status,
+        401
+    );
+    let list = recette(&site.db, &["token", "list", "marie", "--json"], None);
+    assert!(list.contains("\"revoked\""), "{list}");
+    let log = recette(&site.db, &["log", "--json"], None);
+    assert!(log.contains("token revoke"), "{log}");
+    // An unknown number is an error; --all revokes every active token of an account.
+    let (ok, _, err) = recette_at(
+        &site.db,
+        "2026-12-01T00:00:00Z",
+        &["token", "revoke", "9999"],
+    );
+    assert!(!ok && err.contains("9999"), "{err}");
+    let out = recette(&site.db, &["token", "revoke", "--all", "sylvie"], None);
+    assert!(out.contains(": 1"), "{out}");
+    assert_eq!(
+        Client::with_token(&server.base, &forever)
+            .get("/api/v1/me")
+            .status,
+        401
+    );
+
+    // A login token lives a day, and logging out revokes it alone.
+    let r = server.client().post_json(
+        "/api/v1/login",
+        &serde_json::json!({"user": "marie", "password": web::PASSWORD}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = r.json();
+    let t1 = j["token"].as_str().unwrap().to_string();
+    assert!(
+        j["expires_at"].as_str().is_some_and(|e| e.ends_with('Z')),
+        "{j}"
+    );
+    let t2 = server.token("marie");
+    let mut a1 = Client::with_token(&server.base, &t1);
+    let out = a1.post_json("/api/v1/logout", &serde_json::json!({}));
+    assert_eq!(out.status, 200, "{}", out.body);
+    assert_eq!(out.json()["revoked"], 1);
+    assert_eq!(a1.get("/api/v1/me").status, 401);
+    assert_eq!(
+        Client::with_token(&server.base, &t2)
+            .get("/api/v1/me")
+            .status,
+        200
+    );
+}
+
+#[test]
+fn token_lifetimes_are_checked() {
+    let site = Site::demo();
+    let now = "2026-06-01T00:00:00Z";
+    for (bad, says) in [
+        ("demain", "nombre de jours"),
+        ("0", "1 à 3650"),
+        ("2026-05-31", "déjà passée"),
+    ] {
+        let (ok, _, err) = recette_at(
+            &site.db,
+            now,
+            &["token", "create", "marie", "--expires", bad],
+        );
+        assert!(!ok, "--expires {bad} accepted");
+        assert!(err.contains(says), "--expires {bad}: {err}");
+    }
+    let (ok, _, err) = recette_at(
+        &site.db,
+        now,
+        &["token", "create", "marie", "--expires", "30/06/2026"],
+    );
+    assert!(ok && err.contains("2026-07-01T00:00:00Z"), "{err}");
+}

@@ -24,6 +24,9 @@ pub struct BenchGenArgs {
     /// Anomalies
     #[arg(long, default_value_t = 2_000)]
     pub anomalies: usize,
+    /// Étapes par cas de test
+    #[arg(long, default_value_t = 2)]
+    pub steps: usize,
 }
 
 /// Runs `recette bench-gen` on `--db` (which must not exist).
@@ -36,6 +39,7 @@ pub fn run(a: BenchGenArgs, env: &Env) -> Result<i32> {
         executions: a.executions,
         campaigns: a.campaigns,
         anomalies: a.anomalies,
+        steps: a.steps,
     })?;
     println!(
         "{} {} : {} {}, {} {}, {} {}, {} {} ({:.1} s)",

@@ -121,6 +121,31 @@ pub struct UserNameArg {
 pub enum TokenCommand {
     /// Crée un jeton d'API pour un compte et l'affiche une seule fois (seule son empreinte est gardée)
     Create(TokenCreateArgs),
+    /// Liste les jetons (numéro, compte, libellé, création, dernier usage, expiration, état)
+    List(TokenListArgs),
+    /// Révoque un jeton (par son numéro) ou tous les jetons actifs d'un compte (--all NOM)
+    Revoke(TokenRevokeArgs),
+}
+
+/// `token list`
+#[derive(Debug, Args)]
+pub struct TokenListArgs {
+    /// Seulement les jetons de ce compte
+    pub name: Option<String>,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `token revoke`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["id", "all"])))]
+pub struct TokenRevokeArgs {
+    /// Numéro du jeton (colonne « N° » de `token list`)
+    pub id: Option<i64>,
+    /// Tous les jetons actifs de ce compte
+    #[arg(long, value_name = "NOM")]
+    pub all: Option<String>,
 }
 
 /// `token create`
@@ -131,6 +156,9 @@ pub struct TokenCreateArgs {
     /// Libellé du jeton (ex. « CI Jenkins »)
     #[arg(long, default_value = "")]
     pub label: String,
+    /// Validité : nombre de jours (90j), date de fin (AAAA-MM-JJ) ou « jamais »
+    #[arg(long, default_value = "90j", value_name = "DURÉE")]
+    pub expires: String,
 }
 
 /// Runs `recette serve`.
@@ -352,15 +380,79 @@ pub fn run_token(cmd: TokenCommand, env: &Env) -> Result<i32> {
                     })
                 }
             }
-            let token = accounts::create_token(&mut store, &a.name, &a.label)?;
+            let expires = accounts::token_expiry(&store.context().now(), &a.expires)?;
+            let token = accounts::create_token(&mut store, &a.name, &a.label, expires.as_deref())?;
+            let until = match &expires {
+                Some(e) => format!("{} {e}", env.t("valable jusqu'au", "valid until")),
+                None => env.t("sans expiration", "no expiry").to_string(),
+            };
             eprintln!(
-                "{}",
+                "{} ({until}) :",
                 env.t(
-                    "Jeton créé ; il n'est affiché qu'une fois (Authorization: Bearer ...) :",
-                    "Token created; it is shown only once (Authorization: Bearer ...):"
+                    "Jeton créé ; il n'est affiché qu'une fois (Authorization: Bearer ...)",
+                    "Token created; it is shown only once (Authorization: Bearer ...)"
                 )
             );
             println!("{token}");
+        }
+        TokenCommand::List(a) => {
+            let store = env.open()?;
+            if let Some(name) = &a.name {
+                if store.account(name)?.is_none() {
+                    return Err(Error::NotFound {
+                        kind: "compte",
+                        reference: name.clone(),
+                    });
+                }
+            }
+            let tokens = store.tokens(a.name.as_deref())?;
+            if a.json {
+                super::output::json(&tokens)?;
+                return Ok(EXIT_OK);
+            }
+            if tokens.is_empty() {
+                println!("{}", env.t("Aucun jeton.", "No token."));
+                return Ok(EXIT_OK);
+            }
+            let lang = env.lang;
+            let mut t = super::output::Table::new(&[
+                env.t("N°", "No."),
+                env.t("Compte", "Account"),
+                env.t("Libellé", "Label"),
+                env.t("Créé le", "Created"),
+                env.t("Dernier usage", "Last used"),
+                env.t("Expire le", "Expires"),
+                env.t("État", "State"),
+            ]);
+            for k in &tokens {
+                t.row(vec![
+                    k.id.to_string(),
+                    k.account.clone(),
+                    k.label.clone(),
+                    k.created_at.clone(),
+                    k.last_used.clone().unwrap_or_else(|| "—".into()),
+                    k.expires_at
+                        .clone()
+                        .unwrap_or_else(|| env.t("jamais", "never").into()),
+                    k.state.label(lang).to_string(),
+                ]);
+            }
+            print!("{}", t.render());
+        }
+        TokenCommand::Revoke(a) => {
+            let mut store = env.open()?;
+            let which = match (a.id, a.all) {
+                (Some(id), _) => crate::store::TokenSelector::Id(id),
+                (None, Some(name)) => crate::store::TokenSelector::Account(name),
+                (None, None) => {
+                    return Err(Error::input(
+                        "token revoke : donnez un numéro de jeton ou --all NOM",
+                        "token revoke: give a token number or --all NAME",
+                    ))
+                }
+            };
+            let n = store.write("token revoke", |tx| tx.revoke_tokens(&which))?;
+            println!("{} : {n}", env.t("Jetons révoqués", "Tokens revoked"),);
         }
     }
     Ok(EXIT_OK)

@@ -25,6 +25,53 @@ pub struct Account {
     pub created_at: String,
 }
 
+/// Where an API token stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl TokenState {
+    /// For people.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (TokenState::Active, Lang::Fr) => "actif",
+            (TokenState::Active, Lang::En) => "active",
+            (TokenState::Expired, Lang::Fr) => "expiré",
+            (TokenState::Expired, Lang::En) => "expired",
+            (TokenState::Revoked, Lang::Fr) => "révoqué",
+            (TokenState::Revoked, Lang::En) => "revoked",
+        }
+    }
+}
+
+/// An API token as `token list` shows it (never its value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub account: String,
+    pub label: String,
+    pub created_at: String,
+    pub last_used: Option<String>,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub state: TokenState,
+}
+
+/// Which tokens to revoke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSelector {
+    /// One token, by the number `token list` shows.
+    Id(i64),
+    /// The token that hashes to this (the caller's own, at logout).
+    Hash(String),
+    /// Every active token of an account.
+    Account(String),
+}
+
 impl Account {
     /// The name people read: the full name when there is one.
     pub fn display_name(&self) -> &str {
@@ -146,16 +193,54 @@ impl Store {
 
     /// The (enabled) account of the API token that hashes to `token_hash`, with when the token
     /// was last used.
+    /// Expired and revoked tokens open nothing.
     pub fn token_account(&self, token_hash: &str) -> Result<Option<(Account, Option<String>)>> {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS}, t.last_used FROM api_token t
-             JOIN account a ON a.id = t.account_id WHERE t.token_hash = ?1 AND a.disabled = 0"
+             JOIN account a ON a.id = t.account_id
+             WHERE t.token_hash = ?1 AND a.disabled = 0 AND t.revoked_at IS NULL
+               AND (t.expires_at IS NULL OR t.expires_at > ?2)"
         );
+        let now = self.context().now();
         Ok(self
             .conn()
             .prepare_cached(&sql)?
-            .query_row([token_hash], |r| Ok((account_row(r)?, r.get(8)?)))
+            .query_row(params![token_hash, now], |r| {
+                Ok((account_row(r)?, r.get(8)?))
+            })
             .optional()?)
+    }
+
+    /// The API tokens (of one account, or all), newest first: never their value.
+    pub fn tokens(&self, account: Option<&str>) -> Result<Vec<TokenInfo>> {
+        let now = self.context().now();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT t.id, a.name, t.label, t.created_at, t.last_used, t.expires_at, t.revoked_at
+             FROM api_token t JOIN account a ON a.id = t.account_id
+             WHERE ?1 IS NULL OR a.name = ?1 ORDER BY t.id DESC",
+        )?;
+        let rows = stmt.query_map([account], |r| {
+            let expires_at: Option<String> = r.get(5)?;
+            let revoked_at: Option<String> = r.get(6)?;
+            let state = if revoked_at.is_some() {
+                TokenState::Revoked
+            } else if expires_at.as_deref().is_some_and(|e| e <= now.as_str()) {
+                TokenState::Expired
+            } else {
+                TokenState::Active
+            };
+            Ok(TokenInfo {
+                id: r.get(0)?,
+                account: r.get(1)?,
+                label: r.get(2)?,
+                created_at: r.get(3)?,
+                last_used: r.get(4)?,
+                expires_at,
+                revoked_at,
+                state,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Failed logins for `name` at or after `since`.
@@ -325,20 +410,94 @@ impl Tx<'_> {
             .execute([before])?)
     }
 
-    /// Stores a new API token (its sha256) for an account.
-    pub fn add_token(&mut self, account: &str, token_hash: &str, label: &str) -> Result<()> {
+    /// Stores a new API token (its sha256) for an account, valid until `expires_at` (ISO
+    /// time; `None`: no end). Returns its number (for `token revoke`).
+    pub fn add_token(
+        &mut self,
+        account: &str,
+        token_hash: &str,
+        label: &str,
+        expires_at: Option<&str>,
+    ) -> Result<i64> {
         let id = self.account_id(account)?;
         self.conn().execute(
-            "INSERT INTO api_token(token_hash, account_id, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash, id, label, self.now()],
+            "INSERT INTO api_token(token_hash, account_id, label, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![token_hash, id, label, self.now(), expires_at],
         )?;
+        let token_id = self.conn().last_insert_rowid();
         self.audit(
             "token",
             "compte",
             account,
             None,
-            Some(json!({"label": label})),
-        )
+            Some(json!({"token": token_id, "label": label, "expires_at": expires_at})),
+        )?;
+        Ok(token_id)
+    }
+
+    /// Revokes tokens: one by number, or every active token of an account. Returns how many
+    /// were revoked; an unknown number is an error, an already revoked one is not counted.
+    pub fn revoke_tokens(&mut self, which: &TokenSelector) -> Result<usize> {
+        let now = self.now();
+        let (n, account, detail) = match which {
+            TokenSelector::Id(id) => {
+                let account: Option<String> = self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT a.name FROM api_token t JOIN account a ON a.id = t.account_id
+                         WHERE t.id = ?1",
+                    )?
+                    .query_row([id], |r| r.get(0))
+                    .optional()?;
+                let Some(account) = account else {
+                    return Err(Error::NotFound {
+                        kind: "jeton",
+                        reference: id.to_string(),
+                    });
+                };
+                let n = self
+                    .conn()
+                    .prepare_cached(
+                        "UPDATE api_token SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
+                    )?
+                    .execute(params![now, id])?;
+                (n, account, json!({"token": id}))
+            }
+            TokenSelector::Hash(hash) => {
+                let account: Option<String> = self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT a.name FROM api_token t JOIN account a ON a.id = t.account_id
+                         WHERE t.token_hash = ?1 AND t.revoked_at IS NULL",
+                    )?
+                    .query_row([hash], |r| r.get(0))
+                    .optional()?;
+                let Some(account) = account else {
+                    return Ok(0);
+                };
+                let n = self
+                    .conn()
+                    .prepare_cached("UPDATE api_token SET revoked_at = ?1 WHERE token_hash = ?2")?
+                    .execute(params![now, hash])?;
+                (n, account, json!({"logout": true}))
+            }
+            TokenSelector::Account(name) => {
+                let id = self.account_id(name)?;
+                let n = self
+                    .conn()
+                    .prepare_cached(
+                        "UPDATE api_token SET revoked_at = ?1
+                         WHERE account_id = ?2 AND revoked_at IS NULL",
+                    )?
+                    .execute(params![now, id])?;
+                (n, name.clone(), json!({"all": true, "count": n}))
+            }
+        };
+        if n > 0 {
+            self.audit("token revoke", "compte", &account, None, Some(detail))?;
+        }
+        Ok(n)
     }
 
     /// Marks a token used now.

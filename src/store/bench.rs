@@ -14,6 +14,8 @@ pub struct BenchSizes {
     pub executions: usize,
     pub campaigns: usize,
     pub anomalies: usize,
+    /// Steps per test case.
+    pub steps: usize,
 }
 
 /// A small deterministic generator (64-bit LCG).
@@ -128,10 +130,10 @@ impl Store {
                     if i % 4 == 0 { "automated" } else { "manual" },
                     now
                 ])?;
-                for p in 1..=2 {
+                for p in 1..=sizes.steps {
                     step.execute(params![
                         i as i64,
-                        p,
+                        p as i64,
                         sentence(&mut rng, 5),
                         sentence(&mut rng, 5)
                     ])?;

@@ -28,7 +28,9 @@ mod testcases;
 mod trace;
 mod versions;
 
-pub use accounts::{check_account_name, Account, NewAccount, SessionRow};
+pub use accounts::{
+    check_account_name, Account, NewAccount, SessionRow, TokenInfo, TokenSelector, TokenState,
+};
 pub use anomalies::{check_move, lifecycle_error, AnomalyPatch};
 pub use assign::{AssignOutcome, Assignment, ItemSelection};
 pub use audit::{AuditFilter, ChainBreak};
@@ -73,6 +75,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_anomaly_lifecycle.sql"),
     include_str!("migrations/0008_signoff_chain.sql"),
     include_str!("migrations/0009_accounts.sql"),
+    include_str!("migrations/0010_token_expiry.sql"),
 ];
 
 /// The schema version this build writes.

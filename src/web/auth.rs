@@ -469,17 +469,20 @@ pub async fn api_login(
     let outcome = state
         .db(
             move |s| match accounts::login(s, &b.user, &b.password, throttle) {
-                Ok(a) => Ok(Ok((
-                    accounts::create_token(s, &a.name, "api login")?,
-                    a.lang,
-                ))),
+                Ok(a) => {
+                    let expires = accounts::shift(&s.context().now(), accounts::LOGIN_TOKEN_SECS);
+                    let token = accounts::create_token(s, &a.name, "api login", Some(&expires))?;
+                    Ok(Ok((token, expires)))
+                }
                 Err(e) => Ok(Err(e)),
             },
         )
         .await
         .map_err(|e| WebError::from_error(&e, Lang::Fr).json())?;
     match outcome {
-        Ok((token, _)) => Ok(Json(serde_json::json!({ "token": token })).into_response()),
+        Ok((token, expires)) => {
+            Ok(Json(serde_json::json!({ "token": token, "expires_at": expires })).into_response())
+        }
         Err(e) => {
             let status = match e {
                 LoginError::Throttled => StatusCode::TOO_MANY_REQUESTS,
@@ -489,6 +492,34 @@ pub async fn api_login(
             Err(WebError::new(status, e.message(Lang::Fr)).json())
         }
     }
+}
+
+/// `POST /api/v1/logout`: revokes the bearer token of the call (a browser session ends with
+/// `POST /logout`). 200 `{"revoked": n}`.
+pub async fn api_logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let Some(token) = bearer(&headers) else {
+        return Err(WebError::invalid(
+            user.lang(),
+            "en-tête Authorization: Bearer attendu (une session se ferme par POST /logout)",
+            "Authorization: Bearer header expected (a session ends with POST /logout)",
+        )
+        .json());
+    };
+    let hash = accounts::secret_hash(token);
+    let name = user.name().to_string();
+    let n = state
+        .db_as(name, move |s| {
+            s.write("token revoke", |tx| {
+                tx.revoke_tokens(&crate::store::TokenSelector::Hash(hash))
+            })
+        })
+        .await
+        .map_err(|e| WebError::from_error(&e, user.lang()).json())?;
+    Ok(Json(serde_json::json!({ "revoked": n })).into_response())
 }
 
 #[cfg(test)]

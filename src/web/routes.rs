@@ -72,6 +72,7 @@ pub static ROUTES: &[Route] = &[
     // JSON API.
     Route { method: "GET", path: "/api/v1/openapi.json", access: Public, handler: || get(api::openapi) },
     Route { method: "POST", path: "/api/v1/login", access: Public, handler: || post(auth::api_login) },
+    Route { method: "POST", path: "/api/v1/logout", access: Authenticated, handler: || post(auth::api_logout) },
     Route { method: "GET", path: "/api/v1/me", access: Authenticated, handler: || get(api::me) },
     Route { method: "GET", path: "/api/v1/campaigns", access: act(Action::ReadCampaign), handler: || get(api::campaigns) },
     Route { method: "GET", path: "/api/v1/campaigns/{campaign}", access: act(Action::ReadCampaign), handler: || get(api::campaign) },
