@@ -21,6 +21,7 @@ fn sample(path: &str, test: &str) -> String {
         )
         .replace("{file}", "app.css")
         .replace("{upload}", "00000000000000000000000000000000")
+        .replace("{anomaly}", "FA-001")
 }
 
 fn request(c: &mut Client, method: &str, path: &str, csrf: bool) -> u16 {

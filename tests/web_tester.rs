@@ -57,6 +57,74 @@ fn campaign_page_shows_progress_and_filters() {
     assert!(list.body.contains("VABF-2") && list.body.contains("WEB-1"));
 }
 
+#[test]
+fn a_large_campaign_is_paged_and_the_pages_keep_the_filters() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("big.db");
+    recette(
+        &db,
+        &[
+            "bench-gen",
+            "--requirements",
+            "50",
+            "--tests",
+            "600",
+            "--executions",
+            "0",
+            "--campaigns",
+            "1",
+            "--anomalies",
+            "0",
+        ],
+        None,
+    );
+    recette(
+        &db,
+        &["user", "add", "lead", "--role", "lead", "--password-stdin"],
+        Some(&format!("{}\n", web::PASSWORD)),
+    );
+    recette(
+        &db,
+        &[
+            "campaign",
+            "assign",
+            "C-1",
+            "--all",
+            "--spread",
+            "ana,bruno",
+        ],
+        None,
+    );
+    let server = web::Server::start(&db, &[]);
+    let mut c = server.login("lead");
+    let first = c.get("/campaigns/C-1");
+    assert_eq!(first.status, 200);
+    assert_eq!(first.body.matches("<tr class=").count(), 250);
+    assert!(first.body.contains("Tests 1–250 sur 600"), "{}", first.body);
+    assert!(first.body.contains("page 1 / 3"));
+    assert!(!first.body.contains("id=\"page-prev\""));
+    let next = href_of(&first.body, "page-next").expect("a next page");
+    assert_eq!(next, "?page=2");
+    let last = c.get("/campaigns/C-1?page=3");
+    assert_eq!(last.body.matches("<tr class=").count(), 100);
+    assert!(last.body.contains("Tests 501–600 sur 600"));
+    assert!(!last.body.contains("id=\"page-next\""));
+    // Beyond the last page or not a number: the nearest page, never an error.
+    assert!(c.get("/campaigns/C-1?page=99").body.contains("page 3 / 3"));
+    assert!(c.get("/campaigns/C-1?page=abc").body.contains("page 1 / 3"));
+    // The pages of a filtered table keep the filter.
+    let ana = c.get("/campaigns/C-1?assignee=ana");
+    assert!(ana.body.contains("Tests 1–250 sur 300"), "{}", ana.body);
+    let next = href_of(&ana.body, "page-next").expect("a next page");
+    assert_eq!(next, "?assignee=ana&page=2");
+    let two = c.get("/campaigns/C-1?assignee=ana&page=2");
+    assert_eq!(two.body.matches("<tr class=").count(), 50);
+    assert!(!two.body.contains("<td>bruno</td>"));
+    // A table that fits one page has no pager.
+    let one = c.get("/campaigns/C-1?q=zzzz");
+    assert!(one.body.contains("0 test(s) affiché(s)") && !one.body.contains("class=\"pager\""));
+}
+
 /// The href of the link with this id.
 fn href_of(html: &str, id: &str) -> Option<String> {
     let at = html.find(&format!("id=\"{id}\""))?;

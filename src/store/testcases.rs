@@ -1,6 +1,7 @@
 //! Test cases, their steps and tags.
 
 use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
 
 use super::requirements::{check_ref, Change};
 use super::{decode, Store, Tx};
@@ -111,17 +112,57 @@ fn load_with_id(conn: &rusqlite::Connection, reference: &str) -> Result<Option<(
 }
 
 impl Store {
-    /// All test cases with steps, tags and requirements, ordered by reference.
+    /// All test cases with steps, tags and requirements, ordered by reference: four bulk
+    /// queries (cases, steps, tags, links), not four per test.
     pub fn test_cases(&self) -> Result<Vec<TestCase>> {
-        let refs: Vec<String> = self
-            .conn()
-            .prepare("SELECT ref FROM test_case ORDER BY ref")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::with_capacity(refs.len());
-        for r in refs {
-            if let Some(tc) = load(self.conn(), &r)? {
-                out.push(tc);
+        let conn = self.conn();
+        let mut ids: Vec<i64> = Vec::new();
+        let mut out: Vec<TestCase> = Vec::new();
+        {
+            let mut q = conn.prepare(
+                "SELECT id, ref, title, objective, prerequisites, kind, automation_key, priority,
+                        category, active, version FROM test_case ORDER BY ref",
+            )?;
+            let mut rows = q.query([])?;
+            while let Some(r) = rows.next()? {
+                ids.push(r.get(0)?);
+                out.push(test_from_row(r)?);
+            }
+        }
+        let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        {
+            let mut q = conn.prepare(
+                "SELECT test_id, action, expected FROM test_step ORDER BY test_id, position",
+            )?;
+            let mut rows = q.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                    out[i].steps.push(Step {
+                        action: r.get(1)?,
+                        expected: r.get(2)?,
+                    });
+                }
+            }
+        }
+        {
+            let mut q = conn.prepare("SELECT test_id, tag FROM test_tag ORDER BY test_id, tag")?;
+            let mut rows = q.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                    out[i].tags.push(r.get(1)?);
+                }
+            }
+        }
+        {
+            let mut q = conn.prepare(
+                "SELECT l.test_id, r.ref FROM link l JOIN requirement r ON r.id = l.requirement_id
+                 ORDER BY l.test_id, r.ref",
+            )?;
+            let mut rows = q.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                    out[i].requirements.push(r.get(1)?);
+                }
             }
         }
         Ok(out)

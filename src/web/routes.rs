@@ -5,7 +5,7 @@
 //!
 //! To add a page: write the handler in `pages/<area>.rs`, add one line here (and a navigation
 //! entry in `pages::NAV` if it is a top-level page). Path parameters are written `{name}`;
-//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}` with fixtures.
+//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}` with fixtures.
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -64,6 +64,12 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::ReadCampaign), handler: || get(pages::tester::execution_page) },
     Route { method: "POST", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::RecordExecution), handler: || post(pages::tester::execution_save) },
     Route { method: "GET", path: "/evidence/{sha256}", access: act(Action::ReadEvidence), handler: || get(pages::tester::evidence) },
+    // Anomalies: the list and one anomaly, for every side (a vendor sees its deliveries' only).
+    Route { method: "GET", path: "/anomalies", access: act(Action::ReadAnomaly), handler: || get(pages::anomalies::list) },
+    Route { method: "GET", path: "/anomalies/{anomaly}", access: act(Action::ReadAnomaly), handler: || get(pages::anomalies::show) },
+    Route { method: "POST", path: "/anomalies/{anomaly}/triage", access: act(Action::TriageAnomaly), handler: || post(pages::anomalies::triage) },
+    Route { method: "POST", path: "/anomalies/{anomaly}/fix", access: act(Action::DeclareFix), handler: || post(pages::anomalies::fix) },
+    Route { method: "POST", path: "/anomalies/{anomaly}/comments", access: act(Action::CommentAnomaly), handler: || post(pages::anomalies::comment) },
     // Lead's screens (a vendor imports its own delivery's results).
     Route { method: "GET", path: "/imports", access: act(Action::ImportResults), handler: || get(pages::lead::import_form) },
     Route { method: "POST", path: "/imports", access: act(Action::ImportResults), handler: || post(pages::lead::import_upload) },

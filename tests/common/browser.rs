@@ -163,10 +163,32 @@ impl Browser {
             .to_string()
     }
 
-    /// The visible text of the whole page.
+    /// The visible text of the whole page. Read by a script rather than through an element
+    /// handle: a page that is still loading (after a form post) replaces its body, and a
+    /// handle taken a moment before would be stale.
     pub fn text(&self) -> String {
-        let body = self.find("body");
-        self.text_of(&body)
+        let url = format!("{}/session/{}/execute/sync", self.base, self.session);
+        let body = json!({
+            "script": "return document.body ? document.body.innerText : '';",
+            "args": []
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let answer = self
+                .agent
+                .post(&url)
+                .send_json(&body)
+                .ok()
+                .and_then(|mut r| r.body_mut().read_json::<Value>().ok());
+            if let Some(text) = answer.as_ref().and_then(|v| v["value"].as_str()) {
+                return text.to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page text could not be read: {answer:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// The first element matching a CSS selector, waiting up to 10 s for it to appear.

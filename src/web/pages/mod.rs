@@ -1,8 +1,9 @@
 //! Server-rendered pages, one module per area: [`tester`] ("Mes tests", campaign, execution);
-//! [`lead`] (imports by upload, for the vendor too); the vendor's pages go in `vendor.rs`. Each handler reads the
+//! [`lead`] (imports by upload, for the vendor too); [`anomalies`] (list, triage, fix, comments); the vendor's pages go in `vendor.rs`. Each handler reads the
 //! request, calls the library, renders a template of `templates/web/` with [`render`], which
 //! adds what every page shows (language, account, navigation by role, CSRF token).
 
+pub mod anomalies;
 pub mod lead;
 pub mod tester;
 
@@ -31,6 +32,18 @@ pub const NAV: &[NavItem] = &[
         fr: "Mes tests",
         en: "My tests",
         action: Action::ReadOwnTests,
+    },
+    NavItem {
+        href: "/campaigns",
+        fr: "Campagnes",
+        en: "Campaigns",
+        action: Action::ReadCampaign,
+    },
+    NavItem {
+        href: "/anomalies",
+        fr: "Anomalies",
+        en: "Anomalies",
+        action: Action::ReadAnomaly,
     },
     NavItem {
         href: "/imports",

@@ -216,6 +216,33 @@ pub struct CampaignFilter {
     pub criticality: String,
     #[serde(default)]
     pub q: String,
+    /// The page of the table, from 1 (text, so that an empty or wrong value is page 1).
+    #[serde(default, skip_serializing)]
+    pub page: String,
+}
+
+/// Rows of the campaign table per page: a campaign of 5,000 tests is 20 pages of a few
+/// tens of kilobytes instead of one page of 1.6 MB.
+pub const CAMPAIGN_PAGE_ROWS: usize = 250;
+
+impl CampaignFilter {
+    /// The query string of these filters with another page number.
+    fn with_page(&self, page: usize) -> String {
+        let mut parts: Vec<String> = [
+            ("assignee", &self.assignee),
+            ("status", &self.status),
+            ("tag", &self.tag),
+            ("requirement", &self.requirement),
+            ("criticality", &self.criticality),
+            ("q", &self.q),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .collect();
+        parts.push(format!("page={page}"));
+        format!("?{}", parts.join("&"))
+    }
 }
 
 /// `GET /campaigns/{campaign}`: progress by status, filters, each test's last result.
@@ -301,6 +328,26 @@ pub async fn campaign(
         .map_err(fail(&user))?;
     let progress = status_counts(&all, lang);
     let left = all.iter().filter(|s| is_left(**s)).count();
+    let matching = rows.len();
+    let pages = matching.div_ceil(CAMPAIGN_PAGE_ROWS).max(1);
+    let page = f.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let from = (page - 1) * CAMPAIGN_PAGE_ROWS;
+    let rows: Vec<TestRow> = rows
+        .into_iter()
+        .skip(from)
+        .take(CAMPAIGN_PAGE_ROWS)
+        .collect();
+    let pager = serde_json::json!({
+        "page": page,
+        "pages": pages,
+        "matching": matching,
+        "from": if matching == 0 { 0 } else { from + 1 },
+        "to": from + rows.len(),
+        "prev": (page > 1).then(|| f.with_page(page - 1)),
+        "next": (page < pages).then(|| f.with_page(page + 1)),
+        "first": (page > 2).then(|| f.with_page(1)),
+        "last": (page + 1 < pages).then(|| f.with_page(pages)),
+    });
     let statuses: Vec<serde_json::Value> = ExecStatus::ALL
         .iter()
         .map(|s| serde_json::json!({"code": s.code(), "label": s.label(lang)}))
@@ -317,7 +364,7 @@ pub async fn campaign(
         &title,
         "/campaigns",
         serde_json::json!({"campaign": c, "g": {"progress": progress}, "rows": rows,
-            "total": all.len(), "left": left, "filter": f, "assignees": assignees, "tags": tags,
+            "pager": pager, "total": all.len(), "left": left, "filter": f, "assignees": assignees, "tags": tags,
             "statuses": statuses, "criticalities": criticalities}),
     )
 }
