@@ -16,6 +16,14 @@ use crate::report::render::Renderer;
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/web/base.html")),
     (
+        "anomalies.html",
+        include_str!("../../templates/web/anomalies.html"),
+    ),
+    (
+        "anomaly.html",
+        include_str!("../../templates/web/anomaly.html"),
+    ),
+    (
         "account.html",
         include_str!("../../templates/web/account.html"),
     ),
