@@ -34,7 +34,14 @@ fn the_list_filters_and_orders_open_anomalies_first() {
     assert_eq!(lead.get("/anomalies?status=peut-etre").status, 422);
     // The vendor of the deliveries sees them; another vendor sees none, and not one of them.
     let mut vendor = server.login("vendor");
-    assert_eq!(vendor.get("/anomalies").body.matches("<tr id=\"anomaly-").count(), 7);
+    assert_eq!(
+        vendor
+            .get("/anomalies")
+            .body
+            .matches("<tr id=\"anomaly-")
+            .count(),
+        7
+    );
     let mut other = server.login("other-vendor");
     let theirs = other.get("/anomalies");
     assert_eq!(theirs.status, 200);
@@ -54,12 +61,18 @@ fn the_lead_triages_the_vendor_fixes_and_internal_comments_stay_internal() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("id=\"triage-form\""));
     // A move the lifecycle does not allow is refused, nothing changes, the form says why.
-    let r = lead.post_form("/anomalies/FA-004/triage", &[("status", "close"), ("comment", "")]);
+    let r = lead.post_form(
+        "/anomalies/FA-004/triage",
+        &[("status", "close"), ("comment", "")],
+    );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"form-error\""));
     assert_eq!(anomaly(&site, "FA-004")["status"], "ouverte");
     // Rejecting needs a comment.
-    let r = lead.post_form("/anomalies/FA-004/triage", &[("status", "rejetee"), ("comment", " ")]);
+    let r = lead.post_form(
+        "/anomalies/FA-004/triage",
+        &[("status", "rejetee"), ("comment", " ")],
+    );
     assert_eq!(r.status, 422, "{}", r.body);
     // Analysed, more severe, given to the vendor: one change, in the history, by the lead.
     let r = lead.post_form(
@@ -77,32 +90,57 @@ fn the_lead_triages_the_vendor_fixes_and_internal_comments_stay_internal() {
     assert_eq!(a["status"], "analysee");
     assert_eq!(a["severity"], "majeure");
     assert_eq!(a["assignee"], "Pacific");
-    let last = a["history"].as_array().and_then(|h| h.last()).cloned().unwrap_or_default();
+    let last = a["history"]
+        .as_array()
+        .and_then(|h| h.last())
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(last["actor"], "lead");
     let shown = lead.get("/anomalies/FA-004?saved=triage");
     assert!(shown.body.contains("id=\"saved-notice\""));
-    assert!(shown.body.contains("&lt;b&gt;gras&lt;&#x2f;b&gt;") && !shown.body.contains("<b>gras</b>"));
+    assert!(
+        shown.body.contains("&lt;b&gt;gras&lt;&#x2f;b&gt;") && !shown.body.contains("<b>gras</b>")
+    );
     // An internal comment by the lead, a shared one by a tester.
     let r = lead.post_form(
         "/anomalies/FA-004/comments",
-        &[("comment", "Pénalités à prévoir"), ("visibility", "internal")],
+        &[
+            ("comment", "Pénalités à prévoir"),
+            ("visibility", "internal"),
+        ],
     );
     assert_eq!(r.status, 303);
     let mut marie = server.login("marie");
     let r = marie.post_form(
         "/anomalies/FA-004/comments",
-        &[("comment", "Vu aussi sur Firefox"), ("visibility", "shared")],
+        &[
+            ("comment", "Vu aussi sur Firefox"),
+            ("visibility", "shared"),
+        ],
     );
     assert_eq!(r.status, 303);
-    assert_eq!(marie.post_form("/anomalies/FA-004/triage", &[("status", "close")]).status, 403);
+    assert_eq!(
+        marie
+            .post_form("/anomalies/FA-004/triage", &[("status", "close")])
+            .status,
+        403
+    );
     // The vendor sees the shared comment, never the internal one, and may not triage.
     let mut vendor = server.login("vendor");
     let seen = vendor.get("/anomalies/FA-004");
     assert!(seen.body.contains("Vu aussi sur Firefox"));
-    assert!(!seen.body.contains("Pénalités"), "internal comment shown to the vendor");
+    assert!(
+        !seen.body.contains("Pénalités"),
+        "internal comment shown to the vendor"
+    );
     assert!(!seen.body.contains("id=\"triage-form\""));
     assert!(seen.body.contains("id=\"fix-form\""));
-    assert_eq!(vendor.post_form("/anomalies/FA-004/triage", &[("status", "close")]).status, 403);
+    assert_eq!(
+        vendor
+            .post_form("/anomalies/FA-004/triage", &[("status", "close")])
+            .status,
+        403
+    );
     // The vendor's comment is shared whatever the form says.
     let r = vendor.post_form(
         "/anomalies/FA-004/comments",
@@ -111,18 +149,30 @@ fn the_lead_triages_the_vendor_fixes_and_internal_comments_stay_internal() {
     assert_eq!(r.status, 303);
     let a = anomaly(&site, "FA-004");
     let comments = a["comments"].as_array().cloned().unwrap_or_default();
-    let theirs = comments.iter().find(|c| c["text"] == "Analyse en cours").expect("comment");
+    let theirs = comments
+        .iter()
+        .find(|c| c["text"] == "Analyse en cours")
+        .expect("comment");
     assert_eq!(theirs["visibility"], "shared");
     assert_eq!(theirs["actor"], "vendor");
     // A fix needs a delivery of its own and a word on what was done.
-    let r = vendor.post_form("/anomalies/FA-004/fix", &[("fixed_in", "LIV-1.1"), ("comment", "")]);
+    let r = vendor.post_form(
+        "/anomalies/FA-004/fix",
+        &[("fixed_in", "LIV-1.1"), ("comment", "")],
+    );
     assert_eq!(r.status, 422);
-    let r = vendor.post_form("/anomalies/FA-004/fix", &[("fixed_in", "LIV-9"), ("comment", "x")]);
+    let r = vendor.post_form(
+        "/anomalies/FA-004/fix",
+        &[("fixed_in", "LIV-9"), ("comment", "x")],
+    );
     assert_eq!(r.status, 422);
     assert_eq!(anomaly(&site, "FA-004")["status"], "analysee");
     let r = vendor.post_form(
         "/anomalies/FA-004/fix",
-        &[("fixed_in", "LIV-1.1"), ("comment", "Contrôle du montant corrigé")],
+        &[
+            ("fixed_in", "LIV-1.1"),
+            ("comment", "Contrôle du montant corrigé"),
+        ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let a = anomaly(&site, "FA-004");
@@ -131,7 +181,10 @@ fn the_lead_triages_the_vendor_fixes_and_internal_comments_stay_internal() {
     // The lead reopens it with a reason: counted as a reopening.
     let r = lead.post_form(
         "/anomalies/FA-004/triage",
-        &[("status", "rouverte"), ("comment", "Toujours présent sur LIV-1.1")],
+        &[
+            ("status", "rouverte"),
+            ("comment", "Toujours présent sur LIV-1.1"),
+        ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let a = anomaly(&site, "FA-004");

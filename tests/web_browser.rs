@@ -13,10 +13,21 @@ use web::{recette, Site, PASSWORD};
 fn login(b: &Browser, base: &str, user: &str) {
     b.goto(&format!("{base}/login"));
     b.save_screenshot("01-connexion.png");
+    login_as(b, base, user, "Mes tests");
+}
+
+/// Logs in (after logging out whoever was) and waits for `landing` to show.
+fn login_as(b: &Browser, base: &str, user: &str, landing: &str) {
+    // Whoever was logged in logs out with the button of every page.
+    if b.try_find("#logout").is_some() {
+        b.click_css("#logout");
+        b.find("#login-submit");
+    }
+    b.goto(&format!("{base}/login"));
     b.fill("#user", user);
     b.fill("#password", PASSWORD);
     b.click_css("#login-submit");
-    b.wait_for_text("Mes tests");
+    b.wait_for_text(landing);
 }
 
 /// Chooses the option `value` of a select.
@@ -96,4 +107,69 @@ fn a_tester_runs_a_test_in_the_browser_with_evidence_and_an_anomaly() {
     assert!(anomalies.contains("Montant refusé à tort"), "{anomalies}");
     let log = recette(&site.db, &["log", "--json"], None);
     assert!(log.contains("\"marie\""), "the audit log names the tester");
+}
+
+#[test]
+fn the_lead_triages_an_anomaly_and_the_vendor_declares_its_fix_in_the_browser() {
+    let Some(b) = Browser::start() else { return };
+    let site = Site::demo();
+    let server = site.serve(&[]);
+    let base = &server.base;
+    b.goto(&format!("{base}/login"));
+    login_as(&b, base, "lead", "Mes tests");
+
+    // The list from the navigation bar, filtered on open anomalies.
+    b.click_css("nav a[href=\"/anomalies\"]");
+    b.wait_for_text("anomalie(s) affichée(s)");
+    b.click_css("#f-open");
+    b.click_css("#filter-submit");
+    b.wait_for_text("3 anomalie(s) affichée(s) sur 7");
+    b.save_screenshot("04-anomalies.png");
+    b.click_css("#anomaly-FA-004 a");
+    b.wait_for_text("Qualifier");
+    choose(&b, "#t-status", "analysee");
+    choose(&b, "#t-severity", "majeure");
+    b.fill("#t-assignee", "Pacific");
+    b.fill(
+        "#t-comment",
+        "Reproduit sur LIV-1.0, à corriger pour LIV-1.1",
+    );
+    b.click_css("#triage-submit");
+    b.wait_for_text("Anomalie mise à jour.");
+    assert_eq!(b.text_of(&b.find("#status")), "Analysée");
+    // An internal comment, which the vendor will not see.
+    b.fill("#c-comment", "Pénalités de retard à prévoir");
+    b.click_css("#comment-submit");
+    b.wait_for_text("Commentaire ajouté.");
+
+    // The vendor: the anomaly given to it, without the internal comment; declares the fix.
+    login_as(&b, base, "vendor", "Campagnes");
+    b.goto(&format!("{base}/anomalies/FA-004"));
+    b.wait_for_text("Déclarer la correction");
+    let text = b.text();
+    assert!(text.contains("Reproduit sur LIV-1.0"), "{text}");
+    assert!(
+        !text.contains("Pénalités"),
+        "internal comment shown to the vendor:\n{text}"
+    );
+    assert!(b.try_find("#triage-form").is_none());
+    choose(&b, "#x-fixed-in", "LIV-1.1");
+    b.fill("#x-comment", "Contrôle du montant corrigé");
+    b.save_screenshot("05-anomalie-titulaire.png");
+    b.click_css("#fix-submit");
+    b.wait_for_text("Correction déclarée.");
+    assert_eq!(b.text_of(&b.find("#status")), "Corrigée");
+    assert_eq!(b.text_of(&b.find("#fixed-in")), "LIV-1.1");
+
+    let shown = recette(&site.db, &["anomaly", "show", "FA-004", "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    assert_eq!(v["status"], "corrigee", "{shown}");
+    let actors: Vec<&str> = v["history"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|e| e["actor"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        actors.contains(&"lead") && actors.contains(&"vendor"),
+        "{actors:?}"
+    );
 }

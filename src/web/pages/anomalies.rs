@@ -336,11 +336,15 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let lang = user.lang();
     let notice = q.saved.map(|what| match what.as_str() {
-        "comment" => lang.pick("Commentaire ajouté.", "Comment added.").to_string(),
+        "comment" => lang
+            .pick("Commentaire ajouté.", "Comment added.")
+            .to_string(),
         "fix" => lang
             .pick("Correction déclarée.", "Fix declared.")
             .to_string(),
-        _ => lang.pick("Anomalie mise à jour.", "Anomaly updated.").to_string(),
+        _ => lang
+            .pick("Anomalie mise à jour.", "Anomaly updated.")
+            .to_string(),
     });
     render_detail(&state, &user, reference, notice, None).await
 }
@@ -380,8 +384,14 @@ async fn apply(
         Err(e) => {
             let w = WebError::from_error(&e, lang);
             form.form = what.to_string();
-            render_detail(&state, &user, reference, None, Some((w.status, e.message(lang), form)))
-                .await
+            render_detail(
+                &state,
+                &user,
+                reference,
+                None,
+                Some((w.status, e.message(lang), form)),
+            )
+            .await
         }
     }
 }
@@ -478,7 +488,9 @@ pub async fn fix(
             .is_some_and(|v| u.scope().sees_delivery(v));
         if !seen {
             return Err(Error::input(
-                format!("livraison de la correction : « {delivery} » n'est pas une de vos livraisons"),
+                format!(
+                    "livraison de la correction : « {delivery} » n'est pas une de vos livraisons"
+                ),
                 format!("fix delivery: \"{delivery}\" is not one of your deliveries"),
             ));
         }
@@ -488,16 +500,19 @@ pub async fn fix(
                 "comment: say what was fixed",
             )
         })?;
-        ops::edit(s, &EditRequest {
-            reference: r.to_string(),
-            patch: AnomalyPatch {
-                status: Some(AnomalyStatus::Corrigee),
-                fixed_in: Some(delivery),
-                comment: Some(comment),
-                ..AnomalyPatch::default()
+        ops::edit(
+            s,
+            &EditRequest {
+                reference: r.to_string(),
+                patch: AnomalyPatch {
+                    status: Some(AnomalyStatus::Corrigee),
+                    fixed_in: Some(delivery),
+                    comment: Some(comment),
+                    ..AnomalyPatch::default()
+                },
+                requirements: Vec::new(),
             },
-            requirements: Vec::new(),
-        })
+        )
         .map(|_| ())
     })
     .await
@@ -512,19 +527,21 @@ pub async fn comment(
     Form(form): Form<AnomalyForm>,
 ) -> Result<Response, WebError> {
     apply(state, user, reference, form, "comment", |s, u, f, r| {
-        let text = trimmed(&f.comment).ok_or_else(|| {
-            Error::input("commentaire : texte attendu", "comment: text expected")
-        })?;
+        let text = trimmed(&f.comment)
+            .ok_or_else(|| Error::input("commentaire : texte attendu", "comment: text expected"))?;
         let visibility = if !u.can(Action::ReadInternal) || f.visibility == "shared" {
             Visibility::Shared
         } else {
             Visibility::Internal
         };
-        ops::comment(s, &CommentRequest {
-            reference: r.to_string(),
-            text,
-            visibility,
-        })
+        ops::comment(
+            s,
+            &CommentRequest {
+                reference: r.to_string(),
+                text,
+                visibility,
+            },
+        )
         .map(|_| ())
     })
     .await
