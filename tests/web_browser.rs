@@ -116,7 +116,44 @@ fn the_lead_triages_an_anomaly_and_the_vendor_declares_its_fix_in_the_browser() 
     let server = site.serve(&[]);
     let base = &server.base;
     b.goto(&format!("{base}/login"));
-    login_as(&b, base, "lead", "Mes tests");
+    login_as(&b, base, "lead", "Tableau de bord");
+
+    // The dashboard follows the testers live: an execution recorded elsewhere shows up on
+    // the open page without reloading it (htmx refresh every 15 s).
+    let web1 = || {
+        b.script(
+            "const e = document.getElementById('campaign-WEB-1'); return e ? e.innerText : '';",
+            serde_json::json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    };
+    let before = web1();
+    assert!(before.contains("0 exécuté(s) sur"), "{before}");
+    b.save_screenshot("06-tableau-de-bord.png");
+    let mut marie = web::Client::with_token(base, &server.token("marie"));
+    let planned: serde_json::Value = marie.get("/api/v1/campaigns/WEB-1").json();
+    let test = planned["tests"]
+        .as_array()
+        .and_then(|t| t.iter().find(|x| x["assignee"] == "marie"))
+        .and_then(|x| x["ref"].as_str())
+        .expect("a test of marie")
+        .to_string();
+    let r = marie.post_json(
+        "/api/v1/campaigns/WEB-1/executions",
+        &serde_json::json!({"test": test, "status": "failed", "comment": "vu en direct"}),
+    );
+    assert!(r.status < 300, "{}", r.body);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(25);
+    while !web1().contains("1 exécuté(s) sur") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dashboard did not refresh: {}",
+            web1()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
 
     // The list from the navigation bar, filtered on open anomalies.
     b.click_css("nav a[href=\"/anomalies\"]");

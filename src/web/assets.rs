@@ -16,6 +16,14 @@ use crate::report::render::Renderer;
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/web/base.html")),
     (
+        "dashboard.html",
+        include_str!("../../templates/web/dashboard.html"),
+    ),
+    (
+        "dashboard_campaigns.html",
+        include_str!("../../templates/web/dashboard_campaigns.html"),
+    ),
+    (
         "anomalies.html",
         include_str!("../../templates/web/anomalies.html"),
     ),

@@ -4,6 +4,7 @@
 //! adds what every page shows (language, account, navigation by role, CSRF token).
 
 pub mod anomalies;
+pub mod dashboard;
 pub mod lead;
 pub mod tester;
 
@@ -32,6 +33,12 @@ pub const NAV: &[NavItem] = &[
         fr: "Mes tests",
         en: "My tests",
         action: Action::ReadOwnTests,
+    },
+    NavItem {
+        href: "/dashboard",
+        fr: "Tableau de bord",
+        en: "Dashboard",
+        action: Action::ReadProject,
     },
     NavItem {
         href: "/campaigns",
@@ -122,7 +129,13 @@ pub fn fail(user: &CurrentUser) -> impl Fn(crate::error::Error) -> WebError + '_
 
 /// `GET /`: the first page of the account's role.
 pub async fn home(user: CurrentUser) -> Response {
-    let first = NAV.iter().find(|n| user.can(n.action));
+    // The lead (and whoever decides) starts from the dashboard, a tester from "Mes tests",
+    // the others from the first page their role may open.
+    let first = if user.can(Action::Decide) {
+        NAV.iter().find(|n| n.href == "/dashboard")
+    } else {
+        NAV.iter().find(|n| user.can(n.action))
+    };
     match first {
         Some(n) => Redirect::to(n.href).into_response(),
         None => (

@@ -1,0 +1,152 @@
+//! The lead's and the COPIL's dashboard (`GET /dashboard`): the project's size, each campaign
+//! with its progress, rates, per-tester progress and the decision its exit criteria propose
+//! (the same [`crate::ops::status::dashboard`] and [`crate::ops::verdict::gate`] as
+//! `recette status` and `recette verdict`), and the open anomalies by severity. The progress
+//! part refreshes itself every 15 s (htmx), so the lead sees the testers' work as it lands.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::tester::status_counts;
+use super::{fail, render};
+use crate::i18n::Lang;
+use crate::model::{ExecStatus, Severity};
+use crate::ops::status::Dashboard;
+use crate::ops::verdict::GateOutcome;
+use crate::web::{AppState, CurrentUser, WebError};
+
+/// `?part=campaigns`: only the campaigns' block (the live refresh).
+#[derive(Debug, Default, Deserialize)]
+pub struct DashboardQuery {
+    #[serde(default)]
+    pub part: String,
+}
+
+fn percent(v: Option<f64>) -> String {
+    match v {
+        Some(x) => format!(
+            "{} %",
+            crate::verdict::format_number((x * 1000.0).round() / 10.0)
+        ),
+        None => "—".to_string(),
+    }
+}
+
+fn view(d: &Dashboard, gates: &[GateOutcome], lang: Lang) -> serde_json::Value {
+    let campaigns: Vec<serde_json::Value> = d
+        .campaigns
+        .iter()
+        .zip(gates)
+        .map(|(c, g)| {
+            let i = &c.indicators;
+            let statuses: Vec<ExecStatus> = i
+                .by_status
+                .iter()
+                .filter_map(|(code, n)| ExecStatus::from_code(code).map(|s| (s, *n)))
+                .flat_map(|(s, n)| std::iter::repeat_n(s, n))
+                .collect();
+            let v = &g.verdict;
+            let unmet: Vec<String> = v
+                .criteria
+                .iter()
+                .filter(|r| !r.met)
+                .map(|r| {
+                    let what = if r.criterion.label.is_empty() {
+                        r.criterion.rule()
+                    } else {
+                        r.criterion.label.clone()
+                    };
+                    let measured = r
+                        .measured
+                        .map(|m| {
+                            let n = crate::verdict::format_number((m * 10.0).round() / 10.0);
+                            match lang {
+                                Lang::Fr => n.replace('.', ","),
+                                Lang::En => n,
+                            }
+                        })
+                        .unwrap_or_else(|| "—".to_string());
+                    format!("{what} ({} {measured})", lang.pick("mesuré", "measured"))
+                })
+                .collect();
+            serde_json::json!({
+                "ref": c.campaign.reference,
+                "title": c.campaign.title,
+                "delivery": c.campaign.delivery,
+                "phase": c.campaign.phase.label(lang),
+                "g": {"progress": status_counts(&statuses, lang)},
+                "tests": i.tests,
+                "executed": i.executed,
+                "planned": i.planned,
+                "execution_rate": crate::i18n::percent(lang, i.execution_rate),
+                "pass_rate": crate::i18n::percent(lang, i.pass_rate),
+                "retests": i.retests,
+                "testers": i.by_tester,
+                "decision": v.decision.code(),
+                "decision_label": v.decision.label(lang),
+                "reasons": v.reasons.iter().map(|t| t.get(lang).to_string()).collect::<Vec<_>>(),
+                "unmet": unmet,
+                "reservations": v.reservations.len(),
+            })
+        })
+        .collect();
+    let anomalies: Vec<serde_json::Value> = Severity::ALL
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "code": s.code(), "label": s.label(lang),
+                "open": d.anomalies.open.get(s.code()).copied().unwrap_or(0),
+                "total": d.anomalies.total.get(s.code()).copied().unwrap_or(0),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "project": d.project,
+        "requirements": d.requirements,
+        "test_cases": d.test_cases,
+        "campaigns": campaigns,
+        "anomalies": anomalies,
+    })
+}
+
+/// `GET /dashboard`.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Response, WebError> {
+    let lang = user.lang();
+    let data = state
+        .db(move |s| {
+            let d = crate::ops::status::dashboard(s, None)?;
+            let gates = d
+                .campaigns
+                .iter()
+                .map(|c| crate::ops::verdict::gate(s, &c.campaign.reference, true))
+                .collect::<crate::error::Result<Vec<_>>>()?;
+            Ok(view(&d, &gates, lang))
+        })
+        .await
+        .map_err(fail(&user))?;
+    if q.part == "campaigns" {
+        let mut ctx = match data {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        ctx.insert("lang".into(), lang.code().into());
+        let html = state
+            .render("dashboard_campaigns.html", &ctx)
+            .map_err(fail(&user))?;
+        return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response());
+    }
+    render(
+        &state,
+        &user,
+        "dashboard.html",
+        lang.pick("Tableau de bord", "Dashboard"),
+        "/dashboard",
+        data,
+    )
+}

@@ -1,0 +1,78 @@
+//! The dashboard over HTTP against the real binary: the same indicators and proposed decision
+//! as `recette status --json` and `recette verdict`, the open anomalies linking to the list,
+//! the live part (`?part=campaigns`) that follows the testers' executions, who may see it.
+
+#[path = "common/web.rs"]
+mod web;
+
+use web::{recette, Site};
+
+#[test]
+fn the_dashboard_shows_each_campaign_its_decision_and_follows_executions() {
+    let site = Site::demo();
+    let server = site.serve(&[]);
+    let mut lead = server.login("lead");
+    // The lead lands on it.
+    let home = lead.get("/");
+    assert_eq!(home.header("location"), Some("/dashboard"));
+    let page = lead.get("/dashboard");
+    assert_eq!(page.status, 200);
+    let status: serde_json::Value =
+        serde_json::from_str(&recette(&site.db, &["status", "--json"], None)).expect("json");
+    let tests = status["test_cases"].as_u64().expect("test_cases");
+    assert!(page.body.contains(&format!("{tests} cas de test")));
+    for c in status["campaigns"].as_array().expect("campaigns") {
+        let r = c["ref"].as_str().expect("ref");
+        assert!(page.body.contains(&format!("id=\"campaign-{r}\"")), "{r}");
+    }
+    // VABF-1: 92.5 % executed, so its exit criteria propose a postponement.
+    assert!(page.body.contains("92,5 %"), "French decimal comma");
+    assert!(page.body.contains("decision-ajournement\">Ajournement"));
+    assert!(page
+        .body
+        .contains("decision-reserves\">Admission avec réserves"));
+    // Open anomalies by severity, each a link to the filtered list.
+    assert!(page
+        .body
+        .contains("href=\"/anomalies?severity=majeure&amp;open=1\""));
+    // The live part alone: no page around it, and it moves when a tester records.
+    let part = lead.get("/dashboard?part=campaigns");
+    assert_eq!(part.status, 200);
+    assert!(!part.body.contains("<html") && part.body.contains("id=\"campaign-WEB-1\""));
+    let before = part.body.matches("st-passed").count();
+    let executed = |html: &str| {
+        let at = html.find("id=\"campaign-WEB-1\"").expect("WEB-1");
+        let rest = &html[at..];
+        let end = rest.find(" exécuté(s)").expect("executed");
+        rest[..end]
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+            .expect("a number")
+    };
+    let n0 = executed(&part.body);
+    let mut marie = web::Client::with_token(&server.base, &server.token("marie"));
+    let planned: serde_json::Value = marie.get("/api/v1/campaigns/WEB-1").json();
+    let test = planned["tests"]
+        .as_array()
+        .and_then(|t| t.iter().find(|x| x["assignee"] == "marie"))
+        .and_then(|x| x["ref"].as_str())
+        .expect("a test of marie")
+        .to_string();
+    let r = marie.post_json(
+        "/api/v1/campaigns/WEB-1/executions",
+        &serde_json::json!({"test": test, "status": "passed"}),
+    );
+    assert!(r.status < 300, "{}", r.body);
+    let part = lead.get("/dashboard?part=campaigns");
+    assert_eq!(executed(&part.body), n0 + 1);
+    assert!(part.body.matches("st-passed").count() >= before);
+    // Viewers (COPIL) see it; vendors do not.
+    assert_eq!(server.login("viewer").get("/dashboard").status, 200);
+    assert_eq!(server.login("vendor").get("/dashboard").status, 403);
+    // In English on request.
+    let mut en = server.login("lead");
+    en.post_form("/account/lang", &[("lang", "en"), ("back", "/dashboard")]);
+    let page = en.get("/dashboard");
+    assert!(page.body.contains("Dashboard") && page.body.contains("Postponement"));
+}
