@@ -125,6 +125,121 @@ fn a_large_campaign_is_paged_and_the_pages_keep_the_filters() {
     assert!(one.body.contains("0 test(s) affiché(s)") && !one.body.contains("class=\"pager\""));
 }
 
+#[test]
+fn the_lead_assigns_spreads_and_unassigns_from_the_campaign_page() {
+    let site = Site::demo();
+    let server = site.serve(&[]);
+    let mut lead = server.login("lead");
+    let page = lead.get("/campaigns/VABF-2");
+    assert!(page.body.contains("id=\"assign-form\""));
+    // The testers' accounts are offered, not the vendor's.
+    assert!(page.body.contains("<option value=\"marie\">"));
+    assert!(!page.body.contains("<option value=\"vendor\">"));
+    let r = lead.post_form(
+        "/campaigns/VABF-2/assign",
+        &[
+            ("scope", "all"),
+            ("mode", "spread"),
+            ("spread", "marie, sylvie"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let to = r.header("location").unwrap_or_default().to_string();
+    assert!(to.starts_with("/campaigns/VABF-2?assigned="), "{to}");
+    let shown = lead.get(&to);
+    assert!(shown.body.contains("id=\"assign-notice\""));
+    let show = |who: &str| -> usize {
+        let out = recette(
+            &site.db,
+            &["campaign", "show", "VABF-2", "--assignee", who, "--json"],
+            None,
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        v["tests"].as_array().map(Vec::len).unwrap_or(0)
+    };
+    let (m, s) = (show("marie"), show("sylvie"));
+    assert!(m > 0 && (m as i64 - s as i64).abs() <= 1, "{m} / {s}");
+    // One test to someone else, by reference.
+    let mine = recette(
+        &site.db,
+        &[
+            "campaign",
+            "show",
+            "VABF-2",
+            "--assignee",
+            "marie",
+            "--json",
+        ],
+        None,
+    );
+    let mine: serde_json::Value = serde_json::from_str(&mine).expect("json");
+    let one = mine["tests"][0]["ref"]
+        .as_str()
+        .expect("a test of marie")
+        .to_string();
+    let r = lead.post_form(
+        "/campaigns/VABF-2/assign",
+        &[
+            ("scope", "selection"),
+            ("tests", &one),
+            ("mode", "to"),
+            ("to", "jean"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(show("jean"), 1);
+    assert_eq!(show("marie"), m - 1);
+    // Refused forms change nothing and say which field is wrong.
+    let r = lead.post_form(
+        "/campaigns/VABF-2/assign",
+        &[("scope", "selection"), ("mode", "to"), ("to", "jean")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"assign-error\"") && r.body.contains("tests concernés"));
+    let r = lead.post_form(
+        "/campaigns/VABF-2/assign",
+        &[("scope", "all"), ("mode", "to"), ("to", " ")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("attribuer à"));
+    let r = lead.post_form(
+        "/campaigns/VABF-2/assign",
+        &[
+            ("scope", "selection"),
+            ("tests", "CT-NOPE-999"),
+            ("mode", "unassign"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(show("jean"), 1);
+    // Unassign everything.
+    let r = lead.post_form(
+        "/campaigns/VABF-2/assign",
+        &[("scope", "all"), ("mode", "unassign")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(show("marie") + show("sylvie") + show("jean"), 0);
+    // Testers and vendors may not assign; the form is not even shown to them.
+    let mut marie = server.login("marie");
+    assert!(!marie
+        .get("/campaigns/VABF-2")
+        .body
+        .contains("id=\"assign-form\""));
+    let r = marie.post_form(
+        "/campaigns/VABF-2/assign",
+        &[("scope", "all"), ("mode", "to"), ("to", "marie")],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        lead.post_form(
+            "/campaigns/NOPE/assign",
+            &[("scope", "all"), ("mode", "unassign")]
+        )
+        .status,
+        404
+    );
+}
+
 /// The href of the link with this id.
 fn href_of(html: &str, id: &str) -> Option<String> {
     let at = html.find(&format!("id=\"{id}\""))?;

@@ -441,7 +441,7 @@ fn assign(a: CampaignAssignArgs, env: &Env) -> Result<i32> {
         _ => Assignment::Unassign,
     };
     let mut store = env.open()?;
-    let out = store.write("campaign assign", |tx| tx.assign(&a.campaign, &sel, &what))?;
+    let out = crate::ops::campaign::assign(&mut store, &a.campaign, &sel, &what)?;
     if a.json {
         return json(&out).map(|_| EXIT_OK);
     }

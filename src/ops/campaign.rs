@@ -206,3 +206,14 @@ pub fn start(store: &mut Store, req: &StartRequest) -> Result<StartOutcome> {
         unmet,
     })
 }
+
+/// Assigns, reassigns, spreads or unassigns the selected items of a campaign, in one audited
+/// transaction (`recette campaign assign` and the campaign page of `recette serve`).
+pub fn assign(
+    store: &mut Store,
+    campaign: &str,
+    selection: &crate::store::ItemSelection,
+    what: &crate::store::Assignment,
+) -> Result<crate::store::AssignOutcome> {
+    store.write("campaign assign", |tx| tx.assign(campaign, selection, what))
+}

@@ -61,6 +61,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/my-tests", access: act(Action::ReadOwnTests), handler: || get(pages::tester::my_tests) },
     Route { method: "GET", path: "/campaigns", access: act(Action::ReadCampaign), handler: || get(pages::tester::campaigns) },
     Route { method: "GET", path: "/campaigns/{campaign}", access: act(Action::ReadCampaign), handler: || get(pages::tester::campaign) },
+    Route { method: "POST", path: "/campaigns/{campaign}/assign", access: act(Action::Assign), handler: || post(pages::plan::assign) },
     Route { method: "GET", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::ReadCampaign), handler: || get(pages::tester::execution_page) },
     Route { method: "POST", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::RecordExecution), handler: || post(pages::tester::execution_save) },
     Route { method: "GET", path: "/evidence/{sha256}", access: act(Action::ReadEvidence), handler: || get(pages::tester::evidence) },

@@ -24,16 +24,6 @@ pub struct DashboardQuery {
     pub part: String,
 }
 
-fn percent(v: Option<f64>) -> String {
-    match v {
-        Some(x) => format!(
-            "{} %",
-            crate::verdict::format_number((x * 1000.0).round() / 10.0)
-        ),
-        None => "—".to_string(),
-    }
-}
-
 fn view(d: &Dashboard, gates: &[GateOutcome], lang: Lang) -> serde_json::Value {
     let campaigns: Vec<serde_json::Value> = d
         .campaigns

@@ -219,6 +219,11 @@ pub struct CampaignFilter {
     /// The page of the table, from 1 (text, so that an empty or wrong value is page 1).
     #[serde(default, skip_serializing)]
     pub page: String,
+    /// After an assignment: items selected and assignments changed (a notice).
+    #[serde(default, skip_serializing)]
+    pub assigned: Option<usize>,
+    #[serde(default, skip_serializing)]
+    pub changed: Option<usize>,
 }
 
 /// Rows of the campaign table per page: a campaign of 5,000 tests is 20 pages of a few
@@ -252,10 +257,32 @@ pub async fn campaign(
     UrlPath(reference): UrlPath<String>,
     Query(f): Query<CampaignFilter>,
 ) -> Result<Response, WebError> {
+    let assign = match (f.assigned, f.changed) {
+        (Some(a), Some(c)) => serde_json::json!({"notice": {"selected": a, "changed": c}}),
+        _ => serde_json::json!({}),
+    };
+    campaign_page(&state, &user, reference, f, assign).await
+}
+
+/// The campaign page, with the state of its assignment form (`assign`: `notice` after an
+/// assignment, `error` and `form` when one was refused).
+pub async fn campaign_page(
+    state: &AppState,
+    user: &CurrentUser,
+    reference: String,
+    f: CampaignFilter,
+    assign: serde_json::Value,
+) -> Result<Response, WebError> {
+    let (state, user) = (state.clone(), user.clone());
     let lang = user.lang();
+    let mut assign = assign;
+    if let Some(m) = assign.as_object_mut() {
+        m.entry("form").or_insert_with(|| serde_json::json!({}));
+    }
+    let may_assign = user.can(crate::access::Action::Assign);
     let u = user.clone();
     let filter = f.clone();
-    let (c, all, rows, assignees, tags) = state
+    let (c, all, rows, assignees, tags, accounts) = state
         .db(move |s| {
             check_campaign_scope(s, &u, &reference)?;
             let c = s.campaign(&reference)?;
@@ -322,7 +349,20 @@ pub async fn campaign(
                 })
                 .map(|i| TestRow::of(i, lang))
                 .collect();
-            Ok((c, all, rows, assignees, tags))
+            // Who may be given tests: the enabled accounts that may record executions.
+            let accounts: Vec<String> = if may_assign {
+                s.accounts()?
+                    .into_iter()
+                    .filter(|a| {
+                        !a.disabled
+                            && crate::access::allows(a.role, crate::access::Action::RecordExecution)
+                    })
+                    .map(|a| a.name)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ok((c, all, rows, assignees, tags, accounts))
         })
         .await
         .map_err(fail(&user))?;
@@ -365,7 +405,8 @@ pub async fn campaign(
         "/campaigns",
         serde_json::json!({"campaign": c, "g": {"progress": progress}, "rows": rows,
             "pager": pager, "total": all.len(), "left": left, "filter": f, "assignees": assignees, "tags": tags,
-            "statuses": statuses, "criticalities": criticalities}),
+            "statuses": statuses, "criticalities": criticalities,
+            "may_assign": may_assign, "accounts": accounts, "assign": assign}),
     )
 }
 
