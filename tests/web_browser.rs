@@ -107,6 +107,55 @@ fn a_tester_runs_a_test_in_the_browser_with_evidence_and_an_anomaly() {
     assert!(anomalies.contains("Montant refusé à tort"), "{anomalies}");
     let log = recette(&site.db, &["log", "--json"], None);
     assert!(log.contains("\"marie\""), "the audit log names the tester");
+
+    // A conflict: marie has the test open again while sylvie records a result for it (through
+    // the API, as another screen would); marie's save is refused, her entry is kept in the
+    // form, the other result is shown, and saving again keeps both attempts.
+    b.goto(&url);
+    b.find("#execution-form");
+    let mut sylvie = web::Client::with_token(&server.base, &server.token("sylvie"));
+    let r = sylvie.post_json(
+        "/api/v1/campaigns/WEB-1/executions",
+        &serde_json::json!({"test": test_ref, "status": "blocked", "comment": "Serveur de test arrêté"}),
+    );
+    assert!(r.status < 300, "{}", r.body);
+    if b.find_all("select[id^=\"step-\"][id$=\"-status\"]")
+        .is_empty()
+    {
+        choose(&b, "#status", "passed");
+    } else {
+        for i in 1..=selects.len() {
+            choose(&b, &format!("#step-{i}-status"), "passed");
+        }
+    }
+    b.fill("#comment", "Rejoué : conforme");
+    b.click_css("#save");
+    b.find("#conflict");
+    let text = b.text();
+    assert!(
+        text.contains("Serveur de test arrêté"),
+        "the other result is shown:\n{text}"
+    );
+    assert_eq!(
+        b.property(&b.find("#comment"), "value").as_str(),
+        Some("Rejoué : conforme"),
+        "the entry is kept"
+    );
+    b.save_screenshot("07-conflit.png");
+    b.click_css("#save");
+    b.wait_for_text("Essai enregistré");
+    let shown = recette(
+        &site.db,
+        &["execution", "show", "WEB-1", &test_ref, "--json"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    let attempts = v.as_array().cloned().unwrap_or_default();
+    let statuses: Vec<&str> = attempts
+        .iter()
+        .filter_map(|a| a["status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["failed", "blocked", "passed"], "{shown}");
 }
 
 #[test]

@@ -635,6 +635,9 @@ pub async fn execution_save(
     };
     let mut files = StagedFiles::new().map_err(fail(&user))?;
     let mut go_next = false;
+    // The text the page put in the anomaly's description: left as it is, with no title, it
+    // asks for no anomaly.
+    let mut prefill = String::new();
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -673,6 +676,7 @@ pub async fn execution_save(
             "anomaly_title" => entered.anomaly_title = value,
             "anomaly_severity" => entered.anomaly_severity = value,
             "anomaly_description" => entered.anomaly_description = value,
+            "anomaly_prefill" => prefill = value,
             "go" => go_next = value == "next",
             other => {
                 if let Some(rest) = other.strip_prefix("step-") {
@@ -709,6 +713,11 @@ pub async fn execution_save(
             actual: actual.clone(),
         })
         .collect();
+    let norm = |s: &str| s.replace("\r\n", "\n").trim().to_string();
+    let untouched = norm(&entered.anomaly_description) == norm(&prefill);
+    if untouched && entered.anomaly_title.trim().is_empty() {
+        entered.anomaly_description.clear();
+    }
     if !entered.anomaly_title.trim().is_empty() || !entered.anomaly_description.trim().is_empty() {
         entry.new_anomaly = Some(NewAnomaly {
             title: entered.anomaly_title.clone(),
