@@ -24,6 +24,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/web/dashboard_campaigns.html"),
     ),
     (
+        "retest.html",
+        include_str!("../../templates/web/retest.html"),
+    ),
+    (
         "anomalies.html",
         include_str!("../../templates/web/anomalies.html"),
     ),

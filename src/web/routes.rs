@@ -61,6 +61,8 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/my-tests", access: act(Action::ReadOwnTests), handler: || get(pages::tester::my_tests) },
     Route { method: "GET", path: "/campaigns", access: act(Action::ReadCampaign), handler: || get(pages::tester::campaigns) },
     Route { method: "GET", path: "/campaigns/{campaign}", access: act(Action::ReadCampaign), handler: || get(pages::tester::campaign) },
+    Route { method: "GET", path: "/plan/retest", access: act(Action::PlanCampaign), handler: || get(pages::retest::form) },
+    Route { method: "POST", path: "/plan/retest", access: act(Action::PlanCampaign), handler: || post(pages::retest::create) },
     Route { method: "POST", path: "/campaigns/{campaign}/assign", access: act(Action::Assign), handler: || post(pages::plan::assign) },
     Route { method: "GET", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::ReadCampaign), handler: || get(pages::tester::execution_page) },
     Route { method: "POST", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::RecordExecution), handler: || post(pages::tester::execution_save) },

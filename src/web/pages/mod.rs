@@ -7,6 +7,7 @@ pub mod anomalies;
 pub mod dashboard;
 pub mod lead;
 pub mod plan;
+pub mod retest;
 pub mod tester;
 
 use axum::extract::State;

@@ -83,7 +83,11 @@ fn request(f: &RetestForm, dry_run: bool) -> Result<RetestRequest> {
     })
 }
 
-fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<serde_json::Value> {
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<serde_json::Value> {
     all.iter()
         .map(|x| serde_json::json!({"code": code(*x), "label": label(*x)}))
         .collect()
@@ -115,7 +119,10 @@ async fn page(
         state,
         user,
         "retest.html",
-        lang.pick("Planifier une campagne de retests", "Plan a retest campaign"),
+        lang.pick(
+            "Planifier une campagne de retests",
+            "Plan a retest campaign",
+        ),
         "/campaigns",
         serde_json::json!({
             "form": form, "failed_checked": failed_default, "plan": plan, "error": error,
@@ -165,7 +172,9 @@ pub async fn create(
         .db_as(user.name().to_string(), move |s| create_retest(s, &req))
         .await;
     match done {
-        Ok(_) => Ok(Redirect::to(&format!("/campaigns/{}", percent_encode(&reference))).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/campaigns/{}", percent_encode(&reference))).into_response())
+        }
         Err(e) => page(&state, &user, f, None, Some(e.message(lang))).await,
     }
 }

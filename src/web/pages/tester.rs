@@ -197,7 +197,8 @@ pub async fn campaigns(
         "campaigns.html",
         lang.pick("Campagnes", "Campaigns"),
         "/campaigns",
-        serde_json::json!({"campaigns": list}),
+        serde_json::json!({"campaigns": list,
+            "may_plan": user.can(crate::access::Action::PlanCampaign)}),
     )
 }
 
