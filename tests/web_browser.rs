@@ -82,7 +82,9 @@ fn a_tester_runs_a_test_in_the_browser_with_evidence_and_an_anomaly() {
     choose(&b, "#anomaly_severity", "majeure");
     b.save_screenshot("03-execution.png");
     b.click_css("#save");
-    b.wait_for_text("Non conforme");
+    // The notice of the saved attempt (the status words are in the form already).
+    b.find("#saved-notice");
+    b.wait_for_text("Essai enregistré");
 
     let shown = recette(
         &site.db,

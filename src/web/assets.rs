@@ -23,6 +23,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "dashboard_campaigns.html",
         include_str!("../../templates/web/dashboard_campaigns.html"),
     ),
+    ("trace.html", include_str!("../../templates/web/trace.html")),
     (
         "retest.html",
         include_str!("../../templates/web/retest.html"),

@@ -69,6 +69,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/evidence/{sha256}", access: act(Action::ReadEvidence), handler: || get(pages::tester::evidence) },
     // The lead's and the COPIL's dashboard (with its live part).
     Route { method: "GET", path: "/dashboard", access: act(Action::ReadProject), handler: || get(pages::dashboard::dashboard) },
+    Route { method: "GET", path: "/trace", access: act(Action::ReadProject), handler: || get(pages::trace::trace) },
     // Anomalies: the list and one anomaly, for every side (a vendor sees its deliveries' only).
     Route { method: "GET", path: "/anomalies", access: act(Action::ReadAnomaly), handler: || get(pages::anomalies::list) },
     Route { method: "GET", path: "/anomalies/{anomaly}", access: act(Action::ReadAnomaly), handler: || get(pages::anomalies::show) },

@@ -9,6 +9,7 @@ pub mod lead;
 pub mod plan;
 pub mod retest;
 pub mod tester;
+pub mod trace;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -47,6 +48,12 @@ pub const NAV: &[NavItem] = &[
         fr: "Campagnes",
         en: "Campaigns",
         action: Action::ReadCampaign,
+    },
+    NavItem {
+        href: "/trace",
+        fr: "Traçabilité",
+        en: "Traceability",
+        action: Action::ReadProject,
     },
     NavItem {
         href: "/anomalies",
