@@ -22,6 +22,7 @@ fn sample(path: &str, test: &str) -> String {
         .replace("{file}", "app.css")
         .replace("{upload}", "00000000000000000000000000000000")
         .replace("{anomaly}", "FA-001")
+        .replace("{format}", "md")
 }
 
 fn request(c: &mut Client, method: &str, path: &str, csrf: bool) -> u16 {

@@ -25,6 +25,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("trace.html", include_str!("../../templates/web/trace.html")),
     (
+        "verdict.html",
+        include_str!("../../templates/web/verdict.html"),
+    ),
+    (
         "retest.html",
         include_str!("../../templates/web/retest.html"),
     ),

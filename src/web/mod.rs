@@ -93,6 +93,8 @@ struct Inner {
     session_idle_secs: i64,
     throttle: crate::accounts::Throttle,
     secure_cookies: bool,
+    /// The folder of template overrides, for the reports written on demand.
+    templates: Option<PathBuf>,
     /// Staged uploads waiting for their "Appliquer" (imports by upload).
     uploads: Mutex<pages::lead::Uploads>,
 }
@@ -119,6 +121,7 @@ impl AppState {
                 session_idle_secs: opts.session_idle_secs,
                 throttle: opts.throttle,
                 secure_cookies: opts.tls.is_some() || opts.secure_cookies,
+                templates: opts.templates.clone(),
                 uploads: Mutex::new(pages::lead::Uploads::default()),
             }),
         })
@@ -156,6 +159,11 @@ impl AppState {
     /// Renders a page template.
     pub fn render<T: serde::Serialize>(&self, name: &str, ctx: &T) -> Result<String> {
         self.inner.renderer.render(name, ctx)
+    }
+
+    /// The folder whose templates replace the embedded ones (`serve --templates`).
+    pub fn templates_dir(&self) -> Option<PathBuf> {
+        self.inner.templates.clone()
     }
 
     /// Largest upload accepted, in bytes.

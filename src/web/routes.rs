@@ -5,7 +5,7 @@
 //!
 //! To add a page: write the handler in `pages/<area>.rs`, add one line here (and a navigation
 //! entry in `pages::NAV` if it is a top-level page). Path parameters are written `{name}`;
-//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}` with fixtures.
+//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}`, `{format}` with fixtures.
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -63,6 +63,8 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/campaigns/{campaign}", access: act(Action::ReadCampaign), handler: || get(pages::tester::campaign) },
     Route { method: "GET", path: "/plan/retest", access: act(Action::PlanCampaign), handler: || get(pages::retest::form) },
     Route { method: "POST", path: "/plan/retest", access: act(Action::PlanCampaign), handler: || post(pages::retest::create) },
+    Route { method: "GET", path: "/campaigns/{campaign}/verdict", access: act(Action::ReadProject), handler: || get(pages::verdict::verdict) },
+    Route { method: "GET", path: "/campaigns/{campaign}/reports/{format}", access: act(Action::ReadProject), handler: || get(pages::verdict::report) },
     Route { method: "POST", path: "/campaigns/{campaign}/assign", access: act(Action::Assign), handler: || post(pages::plan::assign) },
     Route { method: "GET", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::ReadCampaign), handler: || get(pages::tester::execution_page) },
     Route { method: "POST", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::RecordExecution), handler: || post(pages::tester::execution_save) },

@@ -10,6 +10,7 @@ pub mod plan;
 pub mod retest;
 pub mod tester;
 pub mod trace;
+pub mod verdict;
 
 use axum::extract::State;
 use axum::http::StatusCode;

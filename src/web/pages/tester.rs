@@ -407,7 +407,8 @@ pub async fn campaign_page(
         serde_json::json!({"campaign": c, "g": {"progress": progress}, "rows": rows,
             "pager": pager, "total": all.len(), "left": left, "filter": f, "assignees": assignees, "tags": tags,
             "statuses": statuses, "criticalities": criticalities,
-            "may_assign": may_assign, "accounts": accounts, "assign": assign}),
+            "may_assign": may_assign, "accounts": accounts, "assign": assign,
+            "may_read_project": user.can(crate::access::Action::ReadProject)}),
     )
 }
 
