@@ -29,6 +29,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/web/verdict.html"),
     ),
     (
+        "signoff.html",
+        include_str!("../../templates/web/signoff.html"),
+    ),
+    (
         "retest.html",
         include_str!("../../templates/web/retest.html"),
     ),
@@ -147,5 +151,32 @@ pub async fn static_file(UrlPath(file): UrlPath<String>) -> Response {
         )
             .into_response(),
         None => (StatusCode::NOT_FOUND, "").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod embedded_tests {
+    use super::TEMPLATES;
+
+    /// Every page template of `templates/web/` is embedded (a page whose template is missing
+    /// would only fail when someone opens it).
+    #[test]
+    fn every_page_template_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/web");
+        let mut missing = Vec::new();
+        for sub in ["", "lead"] {
+            let dir = root.join(sub);
+            for e in std::fs::read_dir(&dir).expect("templates/web").flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !name.ends_with(".html") {
+                    continue;
+                }
+                let key = if sub.is_empty() { name } else { format!("{sub}/{name}") };
+                if !TEMPLATES.iter().any(|(n, _)| *n == key) {
+                    missing.push(key);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "not embedded in TEMPLATES: {missing:?}");
     }
 }

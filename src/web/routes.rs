@@ -65,6 +65,8 @@ pub static ROUTES: &[Route] = &[
     Route { method: "POST", path: "/plan/retest", access: act(Action::PlanCampaign), handler: || post(pages::retest::create) },
     Route { method: "GET", path: "/campaigns/{campaign}/verdict", access: act(Action::ReadProject), handler: || get(pages::verdict::verdict) },
     Route { method: "GET", path: "/campaigns/{campaign}/reports/{format}", access: act(Action::ReadProject), handler: || get(pages::verdict::report) },
+    Route { method: "GET", path: "/campaigns/{campaign}/signoff", access: act(Action::Sign), handler: || get(pages::signoff::form) },
+    Route { method: "POST", path: "/campaigns/{campaign}/signoff", access: act(Action::Sign), handler: || post(pages::signoff::submit) },
     Route { method: "POST", path: "/campaigns/{campaign}/assign", access: act(Action::Assign), handler: || post(pages::plan::assign) },
     Route { method: "GET", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::ReadCampaign), handler: || get(pages::tester::execution_page) },
     Route { method: "POST", path: "/campaigns/{campaign}/tests/{test}", access: act(Action::RecordExecution), handler: || post(pages::tester::execution_save) },

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod lead;
 pub mod plan;
 pub mod retest;
+pub mod signoff;
 pub mod tester;
 pub mod trace;
 pub mod verdict;

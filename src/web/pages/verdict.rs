@@ -4,9 +4,10 @@
 //! `recette verdict`), and the downloads of every report format, written on demand by
 //! [`crate::ops::verdict::write_reports`] as `recette report` writes them.
 
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
 use super::{fail, render};
 use crate::error::Error;
@@ -50,20 +51,29 @@ const DOWNLOADS: &[(&str, Format, &str, &str)] = &[
     ),
 ];
 
+/// `?signed=N`: the sign-off just recorded (a notice).
+#[derive(Debug, Default, Deserialize)]
+pub struct VerdictQuery {
+    #[serde(default)]
+    pub signed: Option<i64>,
+}
+
 /// `GET /campaigns/{campaign}/verdict`.
 pub async fn verdict(
     State(state): State<AppState>,
     user: CurrentUser,
     UrlPath(campaign): UrlPath<String>,
+    Query(q): Query<VerdictQuery>,
 ) -> Result<Response, WebError> {
     let lang = user.lang();
     let u = user.clone();
     let c = campaign.clone();
-    let (title, g) = state
+    let (title, g, signoffs) = state
         .db(move |s| {
             check_campaign_scope(s, &u, &c)?;
             let title = s.campaign(&c)?.title;
-            Ok((title, crate::ops::verdict::gate(s, &c, true)?))
+            let signoffs = s.signoffs(Some(&c))?;
+            Ok((title, crate::ops::verdict::gate(s, &c, true)?, signoffs))
         })
         .await
         .map_err(fail(&user))?;
@@ -113,6 +123,15 @@ pub async fn verdict(
             "previous_ajournements": v.previous_ajournements,
             "max_ajournements": v.max_ajournements,
             "downloads": downloads,
+            "signed_now": q.signed,
+            "may_sign": user.can(crate::access::Action::Sign),
+            "signoffs": signoffs.iter().map(|o| serde_json::json!({
+                "number": o.number, "decision": o.decision.label(lang), "signed_at": o.signed_at,
+                "actor": o.actor, "signatories": o.signatories,
+                "reservations": o.reservations.iter().map(|r| serde_json::json!({
+                    "ref": r.reference, "description": r.description, "deadline": r.deadline,
+                    "lifted": r.lifted_at.is_some()})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
         }),
     )
 }

@@ -1,0 +1,201 @@
+//! The lead signs a campaign's PV from the browser (`/campaigns/{campaign}/signoff`): the form
+//! (the proposed decision preselected, the authenticated lead as first signatory, the vendor's
+//! signatories, reservations added to the proposed ones, a comment, why it replaces an earlier
+//! PV), then the confirmation page — a dry run of [`crate::signoff::sign`] showing exactly
+//! what will be frozen (decision, signatories, reservations and their deadlines, the files
+//! and their sha256) — then the signature, recorded under the authenticated account. The same
+//! call as `recette signoff [--dry-run]`.
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::{Deserialize, Serialize};
+
+use super::{fail, render};
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::model::Decision;
+use crate::signoff::{sign, SignRequest, Signed};
+use crate::web::assets::percent_encode;
+use crate::web::execution::check_campaign_scope;
+use crate::web::{AppState, CurrentUser, WebError};
+
+/// The sign-off form.
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct SignForm {
+    #[serde(default)]
+    pub decision: String,
+    /// One `Nom, fonction[, organisation]` per line.
+    #[serde(default)]
+    pub signatories: String,
+    #[serde(default)]
+    pub vendor_signatories: String,
+    /// One reservation per line (added to the proposed ones).
+    #[serde(default)]
+    pub reserves: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub supersede: String,
+    /// `1` on the confirmation page's button: sign for real.
+    #[serde(default)]
+    pub confirm: String,
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn request(f: &SignForm, campaign: &str, dry_run: bool, lang: Lang) -> Result<SignRequest> {
+    Ok(SignRequest {
+        campaign: campaign.to_string(),
+        decision: Decision::parse(f.decision.trim())?,
+        reserves: lines(&f.reserves),
+        signatories: lines(&f.signatories),
+        vendor_signatories: lines(&f.vendor_signatories),
+        reports: None,
+        comment: f.comment.trim().to_string(),
+        supersede: Some(f.supersede.trim().to_string()).filter(|s| !s.is_empty()),
+        dry_run,
+        lang,
+    })
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    campaign: String,
+    form: Option<SignForm>,
+    preview: Option<Signed>,
+    error: Option<String>,
+) -> std::result::Result<Response, WebError> {
+    let lang = user.lang();
+    let (u, c) = (user.clone(), campaign.clone());
+    let (title, gate, signed) = state
+        .db(move |s| {
+            check_campaign_scope(s, &u, &c)?;
+            let title = s.campaign(&c)?.title;
+            let gate = crate::ops::verdict::gate(s, &c, true)?;
+            let signed = s.signoffs(Some(&c))?.len();
+            Ok((title, gate, signed))
+        })
+        .await
+        .map_err(fail(user))?;
+    let form = form.unwrap_or_else(|| SignForm {
+        decision: gate.verdict.decision.code().to_string(),
+        signatories: format!(
+            "{}, {}",
+            user.account.display_name(),
+            lang.pick("pilote de recette", "test lead")
+        ),
+        ..SignForm::default()
+    });
+    let decisions: Vec<serde_json::Value> = Decision::ALL
+        .iter()
+        .map(|d| serde_json::json!({"code": d.code(), "label": d.label(lang)}))
+        .collect();
+    let preview = preview.map(|p| {
+        serde_json::json!({
+            "number": p.number,
+            "decision": p.record.decision.label(lang),
+            "proposed": p.proposed.label(lang),
+            "differs": p.record.decision != p.proposed,
+            "signatories": p.record.signatories.iter().map(|s| format!("{}, {} ({})", s.name, s.function, s.organisation)).collect::<Vec<_>>(),
+            "reservations": p.record.reservations.iter().map(|r| serde_json::json!({"ref": r.reference, "description": r.description, "anomaly": r.anomaly, "deadline": r.deadline})).collect::<Vec<_>>(),
+            "files": p.record.files.iter().map(|f| serde_json::json!({"name": f.file_name, "sha256": f.sha256, "size": f.size})).collect::<Vec<_>>(),
+            "warnings": p.warnings.iter().map(|w| w.get(lang).to_string()).collect::<Vec<_>>(),
+            "supersedes": p.supersedes_number,
+        })
+    });
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut resp = render(
+        state,
+        user,
+        "signoff.html",
+        &format!("{campaign} — {}", lang.pick("signature du PV", "sign-off")),
+        "/dashboard",
+        serde_json::json!({
+            "campaign": campaign, "title": title, "form": form, "decisions": decisions,
+            "proposed": gate.verdict.decision.label(lang), "signed": signed,
+            "preview": preview, "error": error,
+        }),
+    )?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+/// `GET /campaigns/{campaign}/signoff`: the form.
+pub async fn form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    UrlPath(campaign): UrlPath<String>,
+) -> std::result::Result<Response, WebError> {
+    page(&state, &user, campaign, None, None, None).await
+}
+
+/// `POST /campaigns/{campaign}/signoff`: without `confirm`, the dry run to confirm; with it,
+/// the signature, then the verdict page.
+pub async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    UrlPath(campaign): UrlPath<String>,
+    Form(f): Form<SignForm>,
+) -> std::result::Result<Response, WebError> {
+    let lang = user.lang();
+    let dry_run = f.confirm != "1";
+    let req = match request(&f, &campaign, dry_run, lang) {
+        Ok(r) => r,
+        Err(e) => {
+            return page(
+                &state,
+                &user,
+                campaign,
+                Some(f),
+                None,
+                Some(e.message(lang)),
+            )
+            .await
+        }
+    };
+    let (u, c) = (user.clone(), campaign.clone());
+    let done = state
+        .db_as(user.name().to_string(), move |s| {
+            check_campaign_scope(s, &u, &c)?;
+            sign(s, &req)
+        })
+        .await;
+    match done {
+        Ok(signed) if dry_run => page(&state, &user, campaign, Some(f), Some(signed), None).await,
+        Ok(signed) => Ok(Redirect::to(&format!(
+            "/campaigns/{}/verdict?signed={}",
+            percent_encode(&campaign),
+            signed.number
+        ))
+        .into_response()),
+        Err(
+            e @ crate::error::Error::NotFound {
+                kind: "campagne", ..
+            },
+        ) => Err(WebError::from_error(&e, lang)),
+        Err(e) => {
+            page(
+                &state,
+                &user,
+                campaign,
+                Some(f),
+                None,
+                Some(e.message(lang)),
+            )
+            .await
+        }
+    }
+}

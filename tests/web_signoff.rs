@@ -1,0 +1,137 @@
+//! The lead signs a PV from the browser's forms, over HTTP against the real binary: the
+//! proposed decision preselected and the lead as first signatory, a confirmation page that is
+//! a dry run (nothing recorded) showing what will be frozen, then the signature recorded
+//! under the lead's account, its reservations listed, its sealed PV verified by the CLI.
+
+#[path = "common/web.rs"]
+mod web;
+
+use web::{recette, Site};
+
+#[test]
+fn the_lead_checks_then_signs_the_pv_and_the_files_verify() {
+    let site = Site::demo();
+    let server = site.serve(&[]);
+    let mut lead = server.login("lead");
+    let form = lead.get("/campaigns/VABF-2/signoff");
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body.contains("<option value=\"reserves\" selected>"),
+        "proposed decision preselected"
+    );
+    assert!(
+        form.body.contains("Pilote, pilote de recette"),
+        "the lead signs"
+    );
+    let fields = [
+        ("decision", "reserves"),
+        (
+            "signatories",
+            "Pilote, pilote de recette\nJeanne Wapotro, directrice, DINUM-NC",
+        ),
+        ("vendor_signatories", "Paul Tein, chef de projet"),
+        ("reserves", "Documentation d'exploitation à livrer"),
+        ("comment", "Signé en COPIL"),
+        ("supersede", ""),
+    ];
+    // The check: a dry run, nothing recorded.
+    let check = lead.post_form("/campaigns/VABF-2/signoff", &fields);
+    assert_eq!(check.status, 200, "{}", check.body);
+    assert!(check.body.contains("id=\"confirm\""));
+    assert!(check.body.contains("Jeanne Wapotro, directrice (DINUM-NC)"));
+    assert!(
+        check
+            .body
+            .contains("Documentation d&#x27;exploitation à livrer")
+            || check.body.contains("Documentation d'exploitation à livrer")
+    );
+    assert!(
+        check.body.contains("pv-VABF-2.pdf"),
+        "the sealed files are listed"
+    );
+    let reserves = |site: &Site| -> serde_json::Value {
+        serde_json::from_str(&recette(&site.db, &["reserve", "list", "--json"], None))
+            .expect("json")
+    };
+    assert_eq!(
+        reserves(&site),
+        serde_json::json!([]),
+        "a check records nothing"
+    );
+    // The signature.
+    let mut confirm: Vec<(&str, &str)> = fields.to_vec();
+    confirm.push(("confirm", "1"));
+    let r = lead.post_form("/campaigns/VABF-2/signoff", &confirm);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let to = r.header("location").unwrap_or_default().to_string();
+    assert!(to.starts_with("/campaigns/VABF-2/verdict?signed="), "{to}");
+    let page = lead.get(&to);
+    assert!(page.body.contains("id=\"signed-notice\""));
+    assert!(
+        page.body.contains("Documentation d&#x27;exploitation")
+            || page.body.contains("Documentation d'exploitation")
+    );
+    let listed = reserves(&site);
+    let listed = listed.as_array().cloned().unwrap_or_default();
+    assert!(
+        listed
+            .iter()
+            .any(|r| r["description"] == "Documentation d'exploitation à livrer"),
+        "{listed:?}"
+    );
+    let log = recette(&site.db, &["log", "--json"], None);
+    assert!(
+        log.contains("\"lead\"") && log.contains("signoff"),
+        "signed under the lead's account"
+    );
+    // The sealed PV verifies.
+    let sealed = walk(&site.db.parent().expect("store folder").join("signoffs"))
+        .into_iter()
+        .find(|p| p.ends_with("pv-VABF-2.pdf") && p.to_string_lossy().contains("VABF-2"))
+        .expect("the sealed PV");
+    let v = recette(
+        &site.db,
+        &["verify", sealed.to_str().expect("utf-8"), "--json"],
+        None,
+    );
+    assert!(v.contains("VABF-2"), "{v}");
+    // A second PV needs a reason; refusals say why and record nothing.
+    let again = lead.post_form("/campaigns/VABF-2/signoff", &confirm);
+    assert_eq!(again.status, 422, "{}", again.body);
+    assert!(again.body.contains("id=\"form-error\""));
+    let bad = lead.post_form(
+        "/campaigns/VABF-2/signoff",
+        &[("decision", "peut-etre"), ("signatories", "X, y")],
+    );
+    assert_eq!(bad.status, 422);
+    // Only who may sign.
+    assert_eq!(
+        server
+            .login("marie")
+            .get("/campaigns/VABF-2/signoff")
+            .status,
+        403
+    );
+    assert_eq!(
+        server
+            .login("vendor")
+            .post_form("/campaigns/VABF-2/signoff", &confirm)
+            .status,
+        403
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
