@@ -23,6 +23,7 @@ fn sample(path: &str, test: &str) -> String {
         .replace("{upload}", "00000000000000000000000000000000")
         .replace("{anomaly}", "FA-001")
         .replace("{format}", "md")
+        .replace("{reservation}", "RES-1")
 }
 
 fn request(c: &mut Client, method: &str, path: &str, csrf: bool) -> u16 {

@@ -297,9 +297,7 @@ pub fn run_reserve(cmd: ReserveCommand, env: &Env) -> Result<i32> {
             t.print(env.t("Aucune réserve.", "No reservation."));
         }
         ReserveCommand::Lift(a) => {
-            store.write("reserve lift", |tx| {
-                tx.lift_reservation(&a.reference, &a.comment)
-            })?;
+            crate::ops::signoff::lift(&mut store, &a.reference, &a.comment)?;
             println!(
                 "{} {}",
                 env.t("Réserve levée :", "Reservation lifted:"),

@@ -61,3 +61,9 @@ pub fn verify(store: &Store, input: &Input) -> Result<Verification> {
         sha256,
     })
 }
+
+/// Lifts a reservation of a signed PV, with the comment saying why (audited; refused when it
+/// was already lifted). `recette reserve lift` and the reservations page of `recette serve`.
+pub fn lift(store: &mut Store, reference: &str, comment: &str) -> Result<()> {
+    store.write("reserve lift", |tx| tx.lift_reservation(reference, comment))
+}

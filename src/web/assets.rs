@@ -29,6 +29,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/web/verdict.html"),
     ),
     (
+        "reservations.html",
+        include_str!("../../templates/web/reservations.html"),
+    ),
+    (
         "signoff.html",
         include_str!("../../templates/web/signoff.html"),
     ),
@@ -171,7 +175,11 @@ mod embedded_tests {
                 if !name.ends_with(".html") {
                     continue;
                 }
-                let key = if sub.is_empty() { name } else { format!("{sub}/{name}") };
+                let key = if sub.is_empty() {
+                    name
+                } else {
+                    format!("{sub}/{name}")
+                };
                 if !TEMPLATES.iter().any(|(n, _)| *n == key) {
                     missing.push(key);
                 }

@@ -5,7 +5,7 @@
 //!
 //! To add a page: write the handler in `pages/<area>.rs`, add one line here (and a navigation
 //! entry in `pages::NAV` if it is a top-level page). Path parameters are written `{name}`;
-//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}`, `{format}` with fixtures.
+//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}`, `{format}`, `{reservation}` with fixtures.
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -74,6 +74,8 @@ pub static ROUTES: &[Route] = &[
     // The lead's and the COPIL's dashboard (with its live part).
     Route { method: "GET", path: "/dashboard", access: act(Action::ReadProject), handler: || get(pages::dashboard::dashboard) },
     Route { method: "GET", path: "/trace", access: act(Action::ReadProject), handler: || get(pages::trace::trace) },
+    Route { method: "GET", path: "/reservations", access: act(Action::ReadDelivery), handler: || get(pages::reservations::list) },
+    Route { method: "POST", path: "/reservations/{reservation}/lift", access: act(Action::Sign), handler: || post(pages::reservations::lift) },
     // Anomalies: the list and one anomaly, for every side (a vendor sees its deliveries' only).
     Route { method: "GET", path: "/anomalies", access: act(Action::ReadAnomaly), handler: || get(pages::anomalies::list) },
     Route { method: "GET", path: "/anomalies/{anomaly}", access: act(Action::ReadAnomaly), handler: || get(pages::anomalies::show) },

@@ -7,6 +7,7 @@ pub mod anomalies;
 pub mod dashboard;
 pub mod lead;
 pub mod plan;
+pub mod reservations;
 pub mod retest;
 pub mod signoff;
 pub mod tester;
@@ -62,6 +63,12 @@ pub const NAV: &[NavItem] = &[
         fr: "Anomalies",
         en: "Anomalies",
         action: Action::ReadAnomaly,
+    },
+    NavItem {
+        href: "/reservations",
+        fr: "Réserves",
+        en: "Reservations",
+        action: Action::ReadDelivery,
     },
     NavItem {
         href: "/imports",
