@@ -261,3 +261,96 @@ fn the_lead_triages_an_anomaly_and_the_vendor_declares_its_fix_in_the_browser() 
         "{actors:?}"
     );
 }
+
+#[test]
+fn three_accounts_play_a_retest_to_a_signed_pv_in_the_browser() {
+    let Some(b) = Browser::start() else { return };
+    let site = Site::demo();
+    let server = site.serve(&[]);
+    let base = &server.base;
+    b.goto(&format!("{base}/login"));
+
+    // The lead plans the retest campaign of LIV-1.1: the selection and its reasons first.
+    login_as(&b, base, "lead", "Tableau de bord");
+    b.goto(&format!("{base}/campaigns"));
+    b.click_css("#plan-retest");
+    b.find("#retest-form");
+    b.fill("#r-ref", "VABF-3");
+    choose(&b, "#r-delivery", "LIV-1.1");
+    b.click_css("#preview-submit");
+    b.find("#plan");
+    b.wait_for_text("sélectionné(s) pour VABF-3");
+    b.click_css("#create-submit");
+    b.find("#campaign-title");
+    b.wait_for_text("VABF-3");
+    // ... and gives every test to marie.
+    b.click_css("#assign summary");
+    b.click_css("#a-scope-all");
+    b.click_css("#a-mode-to");
+    b.fill("#a-to", "marie");
+    b.click_css("#assign-submit");
+    b.find("#assign-notice");
+
+    // Marie runs her first test of it.
+    login_as(&b, base, "marie", "Mes tests");
+    b.goto(&format!("{base}/my-tests"));
+    let first = b.find("#campaign-VABF-3 a.run-link");
+    b.click(&first);
+    b.find("#execution-form");
+    let selects = b.find_all("select[id^=\"step-\"][id$=\"-status\"]");
+    if selects.is_empty() {
+        choose(&b, "#status", "passed");
+    } else {
+        for i in 1..=selects.len() {
+            choose(&b, &format!("#step-{i}-status"), "passed");
+        }
+    }
+    b.click_css("#save");
+    b.find("#saved-notice");
+
+    // The lead signs the PV with a reservation, after checking what will be frozen.
+    login_as(&b, base, "lead", "Tableau de bord");
+    b.goto(&format!("{base}/campaigns/VABF-3/verdict"));
+    b.click_css("#signoff-link");
+    b.find("#signoff-form");
+    choose(&b, "#s-decision", "reserves");
+    b.fill("#s-reserves", "Manuel utilisateur à mettre à jour");
+    b.click_css("#preview-submit");
+    b.find("#confirm");
+    b.wait_for_text("Vérifiez ce qui sera figé");
+    b.save_screenshot("07-signature.png");
+    b.click_css("#sign-submit");
+    b.find("#signed-notice");
+
+    // The vendor follows the reservation of its delivery.
+    login_as(&b, base, "vendor", "Campagnes");
+    b.click_css("nav a[href=\"/reservations\"]");
+    b.wait_for_text("Manuel utilisateur à mettre à jour");
+    assert!(b.try_find(".lift-form").is_none(), "the vendor cannot lift");
+    b.save_screenshot("08-reserves-titulaire.png");
+
+    // The same store as the CLI path: the campaign, the execution, the sign-off.
+    let shown = recette(
+        &site.db,
+        &[
+            "campaign",
+            "show",
+            "VABF-3",
+            "--assignee",
+            "marie",
+            "--json",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    let tests = v["tests"].as_array().cloned().unwrap_or_default();
+    assert!(!tests.is_empty(), "every test given to marie: {shown}");
+    assert!(tests.iter().any(|t| t["status"] == "passed"), "{shown}");
+    let listed = recette(&site.db, &["reserve", "list", "--json"], None);
+    assert!(
+        listed.contains("Manuel utilisateur à mettre à jour"),
+        "{listed}"
+    );
+    let log = recette(&site.db, &["log", "--json"], None);
+    assert!(log.contains("\"marie\"") && log.contains("\"lead\""));
+}

@@ -124,7 +124,7 @@ async fn page(
         &format!("{campaign} — {}", lang.pick("signature du PV", "sign-off")),
         "/dashboard",
         serde_json::json!({
-            "campaign": campaign, "title": title, "form": form, "decisions": decisions,
+            "campaign": campaign, "campaign_title": title, "form": form, "decisions": decisions,
             "proposed": gate.verdict.decision.label(lang), "signed": signed,
             "preview": preview, "error": error,
         }),

@@ -114,7 +114,7 @@ pub async fn verdict(
         &format!("{} — {}", campaign, lang.pick("verdict", "verdict")),
         "/dashboard",
         serde_json::json!({
-            "campaign": campaign, "title": title,
+            "campaign": campaign, "campaign_title": title,
             "strategy": v.strategy, "default_strategy": v.default_strategy,
             "criteria": criteria,
             "decision": v.decision.code(), "decision_label": v.decision.label(lang),
