@@ -31,6 +31,23 @@ fn the_dashboard_shows_each_campaign_its_decision_and_follows_executions() {
     assert!(page
         .body
         .contains("decision-reserves\">Admission avec réserves"));
+    // Coverage by criticality: the figures of `recette trace --json` over the latest results.
+    let trace: serde_json::Value =
+        serde_json::from_str(&recette(&site.db, &["trace", "--json"], None)).expect("json");
+    let critical = &trace["summary"]["by_criticality"]["critique"];
+    let at = page
+        .body
+        .find("id=\"coverage-critique\"")
+        .expect("critical row");
+    let row = &page.body[at..at + page.body[at..].find("</tr>").unwrap_or(0)];
+    assert!(
+        row.contains(&format!("<td>{}</td>", critical["requirements"])),
+        "{row} / {critical}"
+    );
+    assert!(
+        row.contains(&format!("<td>{} (", critical["passed"])),
+        "{row} / {critical}"
+    );
     // Open anomalies by severity, each a link to the filtered list.
     assert!(page
         .body

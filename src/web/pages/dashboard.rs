@@ -111,12 +111,43 @@ pub async fn dashboard(
     let data = state
         .db(move |s| {
             let d = crate::ops::status::dashboard(s, None)?;
+            // Coverage by criticality over the latest results, and reservations to lift.
+            let trace = crate::ops::trace::trace(s, &crate::trace::Scope::Latest)?;
+            let today = crate::ops::today(s);
+            let open: Vec<_> = s.reservations(true)?;
+            let overdue = open
+                .iter()
+                .filter(|r| r.deadline.as_deref().is_some_and(|d| d < today.as_str()))
+                .count();
+            let coverage: Vec<serde_json::Value> = crate::model::Criticality::ALL
+                .iter()
+                .filter_map(|c| trace.summary.by_criticality.get(c.code()).map(|r| (c, r)))
+                .filter(|(_, r)| r.requirements > 0)
+                .map(|(c, r)| {
+                    serde_json::json!({
+                        "code": c.code(), "label": c.label(lang),
+                        "requirements": r.requirements, "covered": r.covered,
+                        "passed": r.passed, "failed": r.failed, "blocked": r.blocked,
+                        "not_run": r.not_run,
+                        "coverage_rate": crate::i18n::percent(lang, r.coverage_rate),
+                        "passed_rate": crate::i18n::percent(lang, r.passed_rate),
+                    })
+                })
+                .collect();
             let gates = d
                 .campaigns
                 .iter()
                 .map(|c| crate::ops::verdict::gate(s, &c.campaign.reference, true))
                 .collect::<crate::error::Result<Vec<_>>>()?;
-            Ok(view(&d, &gates, lang))
+            let mut v = view(&d, &gates, lang);
+            if let Some(m) = v.as_object_mut() {
+                m.insert("coverage".into(), coverage.into());
+                m.insert(
+                    "reservations".into(),
+                    serde_json::json!({"open": open.len(), "overdue": overdue}),
+                );
+            }
+            Ok(v)
         })
         .await
         .map_err(fail(&user))?;
