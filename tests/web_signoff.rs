@@ -95,6 +95,39 @@ fn the_lead_checks_then_signs_the_pv_and_the_files_verify() {
         None,
     );
     assert!(v.contains("VABF-2"), "{v}");
+    // ... and by upload in the browser's form: the sealed bytes match, one byte changed does not.
+    let bytes = std::fs::read(&sealed).expect("sealed PV");
+    let ok = lead.post_multipart(
+        "/verify",
+        &[],
+        &[("file", "pv.pdf", "application/pdf", &bytes)],
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(
+        ok.body.contains("id=\"verified\"") && ok.body.contains("VABF-2"),
+        "{}",
+        ok.body
+    );
+    let mut altered = bytes.clone();
+    let last = altered.len() - 1;
+    altered[last] ^= 1;
+    let bad = lead.post_multipart(
+        "/verify",
+        &[],
+        &[("file", "pv.pdf", "application/pdf", &altered)],
+    );
+    assert!(bad.body.contains("id=\"not-verified\""), "{}", bad.body);
+    let mut vendor = server.login("vendor");
+    let theirs = vendor.post_multipart(
+        "/verify",
+        &[],
+        &[("file", "pv.pdf", "application/pdf", &bytes)],
+    );
+    assert!(
+        theirs.body.contains("id=\"verified\""),
+        "the vendor checks the PV it received"
+    );
+    assert_eq!(lead.post_multipart("/verify", &[], &[]).status, 422);
     // A second PV needs a reason; refusals say why and record nothing.
     let again = lead.post_form("/campaigns/VABF-2/signoff", &confirm);
     assert_eq!(again.status, 422, "{}", again.body);

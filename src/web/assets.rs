@@ -33,6 +33,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/web/reservations.html"),
     ),
     (
+        "verify.html",
+        include_str!("../../templates/web/verify.html"),
+    ),
+    (
         "signoff.html",
         include_str!("../../templates/web/signoff.html"),
     ),

@@ -74,6 +74,8 @@ pub static ROUTES: &[Route] = &[
     // The lead's and the COPIL's dashboard (with its live part).
     Route { method: "GET", path: "/dashboard", access: act(Action::ReadProject), handler: || get(pages::dashboard::dashboard) },
     Route { method: "GET", path: "/trace", access: act(Action::ReadProject), handler: || get(pages::trace::trace) },
+    Route { method: "GET", path: "/verify", access: act(Action::ReadDelivery), handler: || get(pages::verify::form) },
+    Route { method: "POST", path: "/verify", access: act(Action::ReadDelivery), handler: || post(pages::verify::check) },
     Route { method: "GET", path: "/reservations", access: act(Action::ReadDelivery), handler: || get(pages::reservations::list) },
     Route { method: "POST", path: "/reservations/{reservation}/lift", access: act(Action::Sign), handler: || post(pages::reservations::lift) },
     // Anomalies: the list and one anomaly, for every side (a vendor sees its deliveries' only).

@@ -13,6 +13,7 @@ pub mod signoff;
 pub mod tester;
 pub mod trace;
 pub mod verdict;
+pub mod verify;
 
 use axum::extract::State;
 use axum::http::StatusCode;
