@@ -127,6 +127,16 @@ fn the_lead_checks_then_signs_the_pv_and_the_files_verify() {
         theirs.body.contains("id=\"verified\""),
         "the vendor checks the PV it received"
     );
+    let mut other = server.login("other-vendor");
+    let not_theirs = other.post_multipart(
+        "/verify",
+        &[],
+        &[("file", "pv.pdf", "application/pdf", &bytes)],
+    );
+    assert!(
+        not_theirs.body.contains("id=\"not-verified\"") && !not_theirs.body.contains("VABF-2"),
+        "another vendor learns nothing of this PV"
+    );
     assert_eq!(lead.post_multipart("/verify", &[], &[]).status, 422);
     // A second PV needs a reason; refusals say why and record nothing.
     let again = lead.post_form("/campaigns/VABF-2/signoff", &confirm);

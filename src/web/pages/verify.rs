@@ -8,6 +8,7 @@ use axum::response::Response;
 
 use super::{fail, render};
 use crate::import::input::Input;
+use crate::web::execution::check_campaign_scope;
 use crate::web::{AppState, CurrentUser, WebError};
 
 /// `GET /verify`: the form.
@@ -76,8 +77,15 @@ pub async fn check(
             "file: choose the file to verify",
         ));
     };
+    let u = user.clone();
     let result = state
-        .db(move |s| crate::ops::signoff::verify(s, &Input::Bytes { name, bytes }))
+        .db(move |s| {
+            let mut v = crate::ops::signoff::verify(s, &Input::Bytes { name, bytes })?;
+            // A vendor only learns of the sign-offs of its own deliveries' campaigns.
+            v.matches
+                .retain(|m| check_campaign_scope(s, &u, &m.campaign).is_ok());
+            Ok(v)
+        })
         .await
         .map_err(fail(&user))?;
     let matches: Vec<serde_json::Value> = result
