@@ -183,19 +183,13 @@ fn the_lead_triages_an_anomaly_and_the_vendor_declares_its_fix_in_the_browser() 
     let before = web1();
     assert!(before.contains("0 exécuté(s) sur"), "{before}");
     b.save_screenshot("06-tableau-de-bord.png");
-    let mut marie = web::Client::with_token(base, &server.token("marie"));
-    let planned: serde_json::Value = marie.get("/api/v1/campaigns/WEB-1").json();
-    let test = planned["tests"]
-        .as_array()
-        .and_then(|t| t.iter().find(|x| x["assignee"] == "marie"))
-        .and_then(|x| x["ref"].as_str())
-        .expect("a test of marie")
-        .to_string();
-    let r = marie.post_json(
-        "/api/v1/campaigns/WEB-1/executions",
-        &serde_json::json!({"test": test, "status": "failed", "comment": "vu en direct"}),
+    web::Client::record_first_assigned(
+        base,
+        &server.token("marie"),
+        "marie",
+        "WEB-1",
+        serde_json::json!({"status": "failed", "comment": "vu en direct"}),
     );
-    assert!(r.status < 300, "{}", r.body);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(25);
     while !web1().contains("1 exécuté(s) sur") {
         assert!(

@@ -452,6 +452,30 @@ impl Client {
         )
     }
 
+    /// Records a result through the API, as `tester`, for the first test assigned to them in
+    /// `campaign` (another screen or a script, beside the one under test); returns the test.
+    pub fn record_first_assigned(
+        base: &str,
+        token: &str,
+        tester: &str,
+        campaign: &str,
+        run: serde_json::Value,
+    ) -> String {
+        let mut c = Client::with_token(base, token);
+        let planned: serde_json::Value = c.get(&format!("/api/v1/campaigns/{campaign}")).json();
+        let test = planned["tests"]
+            .as_array()
+            .and_then(|t| t.iter().find(|x| x["assignee"] == tester))
+            .and_then(|x| x["ref"].as_str())
+            .unwrap_or_else(|| panic!("no test of {tester} in {campaign}: {planned}"))
+            .to_string();
+        let mut body = run;
+        body["test"] = serde_json::Value::String(test.clone());
+        let r = c.post_json(&format!("/api/v1/campaigns/{campaign}/executions"), &body);
+        assert!(r.status < 300, "{}", r.body);
+        test
+    }
+
     /// Logs in through the login form (GET for its token, then POST).
     pub fn login(&mut self, name: &str, password: &str) -> Resp {
         let page = self.get("/login");

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::{Deserialize, Serialize};
 
-use super::{fail, render};
+use super::{choices, fail, render};
 use crate::access::{Action, Scope};
 use crate::entities::{Anomaly, AnomalyDetail, Visibility};
 use crate::error::{Error, Result};
@@ -121,16 +121,6 @@ fn row(a: &Anomaly, lang: Lang) -> Row {
     }
 }
 
-fn choices<T: Copy>(
-    all: &[T],
-    code: impl Fn(T) -> &'static str,
-    label: impl Fn(T) -> &'static str,
-) -> Vec<serde_json::Value> {
-    all.iter()
-        .map(|x| serde_json::json!({"code": code(*x), "label": label(*x)}))
-        .collect()
-}
-
 /// `GET /anomalies`: every anomaly the account sees, filtered, most severe open first.
 pub async fn list(
     State(state): State<AppState>,
@@ -182,13 +172,7 @@ pub async fn list(
                     &b.reference,
                 ))
             });
-            let mut deliveries: Vec<String> = s
-                .deliveries()?
-                .into_iter()
-                .filter(|d| scope.sees_delivery(&d.vendor))
-                .map(|d| d.reference)
-                .collect();
-            deliveries.sort();
+            let deliveries = super::delivery_refs(s, &scope)?;
             Ok((
                 seen.iter().map(|a| row(a, lang)).collect::<Vec<_>>(),
                 total,
@@ -252,14 +236,7 @@ async fn render_detail(
     let (d, deliveries) = state
         .db(move |s| {
             let d = detail_for(s, &u, &reference)?;
-            let scope = u.scope();
-            let mut deliveries: Vec<String> = s
-                .deliveries()?
-                .into_iter()
-                .filter(|x| scope.sees_delivery(&x.vendor))
-                .map(|x| x.reference)
-                .collect();
-            deliveries.sort();
+            let deliveries = super::delivery_refs(s, &u.scope())?;
             Ok((d, deliveries))
         })
         .await

@@ -146,6 +146,51 @@ pub fn fail(user: &CurrentUser) -> impl Fn(crate::error::Error) -> WebError + '_
     move |e| WebError::from_error(&e, user.lang())
 }
 
+/// The options of a select: each value's code and its label (`{"code", "label"}`).
+pub fn choices<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<serde_json::Value> {
+    all.iter()
+        .map(|x| serde_json::json!({"code": code(*x), "label": label(*x)}))
+        .collect()
+}
+
+/// The references of the deliveries this scope sees, sorted (for the pages' selects).
+pub fn delivery_refs(
+    store: &crate::store::Store,
+    scope: &crate::access::Scope,
+) -> crate::error::Result<Vec<String>> {
+    let mut refs: Vec<String> = store
+        .deliveries()?
+        .into_iter()
+        .filter(|d| scope.sees_delivery(&d.vendor))
+        .map(|d| d.reference)
+        .collect();
+    refs.sort();
+    Ok(refs)
+}
+
+/// The next field of a multipart form, or the error to answer: 413 past the upload limit,
+/// 422 for a form that cannot be read.
+pub async fn next_field<'a>(
+    multipart: &'a mut axum::extract::Multipart,
+    lang: Lang,
+    limit: usize,
+) -> Result<Option<axum::extract::multipart::Field<'a>>, WebError> {
+    match multipart.next_field().await {
+        Ok(f) => Ok(f),
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(WebError::too_large(lang, limit))
+        }
+        Err(e) => Err(
+            WebError::invalid(lang, "formulaire illisible", "unreadable form")
+                .with_detail(e.body_text()),
+        ),
+    }
+}
+
 /// `GET /`: the first page of the account's role.
 pub async fn home(user: CurrentUser) -> Response {
     // The lead (and whoever decides) starts from the dashboard, a tester from "Mes tests",

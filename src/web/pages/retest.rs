@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::{Deserialize, Serialize};
 
-use super::{fail, render};
+use super::{choices, fail, render};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::model::{Criticality, Phase};
@@ -83,16 +83,6 @@ fn request(f: &RetestForm, dry_run: bool) -> Result<RetestRequest> {
     })
 }
 
-fn choices<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: impl Fn(T) -> &'static str,
-) -> Vec<serde_json::Value> {
-    all.iter()
-        .map(|x| serde_json::json!({"code": code(*x), "label": label(*x)}))
-        .collect()
-}
-
 async fn page(
     state: &AppState,
     user: &CurrentUser,
@@ -102,11 +92,7 @@ async fn page(
 ) -> std::result::Result<Response, WebError> {
     let lang: Lang = user.lang();
     let deliveries = state
-        .db(|s| {
-            let mut d: Vec<String> = s.deliveries()?.into_iter().map(|d| d.reference).collect();
-            d.sort();
-            Ok(d)
-        })
+        .db(|s| super::delivery_refs(s, &crate::access::Scope::All))
         .await
         .map_err(fail(user))?;
     let failed_default = form.preview.is_empty() || form.failed == "1";

@@ -95,10 +95,8 @@ async fn page(
         ),
         ..SignForm::default()
     });
-    let decisions: Vec<serde_json::Value> = Decision::ALL
-        .iter()
-        .map(|d| serde_json::json!({"code": d.code(), "label": d.label(lang)}))
-        .collect();
+    let decisions: Vec<serde_json::Value> =
+        super::choices(Decision::ALL, Decision::code, |x| x.label(lang));
     let preview = preview.map(|p| {
         serde_json::json!({
             "number": p.number,

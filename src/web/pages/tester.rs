@@ -389,14 +389,10 @@ pub async fn campaign_page(
         "first": (page > 2).then(|| f.with_page(1)),
         "last": (page + 1 < pages).then(|| f.with_page(pages)),
     });
-    let statuses: Vec<serde_json::Value> = ExecStatus::ALL
-        .iter()
-        .map(|s| serde_json::json!({"code": s.code(), "label": s.label(lang)}))
-        .collect();
-    let criticalities: Vec<serde_json::Value> = Criticality::ALL
-        .iter()
-        .map(|s| serde_json::json!({"code": s.code(), "label": s.label(lang)}))
-        .collect();
+    let statuses: Vec<serde_json::Value> =
+        super::choices(ExecStatus::ALL, ExecStatus::code, |x| x.label(lang));
+    let criticalities: Vec<serde_json::Value> =
+        super::choices(Criticality::ALL, Criticality::code, |x| x.label(lang));
     let title = format!("{} — {}", c.reference, c.title);
     render(
         &state,
@@ -539,14 +535,10 @@ fn render_item(
                 "status": st, "actual": actual})
         })
         .collect();
-    let statuses: Vec<serde_json::Value> = ExecStatus::ALL
-        .iter()
-        .map(|s| serde_json::json!({"code": s.code(), "label": s.label(lang)}))
-        .collect();
-    let severities: Vec<serde_json::Value> = Severity::ALL
-        .iter()
-        .map(|s| serde_json::json!({"code": s.code(), "label": s.label(lang)}))
-        .collect();
+    let statuses: Vec<serde_json::Value> =
+        super::choices(ExecStatus::ALL, ExecStatus::code, |x| x.label(lang));
+    let severities: Vec<serde_json::Value> =
+        super::choices(Severity::ALL, Severity::code, |x| x.label(lang));
     let latest = view.latest.as_ref().map(|l| {
         serde_json::json!({"attempt": l.attempt, "status": l.status.code(), "status_label": l.status.label(lang),
             "tester": l.tester, "executed_at": l.executed_at, "comment": l.comment, "evidence": l.evidence,
@@ -641,18 +633,8 @@ pub async fn execution_save(
     // asks for no anomaly.
     let mut prefill = String::new();
     loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(WebError::too_large(lang, limit))
-            }
-            Err(e) => {
-                return Err(
-                    WebError::invalid(lang, "formulaire illisible", "unreadable form")
-                        .with_detail(e.body_text()),
-                )
-            }
+        let Some(field) = super::next_field(&mut multipart, lang, limit).await? else {
+            break;
         };
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(str::to_string);

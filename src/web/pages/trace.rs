@@ -106,21 +106,15 @@ pub async fn trace(
                 "by_status": by_status,
             });
             let campaigns: Vec<String> = s.campaigns()?.into_iter().map(|c| c.reference).collect();
-            let mut deliveries: Vec<String> =
-                s.deliveries()?.into_iter().map(|d| d.reference).collect();
-            deliveries.sort();
+            let deliveries = super::delivery_refs(s, &crate::access::Scope::All)?;
             Ok((rows, summary, campaigns, deliveries))
         })
         .await
         .map_err(fail(&user))?;
-    let statuses: Vec<serde_json::Value> = ReqTraceStatus::ALL
-        .iter()
-        .map(|x| serde_json::json!({"code": x.code(), "label": x.label(lang)}))
-        .collect();
-    let criticalities: Vec<serde_json::Value> = Criticality::ALL
-        .iter()
-        .map(|x| serde_json::json!({"code": x.code(), "label": x.label(lang)}))
-        .collect();
+    let statuses: Vec<serde_json::Value> =
+        super::choices(ReqTraceStatus::ALL, ReqTraceStatus::code, |x| x.label(lang));
+    let criticalities: Vec<serde_json::Value> =
+        super::choices(Criticality::ALL, Criticality::code, |x| x.label(lang));
     render(
         &state,
         &user,

@@ -42,18 +42,8 @@ pub async fn check(
     })?;
     let mut upload: Option<(String, Vec<u8>)> = None;
     loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(WebError::too_large(lang, limit))
-            }
-            Err(e) => {
-                return Err(
-                    WebError::invalid(lang, "formulaire illisible", "unreadable form")
-                        .with_detail(e.body_text()),
-                )
-            }
+        let Some(field) = super::next_field(&mut multipart, lang, limit).await? else {
+            break;
         };
         if field.name() != Some("file") {
             continue;
