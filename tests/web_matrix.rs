@@ -24,6 +24,7 @@ fn sample(path: &str, test: &str) -> String {
         .replace("{anomaly}", "FA-001")
         .replace("{format}", "md")
         .replace("{reservation}", "RES-1")
+        .replace("{user}", "viewer")
 }
 
 fn request(c: &mut Client, method: &str, path: &str, csrf: bool) -> u16 {

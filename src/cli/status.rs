@@ -30,6 +30,9 @@ pub struct LogArgs {
     /// Référence
     #[arg(long = "ref")]
     pub reference: Option<String>,
+    /// Auteur (compte qui a fait la modification)
+    #[arg(long)]
+    pub actor: Option<String>,
     /// Nombre d'entrées (les plus récentes)
     #[arg(long)]
     pub limit: Option<u32>,
@@ -130,6 +133,7 @@ pub fn run_log(a: LogArgs, env: &Env) -> Result<i32> {
     let entries = store.audit_log(&AuditFilter {
         entity: a.entity,
         reference: a.reference,
+        actor: a.actor,
         limit: a.limit,
     })?;
     if a.json {

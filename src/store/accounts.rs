@@ -253,6 +253,28 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// Refuses a change that would leave the project without an enabled admin: nobody could
+    /// manage the accounts any more.
+    fn keep_an_admin(&self, id: i64) -> Result<()> {
+        let others: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM account WHERE role = 'admin' AND disabled = 0 AND id != ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        let is_admin: bool = self.conn().query_row(
+            "SELECT role = 'admin' AND disabled = 0 FROM account WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if is_admin && others == 0 {
+            return Err(Error::input(
+                "c'est le dernier compte administrateur actif : créez-en un autre d'abord",
+                "this is the last enabled admin account: create another one first",
+            ));
+        }
+        Ok(())
+    }
+
     fn account_id(&self, name: &str) -> Result<i64> {
         self.conn()
             .prepare_cached("SELECT id FROM account WHERE name = ?1")?
@@ -328,6 +350,9 @@ impl Tx<'_> {
                 "a vendor account must name its vendor (--vendor NAME)",
             ));
         }
+        if role != Role::Admin {
+            self.keep_an_admin(id)?;
+        }
         self.conn().execute(
             "UPDATE account SET role = ?1, vendor = ?2, updated_at = ?3 WHERE id = ?4",
             params![role.code(), vendor, self.now(), id],
@@ -357,6 +382,9 @@ impl Tx<'_> {
     /// working.
     pub fn set_account_disabled(&mut self, name: &str, disabled: bool) -> Result<()> {
         let id = self.account_id(name)?;
+        if disabled {
+            self.keep_an_admin(id)?;
+        }
         self.conn().execute(
             "UPDATE account SET disabled = ?1, updated_at = ?2 WHERE id = ?3",
             params![disabled, self.now(), id],

@@ -224,6 +224,8 @@ pub(crate) fn verify_chain(conn: &Connection) -> Result<Vec<ChainBreak>> {
 pub struct AuditFilter {
     pub entity: Option<String>,
     pub reference: Option<String>,
+    /// The account that made the change.
+    pub actor: Option<String>,
     pub limit: Option<u32>,
 }
 
@@ -238,12 +240,13 @@ impl Store {
                      OR (action = 'create' AND json_valid(after) AND EXISTS (
                          SELECT 1 FROM json_each(after, '$.refs') WHERE value = ?2
                          UNION ALL SELECT 1 FROM json_each(after, '$.tests') WHERE value = ?2)))
+                   AND (?4 IS NULL OR actor = ?4)
                  ORDER BY id DESC LIMIT ?3)
              ORDER BY id",
         )?;
         let limit = filter.limit.map(i64::from).unwrap_or(-1);
         let rows = stmt.query_map(
-            rusqlite::params![filter.entity, filter.reference, limit],
+            rusqlite::params![filter.entity, filter.reference, limit, filter.actor],
             |r| {
                 let before: Option<String> = r.get(6)?;
                 let after: Option<String> = r.get(7)?;
@@ -259,6 +262,15 @@ impl Store {
                 })
             },
         )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every account name that wrote in the audit log, sorted (the journal page's filter).
+    pub fn audit_actors(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT DISTINCT actor FROM audit ORDER BY actor")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -76,6 +76,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_signoff_chain.sql"),
     include_str!("migrations/0009_accounts.sql"),
     include_str!("migrations/0010_token_expiry.sql"),
+    include_str!("migrations/0011_audit_actor.sql"),
 ];
 
 /// The schema version this build writes.

@@ -16,6 +16,11 @@ use crate::report::render::Renderer;
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/web/base.html")),
     (
+        "admin_users.html",
+        include_str!("../../templates/web/admin_users.html"),
+    ),
+    ("audit.html", include_str!("../../templates/web/audit.html")),
+    (
         "dashboard.html",
         include_str!("../../templates/web/dashboard.html"),
     ),

@@ -5,7 +5,7 @@
 //!
 //! To add a page: write the handler in `pages/<area>.rs`, add one line here (and a navigation
 //! entry in `pages::NAV` if it is a top-level page). Path parameters are written `{name}`;
-//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}`, `{format}`, `{reservation}` with fixtures.
+//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}`, `{format}`, `{reservation}`, `{user}` with fixtures.
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -89,6 +89,13 @@ pub static ROUTES: &[Route] = &[
     Route { method: "POST", path: "/imports", access: act(Action::ImportResults), handler: || post(pages::lead::import_upload) },
     Route { method: "GET", path: "/imports/{upload}", access: act(Action::ImportResults), handler: || get(pages::lead::import_plan) },
     Route { method: "POST", path: "/imports/{upload}/apply", access: act(Action::ImportResults), handler: || post(pages::lead::import_apply) },
+    // Administration: accounts, and the audit log (who changed what).
+    Route { method: "GET", path: "/admin/users", access: act(Action::ManageUsers), handler: || get(pages::admin::users) },
+    Route { method: "POST", path: "/admin/users", access: act(Action::ManageUsers), handler: || post(pages::admin::create) },
+    Route { method: "POST", path: "/admin/users/{user}/role", access: act(Action::ManageUsers), handler: || post(pages::admin::set_role) },
+    Route { method: "POST", path: "/admin/users/{user}/password", access: act(Action::ManageUsers), handler: || post(pages::admin::set_password) },
+    Route { method: "POST", path: "/admin/users/{user}/state", access: act(Action::ManageUsers), handler: || post(pages::admin::set_state) },
+    Route { method: "GET", path: "/audit", access: act(Action::ReadInternal), handler: || get(pages::admin::audit) },
     // JSON API.
     Route { method: "GET", path: "/api/v1/openapi.json", access: Public, handler: || get(api::openapi) },
     Route { method: "POST", path: "/api/v1/login", access: Public, handler: || post(auth::api_login) },

@@ -3,6 +3,7 @@
 //! request, calls the library, renders a template of `templates/web/` with [`render`], which
 //! adds what every page shows (language, account, navigation by role, CSRF token).
 
+pub mod admin;
 pub mod anomalies;
 pub mod dashboard;
 pub mod lead;
@@ -76,6 +77,12 @@ pub const NAV: &[NavItem] = &[
         fr: "Importer",
         en: "Import",
         action: Action::ImportResults,
+    },
+    NavItem {
+        href: "/admin/users",
+        fr: "Comptes",
+        en: "Accounts",
+        action: Action::ManageUsers,
     },
 ];
 
