@@ -331,6 +331,15 @@ pub struct Trace {
     pub summary: TraceSummary,
 }
 
+/// The latest status of each test of `data` over its campaigns — the one the trace counts —
+/// aligned with [`TraceData::tests`]; `None` for a test in none of them.
+pub fn latest_test_statuses(data: &TraceData) -> Vec<Option<ExecStatus>> {
+    latest_statuses(data.tests.len(), &data.campaigns)
+        .into_iter()
+        .map(|l| l.map(|x| x.0))
+        .collect()
+}
+
 /// The latest result of a test over the scope: status, when, recording order, version run.
 type Latest<'a> = (ExecStatus, Option<&'a str>, i64, Option<i64>);
 

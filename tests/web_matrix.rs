@@ -25,6 +25,7 @@ fn sample(path: &str, test: &str) -> String {
         .replace("{format}", "md")
         .replace("{reservation}", "RES-1")
         .replace("{user}", "viewer")
+        .replace("{requirement}", "EXI-CES-001")
 }
 
 fn request(c: &mut Client, method: &str, path: &str, csrf: bool) -> u16 {

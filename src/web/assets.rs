@@ -20,6 +20,20 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/web/admin_users.html"),
     ),
     ("audit.html", include_str!("../../templates/web/audit.html")),
+    ("pager.html", include_str!("../../templates/web/pager.html")),
+    (
+        "requirements.html",
+        include_str!("../../templates/web/requirements.html"),
+    ),
+    (
+        "requirement.html",
+        include_str!("../../templates/web/requirement.html"),
+    ),
+    ("tests.html", include_str!("../../templates/web/tests.html")),
+    (
+        "test_case.html",
+        include_str!("../../templates/web/test_case.html"),
+    ),
     (
         "dashboard.html",
         include_str!("../../templates/web/dashboard.html"),

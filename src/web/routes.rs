@@ -5,7 +5,7 @@
 //!
 //! To add a page: write the handler in `pages/<area>.rs`, add one line here (and a navigation
 //! entry in `pages::NAV` if it is a top-level page). Path parameters are written `{name}`;
-//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}`, `{format}`, `{reservation}`, `{user}` with fixtures.
+//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}`, `{format}`, `{reservation}`, `{user}`, `{requirement}` with fixtures.
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -73,6 +73,12 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/evidence/{sha256}", access: act(Action::ReadEvidence), handler: || get(pages::tester::evidence) },
     // The lead's and the COPIL's dashboard (with its live part).
     Route { method: "GET", path: "/dashboard", access: act(Action::ReadProject), handler: || get(pages::dashboard::dashboard) },
+    // The catalogue: requirements and test cases.
+    Route { method: "GET", path: "/requirements", access: act(Action::ReadProject), handler: || get(pages::catalogue::requirements) },
+    Route { method: "GET", path: "/requirements/{requirement}", access: act(Action::ReadProject), handler: || get(pages::catalogue::requirement) },
+    Route { method: "POST", path: "/requirements/{requirement}/review", access: act(Action::PlanCampaign), handler: || post(pages::catalogue::review) },
+    Route { method: "GET", path: "/tests", access: act(Action::ReadProject), handler: || get(pages::catalogue::tests) },
+    Route { method: "GET", path: "/tests/{test}", access: act(Action::ReadProject), handler: || get(pages::catalogue::test) },
     Route { method: "GET", path: "/trace", access: act(Action::ReadProject), handler: || get(pages::trace::trace) },
     Route { method: "GET", path: "/verify", access: act(Action::ReadDelivery), handler: || get(pages::verify::form) },
     Route { method: "POST", path: "/verify", access: act(Action::ReadDelivery), handler: || post(pages::verify::check) },

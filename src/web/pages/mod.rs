@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod anomalies;
+pub mod catalogue;
 pub mod dashboard;
 pub mod lead;
 pub mod plan;
@@ -53,6 +54,18 @@ pub const NAV: &[NavItem] = &[
         fr: "Campagnes",
         en: "Campaigns",
         action: Action::ReadCampaign,
+    },
+    NavItem {
+        href: "/requirements",
+        fr: "Exigences",
+        en: "Requirements",
+        action: Action::ReadProject,
+    },
+    NavItem {
+        href: "/tests",
+        fr: "Cas de test",
+        en: "Test cases",
+        action: Action::ReadProject,
     },
     NavItem {
         href: "/trace",
@@ -177,6 +190,43 @@ pub fn delivery_refs(
         .collect();
     refs.sort();
     Ok(refs)
+}
+
+/// One page of a long table: the rows of page `page` (1-based; clamped, anything unreadable
+/// is page 1) and the pager the templates show with `{% include "pager.html" %}` — each link
+/// keeps the filters `query` (empty values left out).
+pub fn paginate<T>(
+    rows: Vec<T>,
+    page: &str,
+    per: usize,
+    query: &[(&str, &str)],
+) -> (Vec<T>, serde_json::Value) {
+    let matching = rows.len();
+    let pages = matching.div_ceil(per.max(1)).max(1);
+    let page = page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let from = (page - 1) * per;
+    let rows: Vec<T> = rows.into_iter().skip(from).take(per).collect();
+    let link = |n: usize| {
+        let mut parts: Vec<String> = query
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", crate::web::assets::percent_encode(v)))
+            .collect();
+        parts.push(format!("page={n}"));
+        format!("?{}", parts.join("&"))
+    };
+    let pager = serde_json::json!({
+        "page": page,
+        "pages": pages,
+        "matching": matching,
+        "from": if matching == 0 { 0 } else { from + 1 },
+        "to": from + rows.len(),
+        "prev": (page > 1).then(|| link(page - 1)),
+        "next": (page < pages).then(|| link(page + 1)),
+        "first": (page > 2).then(|| link(1)),
+        "last": (page + 1 < pages).then(|| link(pages)),
+    });
+    (rows, pager)
 }
 
 /// The next field of a multipart form, or the error to answer: 413 past the upload limit,

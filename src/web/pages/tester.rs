@@ -231,26 +231,6 @@ pub struct CampaignFilter {
 /// tens of kilobytes instead of one page of 1.6 MB.
 pub const CAMPAIGN_PAGE_ROWS: usize = 250;
 
-impl CampaignFilter {
-    /// The query string of these filters with another page number.
-    fn with_page(&self, page: usize) -> String {
-        let mut parts: Vec<String> = [
-            ("assignee", &self.assignee),
-            ("status", &self.status),
-            ("tag", &self.tag),
-            ("requirement", &self.requirement),
-            ("criticality", &self.criticality),
-            ("q", &self.q),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
-        .collect();
-        parts.push(format!("page={page}"));
-        format!("?{}", parts.join("&"))
-    }
-}
-
 /// `GET /campaigns/{campaign}`: progress by status, filters, each test's last result.
 pub async fn campaign(
     State(state): State<AppState>,
@@ -369,26 +349,19 @@ pub async fn campaign_page(
         .map_err(fail(&user))?;
     let progress = status_counts(&all, lang);
     let left = all.iter().filter(|s| is_left(**s)).count();
-    let matching = rows.len();
-    let pages = matching.div_ceil(CAMPAIGN_PAGE_ROWS).max(1);
-    let page = f.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
-    let from = (page - 1) * CAMPAIGN_PAGE_ROWS;
-    let rows: Vec<TestRow> = rows
-        .into_iter()
-        .skip(from)
-        .take(CAMPAIGN_PAGE_ROWS)
-        .collect();
-    let pager = serde_json::json!({
-        "page": page,
-        "pages": pages,
-        "matching": matching,
-        "from": if matching == 0 { 0 } else { from + 1 },
-        "to": from + rows.len(),
-        "prev": (page > 1).then(|| f.with_page(page - 1)),
-        "next": (page < pages).then(|| f.with_page(page + 1)),
-        "first": (page > 2).then(|| f.with_page(1)),
-        "last": (page + 1 < pages).then(|| f.with_page(pages)),
-    });
+    let (rows, pager) = super::paginate(
+        rows,
+        &f.page,
+        CAMPAIGN_PAGE_ROWS,
+        &[
+            ("assignee", &f.assignee),
+            ("status", &f.status),
+            ("tag", &f.tag),
+            ("requirement", &f.requirement),
+            ("criticality", &f.criticality),
+            ("q", &f.q),
+        ],
+    );
     let statuses: Vec<serde_json::Value> =
         super::choices(ExecStatus::ALL, ExecStatus::code, |x| x.label(lang));
     let criticalities: Vec<serde_json::Value> =
