@@ -26,6 +26,7 @@ fn sample(path: &str, test: &str) -> String {
         .replace("{reservation}", "RES-1")
         .replace("{user}", "viewer")
         .replace("{requirement}", "EXI-CES-001")
+        .replace("{delivery}", "LIV-1.1")
 }
 
 fn request(c: &mut Client, method: &str, path: &str, csrf: bool) -> u16 {

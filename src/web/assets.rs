@@ -22,6 +22,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../../templates/web/audit.html")),
     ("pager.html", include_str!("../../templates/web/pager.html")),
     (
+        "deliveries.html",
+        include_str!("../../templates/web/deliveries.html"),
+    ),
+    (
+        "delivery.html",
+        include_str!("../../templates/web/delivery.html"),
+    ),
+    (
+        "delivery_note.html",
+        include_str!("../../templates/web/delivery_note.html"),
+    ),
+    (
         "requirements.html",
         include_str!("../../templates/web/requirements.html"),
     ),

@@ -5,7 +5,7 @@
 //!
 //! To add a page: write the handler in `pages/<area>.rs`, add one line here (and a navigation
 //! entry in `pages::NAV` if it is a top-level page). Path parameters are written `{name}`;
-//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}`, `{format}`, `{reservation}`, `{user}`, `{requirement}` with fixtures.
+//! tests substitute `{campaign}`, `{test}`, `{attempt}`, `{sha256}`, `{file}`, `{upload}`, `{anomaly}`, `{format}`, `{reservation}`, `{user}`, `{requirement}`, `{delivery}` with fixtures.
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -73,6 +73,15 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/evidence/{sha256}", access: act(Action::ReadEvidence), handler: || get(pages::tester::evidence) },
     // The lead's and the COPIL's dashboard (with its live part).
     Route { method: "GET", path: "/dashboard", access: act(Action::ReadProject), handler: || get(pages::dashboard::dashboard) },
+    // The vendor's deliveries (a vendor sees and manages its own).
+    Route { method: "GET", path: "/deliveries", access: act(Action::ReadDelivery), handler: || get(pages::deliveries::list) },
+    Route { method: "POST", path: "/deliveries", access: act(Action::ManageDelivery), handler: || post(pages::deliveries::create) },
+    Route { method: "GET", path: "/deliveries/{delivery}", access: act(Action::ReadDelivery), handler: || get(pages::deliveries::show) },
+    Route { method: "POST", path: "/deliveries/{delivery}/claims", access: act(Action::ManageDelivery), handler: || post(pages::deliveries::claims) },
+    Route { method: "POST", path: "/deliveries/{delivery}/documents", access: act(Action::ManageDelivery), handler: || post(pages::deliveries::document) },
+    Route { method: "POST", path: "/deliveries/{delivery}/note", access: act(Action::ManageDelivery), handler: || post(pages::deliveries::note_upload) },
+    Route { method: "GET", path: "/deliveries/{delivery}/note/{upload}", access: act(Action::ManageDelivery), handler: || get(pages::deliveries::note_plan) },
+    Route { method: "POST", path: "/deliveries/{delivery}/note/{upload}/apply", access: act(Action::ManageDelivery), handler: || post(pages::deliveries::note_apply) },
     // The catalogue: requirements and test cases.
     Route { method: "GET", path: "/requirements", access: act(Action::ReadProject), handler: || get(pages::catalogue::requirements) },
     Route { method: "GET", path: "/requirements/{requirement}", access: act(Action::ReadProject), handler: || get(pages::catalogue::requirement) },

@@ -41,6 +41,8 @@ pub struct UploadOptions {
     pub partial: bool,
     /// Create an automated test case for each result that matches nothing.
     pub create_unmatched: bool,
+    /// The delivery note of this delivery (`/deliveries/{delivery}/note`), not an import.
+    pub note_for: Option<String>,
 }
 
 /// One staged upload: its files (name and bytes), who sent it, its options.
@@ -109,7 +111,11 @@ impl Uploads {
     }
 }
 
-fn new_upload(owner: &str, files: Vec<(String, Vec<u8>)>, options: UploadOptions) -> Upload {
+pub(super) fn new_upload(
+    owner: &str,
+    files: Vec<(String, Vec<u8>)>,
+    options: UploadOptions,
+) -> Upload {
     Upload {
         owner: owner.to_string(),
         files,
@@ -354,7 +360,7 @@ async fn run(
 
 /// A refused or noted row as the plan shows it.
 #[derive(Debug, Serialize)]
-struct IssueRow {
+pub(super) struct IssueRow {
     file: String,
     sheet: Option<String>,
     row: Option<u64>,
@@ -365,7 +371,10 @@ struct IssueRow {
     text: String,
 }
 
-fn issue_rows(issues: &[crate::import::records::ImportIssue], lang: Lang) -> Vec<IssueRow> {
+pub(super) fn issue_rows(
+    issues: &[crate::import::records::ImportIssue],
+    lang: Lang,
+) -> Vec<IssueRow> {
     issues
         .iter()
         .map(|i| IssueRow {
@@ -414,7 +423,7 @@ fn outcome_view(id: &str, o: &ImportOutcome, lang: Lang) -> serde_json::Value {
     })
 }
 
-fn gone(lang: Lang) -> WebError {
+pub(super) fn gone(lang: Lang) -> WebError {
     WebError::new(
         StatusCode::NOT_FOUND,
         lang.pick(
@@ -434,6 +443,7 @@ pub async fn import_plan(
     let owner = user.name().to_string();
     let upload = state
         .uploads(|u| u.get(&id, &owner))
+        .filter(|u| u.options.note_for.is_none())
         .ok_or_else(|| gone(lang))?;
     let outcome = run(&state, &user, &upload, true).await?;
     render(
@@ -456,6 +466,7 @@ pub async fn import_apply(
     let owner = user.name().to_string();
     let upload = state
         .uploads(|u| u.get(&id, &owner))
+        .filter(|u| u.options.note_for.is_none())
         .ok_or_else(|| gone(lang))?;
     let files: Vec<String> = upload.files.iter().map(|(n, _)| n.clone()).collect();
     check_scope(&state, &user, &upload.options, &files).await?;

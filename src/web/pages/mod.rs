@@ -7,6 +7,7 @@ pub mod admin;
 pub mod anomalies;
 pub mod catalogue;
 pub mod dashboard;
+pub mod deliveries;
 pub mod lead;
 pub mod plan;
 pub mod reservations;
@@ -54,6 +55,12 @@ pub const NAV: &[NavItem] = &[
         fr: "Campagnes",
         en: "Campaigns",
         action: Action::ReadCampaign,
+    },
+    NavItem {
+        href: "/deliveries",
+        fr: "Livraisons",
+        en: "Deliveries",
+        action: Action::ReadDelivery,
     },
     NavItem {
         href: "/requirements",
