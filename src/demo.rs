@@ -760,6 +760,8 @@ pub fn write_reports(
             campaign: "VABF-1".into(),
             decision: crate::model::Decision::Ajournement,
             reserves: Vec::new(),
+            reservations: None,
+            deadline: None,
             signatories: vec!["Claire Wahetra, cheffe de projet".into()],
             vendor_signatories: vec!["Marc Delorme, directeur de projet".into()],
             reports: None,

@@ -280,6 +280,24 @@ fn copy_files(from: &Path, to: &Path, files: &[SignedFile]) -> Result<()> {
     Ok(())
 }
 
+/// The day of a date given by a person (`2026-05-04`, `04/05/2026`...).
+fn day_of(text: &str) -> Result<String> {
+    let d = crate::dates::parse_date(text)?;
+    Ok(d.get(..10).unwrap_or(&d).to_string())
+}
+
+/// A reservation as the signer words it (the proposed ones edited, or one added).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReserveInput {
+    pub description: String,
+    /// The anomaly it follows, kept from the proposed reservation.
+    pub anomaly: Option<String>,
+    /// Severity code of that anomaly (empty for a reservation written by hand).
+    pub severity: String,
+    /// ISO date to lift it by (`None`: the request's `deadline`, else the strategy's delay).
+    pub deadline: Option<String>,
+}
+
 /// What to sign.
 #[derive(Debug, Clone)]
 pub struct SignRequest {
@@ -287,6 +305,13 @@ pub struct SignRequest {
     pub decision: Decision,
     /// Explicit reservation texts (added to the proposed ones when the decision is `reserves`).
     pub reserves: Vec<String>,
+    /// The reservations as the signer edited them (wording, deadline, some left out), in
+    /// place of the proposed ones; `None` takes the proposed ones as they are. `reserves` are
+    /// added either way.
+    pub reservations: Option<Vec<ReserveInput>>,
+    /// The deadline of the reservations that give none (default: the signing day plus the
+    /// strategy's `reserve_days`).
+    pub deadline: Option<String>,
     /// The buyer's signatories, `"Nom, fonction[, organisation]"` (at least one); the
     /// organisation defaults to the `buyer` setting.
     pub signatories: Vec<String>,
@@ -409,16 +434,60 @@ pub fn sign(store: &mut Store, req: &SignRequest) -> Result<Signed> {
     let mut next = store.next_reservation_number()?;
     let now = store.context().now();
     let signing_day = now.get(..10).unwrap_or(&now).to_string();
-    let deadline = add_days(&signing_day, eval.strategy.reserve_days);
+    let deadline = match &req.deadline {
+        Some(d) => day_of(d)?,
+        None => add_days(&signing_day, eval.strategy.reserve_days),
+    };
     let mut reservations = Vec::new();
     if req.decision == Decision::Reserves {
-        for r in &eval.verdict.reservations {
+        let proposed: Vec<ReserveInput> = match &req.reservations {
+            Some(edited) => edited.clone(),
+            None => eval
+                .verdict
+                .reservations
+                .iter()
+                .map(|r| ReserveInput {
+                    description: r.description.get(req.lang).to_string(),
+                    anomaly: r.anomaly.clone(),
+                    severity: r.severity.clone(),
+                    deadline: None,
+                })
+                .collect(),
+        };
+        for (i, r) in proposed.iter().enumerate() {
+            let description = r.description.trim();
+            if description.is_empty() {
+                return Err(Error::input(
+                    format!("réserve {} : sa description est vide", i + 1),
+                    format!("reservation {}: its description is empty", i + 1),
+                ));
+            }
+            let own = match r
+                .deadline
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+            {
+                Some(d) => day_of(d).map_err(|e| {
+                    Error::input(
+                        format!("réserve {} : échéance — {}", i + 1, e.message(Lang::Fr)),
+                        format!("reservation {}: deadline — {}", i + 1, e.message(Lang::En)),
+                    )
+                })?,
+                None => deadline.clone(),
+            };
+            if own.as_str() < signing_day.as_str() {
+                return Err(Error::input(
+                    format!("réserve {} : l'échéance {own} est passée", i + 1),
+                    format!("reservation {}: the deadline {own} is past", i + 1),
+                ));
+            }
             reservations.push(NewReservation {
                 reference: format!("RES-{next}"),
-                description: r.description.get(req.lang).to_string(),
+                description: description.to_string(),
                 severity: r.severity.clone(),
                 anomaly: r.anomaly.clone(),
-                deadline: Some(deadline.clone()),
+                deadline: Some(own),
             });
             next += 1;
         }

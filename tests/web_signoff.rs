@@ -178,3 +178,104 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The lead edits the proposed reservations before signing: one reworded with its own
+/// deadline, one left out, one added with a common deadline; the confirmation shows exactly
+/// that, and the signed PV records it. A past deadline is refused, nothing signed.
+#[test]
+fn the_lead_edits_the_proposed_reservations_and_their_deadlines() {
+    let site = Site::demo();
+    let server = site.serve(&[]);
+    let mut lead = server.login("lead");
+    let form = lead.get("/campaigns/VABF-2/signoff");
+    assert_eq!(form.status, 200, "{}", form.body);
+    let proposed = form.body.matches("<tr id=\"proposed-").count();
+    assert!(proposed >= 2, "{}", form.body);
+    let count = proposed.to_string();
+    let first_anomaly =
+        web::attr_after(&form.body, "name=\"res_anomaly_0\"", "value").unwrap_or_default();
+    let mut fields: Vec<(String, String)> = vec![
+        ("decision".into(), "reserves".into()),
+        ("signatories".into(), "Pilote, pilote de recette".into()),
+        ("reserves".into(), "Manuel d'exploitation à livrer".into()),
+        ("deadline".into(), "2031-06-30".into()),
+        ("res_count".into(), count.clone()),
+        ("res_keep_0".into(), "1".into()),
+        (
+            "res_desc_0".into(),
+            "Correction à livrer en 1.2 et à retester".into(),
+        ),
+        ("res_deadline_0".into(), "2031-05-15".into()),
+        ("res_anomaly_0".into(), first_anomaly.clone()),
+        ("res_severity_0".into(), "majeure".into()),
+    ];
+    // Every other proposed one is left out (not kept).
+    for i in 1..proposed {
+        fields.push((format!("res_desc_{i}"), "écartée".into()));
+    }
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let check = lead.post_form("/campaigns/VABF-2/signoff", &borrowed);
+    assert_eq!(check.status, 200, "{}", check.body);
+    let confirm_table = &check.body[check
+        .body
+        .find("id=\"confirm-reservations\"")
+        .expect("reservations")..];
+    let confirm_table = &confirm_table[..confirm_table.find("</table>").unwrap_or(0)];
+    assert_eq!(
+        confirm_table.matches("<tr><td>RES-").count(),
+        2,
+        "{confirm_table}"
+    );
+    assert!(confirm_table.contains("2031-05-15") && confirm_table.contains("2031-06-30"));
+    assert!(!confirm_table.contains("écartée"));
+    // Signed as confirmed (the confirmation page carries the edited rows).
+    let confirm_form = &check.body[check
+        .body
+        .find("id=\"confirm-form\"")
+        .expect("confirm form")..];
+    assert!(confirm_form.contains("name=\"res_desc_0\""));
+    let mut signed = borrowed.clone();
+    signed.push(("confirm", "1"));
+    let r = lead.post_form("/campaigns/VABF-2/signoff", &signed);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let listed: serde_json::Value =
+        serde_json::from_str(&recette(&site.db, &["reserve", "list", "--json"], None))
+            .expect("json");
+    let listed = listed.as_array().cloned().unwrap_or_default();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let reworded = listed
+        .iter()
+        .find(|r| r["description"] == "Correction à livrer en 1.2 et à retester")
+        .expect("the reworded reservation");
+    assert_eq!(reworded["deadline"], "2031-05-15");
+    if !first_anomaly.is_empty() {
+        assert_eq!(
+            reworded["anomaly"],
+            first_anomaly.as_str(),
+            "still follows its anomaly"
+        );
+    }
+    assert!(listed
+        .iter()
+        .any(|r| r["description"] == "Manuel d'exploitation à livrer"
+            && r["deadline"] == "2031-06-30"));
+
+    // A past deadline: refused with the row named, nothing signed.
+    let mut past: Vec<(&str, &str)> = borrowed
+        .iter()
+        .map(|(k, v)| {
+            if *k == "res_deadline_0" {
+                (*k, "2020-01-01")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    past.push(("supersede", "Échéance corrigée"));
+    let r = lead.post_form("/campaigns/VABF-2/signoff", &past);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("réserve 1"), "{}", r.body);
+}

@@ -27,6 +27,9 @@ pub enum CampaignCommand {
     /// Ajoute des cas de test à une campagne (par référence, criticité, étiquette, exigence),
     /// chacun avec chacun de ses jeux de données
     Add(CampaignAddArgs),
+    /// Retire des cas de test d'une campagne (par référence, criticité, étiquette, exigence) ;
+    /// ceux déjà exécutés restent (leurs résultats sont l'historique)
+    Remove(CampaignRemoveArgs),
     /// Attribue des tests de la campagne à un testeur (--to), les répartit (--spread A,B,C) ou
     /// retire l'attribution (--unassign)
     Assign(CampaignAssignArgs),
@@ -124,6 +127,34 @@ pub struct CampaignAddArgs {
     /// Testeur affecté
     #[arg(long)]
     pub assignee: Option<String>,
+}
+
+/// `campaign remove`
+#[derive(Debug, Args)]
+pub struct CampaignRemoveArgs {
+    /// Campagne
+    pub campaign: String,
+    /// Cas de test par référence (répétable)
+    #[arg(long = "test")]
+    pub tests: Vec<String>,
+    /// Les cas de test liés à une exigence de cette criticité (répétable)
+    #[arg(long)]
+    pub criticality: Vec<String>,
+    /// Les cas de test portant cette étiquette (répétable)
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Les cas de test liés à cette exigence (répétable)
+    #[arg(long = "requirement")]
+    pub requirements: Vec<String>,
+    /// Tous les cas de test de la campagne
+    #[arg(long)]
+    pub all: bool,
+    /// Montre ce qui serait retiré, sans rien changer
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `campaign assign`
@@ -243,25 +274,57 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
         CampaignCommand::Add(a) => {
             let sel = Selection {
                 tests: a.tests,
-                criticality: a
-                    .criticality
-                    .iter()
-                    .map(|c| Criticality::parse(c))
-                    .collect::<std::result::Result<_, _>>()?,
+                criticality: parse_criticalities(&a.criticality)?,
                 tags: a.tags,
                 requirements: a.requirements,
                 all: a.all,
                 datasets: a.datasets,
                 assignee: a.assignee,
-                reason: String::new(),
+                ..Selection::default()
             };
-            let added = store.write("campaign add", |tx| tx.select_tests(&a.campaign, &sel))?;
+            let out = crate::ops::campaign::add_tests(&mut store, &a.campaign, &sel, false)?;
             println!(
                 "{} {} ({})",
-                added.len(),
+                out.added.len(),
                 env.t("cas de test ajouté(s) à", "test case(s) added to"),
                 a.campaign
             );
+        }
+        CampaignCommand::Remove(a) => {
+            let sel = Selection {
+                tests: a.tests,
+                criticality: parse_criticalities(&a.criticality)?,
+                tags: a.tags,
+                requirements: a.requirements,
+                all: a.all,
+                ..Selection::default()
+            };
+            let out = crate::ops::campaign::remove_tests(&mut store, &a.campaign, &sel, a.dry_run)?;
+            if a.json {
+                return json(
+                    &serde_json::json!({"dry_run": a.dry_run, "removed": out.removed,
+                    "kept": out.kept, "absent": out.absent}),
+                )
+                .map(|_| EXIT_OK);
+            }
+            let verb = if a.dry_run {
+                env.t("seraient retiré(s) de", "would be removed from")
+            } else {
+                env.t("retiré(s) de", "removed from")
+            };
+            println!("{} {verb} {}", out.removed.len(), a.campaign);
+            for k in &out.kept {
+                println!(
+                    "  {} {k}",
+                    env.t("gardé (déjà exécuté) :", "kept (already run):")
+                );
+            }
+            for k in &out.absent {
+                println!(
+                    "  {} {k}",
+                    env.t("absent de la campagne :", "not in the campaign:")
+                );
+            }
         }
         CampaignCommand::Assign(a) => return assign(a, env),
         CampaignCommand::List(a) => {
@@ -675,4 +738,11 @@ fn run_start(a: CampaignStartArgs, env: &Env) -> Result<i32> {
         );
     }
     Ok(code)
+}
+
+fn parse_criticalities(words: &[String]) -> Result<Vec<Criticality>> {
+    Ok(words
+        .iter()
+        .map(|c| Criticality::parse(c))
+        .collect::<std::result::Result<_, _>>()?)
 }

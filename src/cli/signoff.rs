@@ -24,6 +24,10 @@ pub struct SignoffArgs {
     /// Réserve (texte ; répétable). Avec --decision reserves, les réserves proposées sont ajoutées.
     #[arg(long = "reserve", value_name = "TEXTE")]
     pub reserves: Vec<String>,
+    /// Échéance des réserves (AAAA-MM-JJ ; défaut : la date de signature plus le délai de la
+    /// stratégie)
+    #[arg(long, value_name = "DATE")]
+    pub deadline: Option<String>,
     /// Signataire pour l'acheteur « Nom, fonction[, organisme] » (répétable, au moins un ;
     /// organisme par défaut : le réglage buyer)
     #[arg(
@@ -107,6 +111,8 @@ pub fn run_signoff(a: SignoffArgs, env: &Env) -> Result<i32> {
             campaign: a.campaign.clone(),
             decision,
             reserves: a.reserves,
+            reservations: None,
+            deadline: a.deadline,
             signatories: a.signatories,
             vendor_signatories: a.vendor_signatories,
             reports: a.reports,

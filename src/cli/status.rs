@@ -31,8 +31,8 @@ pub struct LogArgs {
     #[arg(long = "ref")]
     pub reference: Option<String>,
     /// Auteur (compte qui a fait la modification)
-    #[arg(long)]
-    pub actor: Option<String>,
+    #[arg(long = "actor", id = "author", value_name = "COMPTE")]
+    pub author: Option<String>,
     /// Nombre d'entrées (les plus récentes)
     #[arg(long)]
     pub limit: Option<u32>,
@@ -133,7 +133,7 @@ pub fn run_log(a: LogArgs, env: &Env) -> Result<i32> {
     let entries = store.audit_log(&AuditFilter {
         entity: a.entity,
         reference: a.reference,
-        actor: a.actor,
+        actor: a.author,
         limit: a.limit,
     })?;
     if a.json {

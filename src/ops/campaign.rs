@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::{Criticality, Phase};
-use crate::store::{NewCampaign, PlannedTest, RegressionRule, Selection, Store};
+use crate::store::{NewCampaign, PlannedTest, RegressionRule, Selection, Store, Unselected};
 
 /// A retest campaign to plan or create.
 #[derive(Debug, Clone)]
@@ -82,18 +82,18 @@ pub fn create_retest(store: &mut Store, req: &RetestRequest) -> Result<RetestOut
             start_date: req.start_date.clone(),
             end_date: req.end_date.clone(),
         };
+        // One selection for the whole plan, each test with its own reasons.
+        let sel = Selection {
+            tests: plan.iter().map(|t| t.reference.clone()).collect(),
+            reasons: plan
+                .iter()
+                .map(|t| (t.reference.clone(), t.reasons.join(" ; ")))
+                .collect(),
+            ..Selection::default()
+        };
         store.write("campaign create --retest", |tx| {
             tx.add_campaign(&req.reference, &c)?;
-            for t in &plan {
-                tx.select_tests(
-                    &req.reference,
-                    &Selection {
-                        tests: vec![t.reference.clone()],
-                        reason: t.reasons.join(" ; "),
-                        ..Selection::default()
-                    },
-                )?;
-            }
+            tx.select_tests(&req.reference, &sel)?;
             Ok(())
         })?;
     }
@@ -216,4 +216,228 @@ pub fn assign(
     what: &crate::store::Assignment,
 ) -> Result<crate::store::AssignOutcome> {
     store.write("campaign assign", |tx| tx.assign(campaign, selection, what))
+}
+
+/// Why each active test a selection takes is taken, in reference order: named, a tag, a
+/// requirement, the criticality of a requirement it covers, the whole base — what the
+/// campaign page shows before the selection is confirmed, and the reason each planned test
+/// keeps. The same criteria as [`crate::store::Tx::select_tests`] (data sets apart: tests
+/// without the data sets asked for are left out when the selection is applied).
+pub fn selection_plan(store: &Store, sel: &Selection) -> Result<Vec<PlannedTest>> {
+    use std::collections::HashMap;
+    let requirements: HashMap<String, Criticality> = store
+        .requirements()?
+        .into_iter()
+        .filter(|r| r.status != crate::model::ReqStatus::Obsolete)
+        .map(|r| (r.reference, r.criticality))
+        .collect();
+    let all = store.test_cases()?;
+    for t in &sel.tests {
+        match all.iter().find(|x| &x.reference == t) {
+            None => {
+                return Err(Error::NotFound {
+                    kind: "cas de test",
+                    reference: t.clone(),
+                })
+            }
+            Some(x) if !x.active => {
+                return Err(Error::input(
+                    format!("le cas de test {t} est retiré : il ne peut plus être planifié"),
+                    format!("test case {t} is retired: it cannot be planned any more"),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    for r in &sel.requirements {
+        if store.requirement(r)?.is_none() {
+            return Err(Error::NotFound {
+                kind: "exigence",
+                reference: r.clone(),
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for t in all.into_iter().filter(|t| t.active) {
+        let mut reasons = Vec::new();
+        if sel.tests.contains(&t.reference) {
+            reasons.push("désigné".to_string());
+        }
+        for tag in t.tags.iter().filter(|g| sel.tags.contains(g)) {
+            reasons.push(format!("étiquette {tag}"));
+        }
+        for r in &t.requirements {
+            if sel.requirements.contains(r) {
+                reasons.push(format!("exigence {r}"));
+            } else if let Some(c) = requirements.get(r).filter(|c| sel.criticality.contains(c)) {
+                reasons.push(format!("exigence {} {r}", c.code()));
+            }
+        }
+        if reasons.is_empty() && sel.all {
+            reasons.push("toute la base active".to_string());
+        }
+        if !reasons.is_empty() {
+            out.push(PlannedTest {
+                reference: t.reference,
+                title: t.title,
+                reasons,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A campaign to create (on a delivery, usually) with its first tests.
+#[derive(Debug, Clone)]
+pub struct CampaignRequest {
+    pub reference: String,
+    pub campaign: NewCampaign,
+    /// The tests to plan; an empty selection creates the campaign empty.
+    pub selection: Selection,
+    /// Plan only: show the tests and why, create nothing.
+    pub dry_run: bool,
+}
+
+/// The tests planned (or that would be), each with its reasons.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignOutcome {
+    pub campaign: String,
+    pub dry_run: bool,
+    pub tests: Vec<PlannedTest>,
+    /// Items added (`REF` or `REF [data set]`), empty for a dry run.
+    pub added: Vec<String>,
+}
+
+fn selects_something(sel: &Selection) -> bool {
+    sel.all
+        || !sel.tests.is_empty()
+        || !sel.tags.is_empty()
+        || !sel.requirements.is_empty()
+        || !sel.criticality.is_empty()
+}
+
+/// Plans `sel` into `campaign` in `tx`, each test with its reasons.
+fn plan_into(
+    tx: &mut crate::store::Tx<'_>,
+    campaign: &str,
+    sel: &Selection,
+    plan: &[PlannedTest],
+) -> Result<Vec<String>> {
+    let with_reasons = Selection {
+        tests: plan.iter().map(|t| t.reference.clone()).collect(),
+        reasons: plan
+            .iter()
+            .map(|t| {
+                let mut why = t.reasons.join(" ; ");
+                if !sel.reason.is_empty() {
+                    why = format!("{} ; {why}", sel.reason);
+                }
+                (t.reference.clone(), why)
+            })
+            .collect(),
+        datasets: sel.datasets.clone(),
+        assignee: sel.assignee.clone(),
+        ..Selection::default()
+    };
+    tx.select_tests(campaign, &with_reasons)
+}
+
+/// Creates a campaign and plans its first tests, in one transaction (or shows them: dry
+/// run).
+pub fn create_campaign(store: &mut Store, req: &CampaignRequest) -> Result<CampaignOutcome> {
+    let plan = if selects_something(&req.selection) {
+        selection_plan(store, &req.selection)?
+    } else {
+        Vec::new()
+    };
+    let work = |tx: &mut crate::store::Tx<'_>| {
+        tx.add_campaign(&req.reference, &req.campaign)?;
+        if plan.is_empty() {
+            Ok(Vec::new())
+        } else {
+            plan_into(tx, &req.reference, &req.selection, &plan)
+        }
+    };
+    let added = if req.dry_run {
+        store.dry_run(work)?;
+        Vec::new()
+    } else {
+        store.write("campaign create", work)?
+    };
+    Ok(CampaignOutcome {
+        campaign: req.reference.clone(),
+        dry_run: req.dry_run,
+        tests: plan,
+        added,
+    })
+}
+
+/// Adds the tests of `sel` to a campaign, each with its reasons (or shows them: dry run).
+pub fn add_tests(
+    store: &mut Store,
+    campaign: &str,
+    sel: &Selection,
+    dry_run: bool,
+) -> Result<CampaignOutcome> {
+    if !selects_something(sel) {
+        return Err(Error::input(
+            "sélection vide : donnez des tests, étiquettes, exigences, criticités ou « tous »",
+            "empty selection: give tests, tags, requirements, criticalities or \"all\"",
+        ));
+    }
+    store.campaign(campaign)?;
+    let plan = selection_plan(store, sel)?;
+    let work = |tx: &mut crate::store::Tx<'_>| plan_into(tx, campaign, sel, &plan);
+    let added = if dry_run {
+        store.dry_run(work)?
+    } else {
+        store.write("campaign add", work)?
+    };
+    Ok(CampaignOutcome {
+        campaign: campaign.to_string(),
+        dry_run,
+        tests: plan,
+        added,
+    })
+}
+
+/// Takes the tests of `sel` out of a campaign (those already run stay: their results are
+/// history), in one audited transaction, or shows what would go (dry run).
+pub fn remove_tests(
+    store: &mut Store,
+    campaign: &str,
+    sel: &Selection,
+    dry_run: bool,
+) -> Result<Unselected> {
+    if !selects_something(sel) {
+        return Err(Error::input(
+            "sélection vide : donnez des tests, étiquettes, exigences, criticités ou « tous »",
+            "empty selection: give tests, tags, requirements, criticalities or \"all\"",
+        ));
+    }
+    let planned: std::collections::HashSet<String> = store
+        .campaign_tests(campaign)?
+        .into_iter()
+        .map(|t| t.reference)
+        .collect();
+    // Named tests are taken out as named (a retired one too); the criteria go through the
+    // same plan as an addition.
+    let criteria = Selection {
+        tests: Vec::new(),
+        ..sel.clone()
+    };
+    let mut tests: Vec<String> = sel.tests.clone();
+    if selects_something(&criteria) {
+        for t in selection_plan(store, &criteria)? {
+            if planned.contains(&t.reference) && !tests.contains(&t.reference) {
+                tests.push(t.reference);
+            }
+        }
+    }
+    let work = |tx: &mut crate::store::Tx<'_>| tx.unselect_tests(campaign, &tests);
+    if dry_run {
+        store.dry_run(work)
+    } else {
+        store.write("campaign remove", work)
+    }
 }

@@ -51,6 +51,9 @@ pub struct Selection {
     pub assignee: Option<String>,
     /// Why these tests are in the campaign (shown in the campaign and retest plans).
     pub reason: String,
+    /// Each test's own reason, by reference (overrides `reason`): one call plans a whole
+    /// retest or a selection whose tests each came in for their own reasons.
+    pub reasons: std::collections::BTreeMap<String, String>,
 }
 
 fn phase_of(code: &str) -> Option<Phase> {
@@ -531,7 +534,8 @@ impl Tx<'_> {
                     "INSERT OR IGNORE INTO campaign_test(campaign_id, test_id, dataset, position, assignee, reason)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
-                .execute(params![cid, id, dataset, position, sel.assignee.clone().unwrap_or_default(), sel.reason])?;
+                .execute(params![cid, id, dataset, position, sel.assignee.clone().unwrap_or_default(),
+                    sel.reasons.get(&r).unwrap_or(&sel.reason)])?;
             if n > 0 {
                 added.push(crate::entities::item_label(&r, Some(&dataset)));
             }
@@ -547,6 +551,65 @@ impl Tx<'_> {
         }
         Ok(added)
     }
+}
+
+impl Tx<'_> {
+    /// Takes `tests` out of a campaign: their items never run are removed; those already run
+    /// stay (their results are history) and are returned as kept. Audited.
+    pub fn unselect_tests(&mut self, campaign: &str, tests: &[String]) -> Result<Unselected> {
+        let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
+        let mut out = Unselected::default();
+        for t in tests {
+            let rows: Vec<(i64, String, bool)> = self
+                .conn()
+                .prepare_cached(
+                    "SELECT ct.test_id, ct.dataset, EXISTS(SELECT 1 FROM execution e
+                         WHERE e.campaign_id = ct.campaign_id AND e.test_id = ct.test_id
+                           AND e.dataset = ct.dataset)
+                     FROM campaign_test ct JOIN test_case tc ON tc.id = ct.test_id
+                     WHERE ct.campaign_id = ?1 AND tc.ref = ?2 ORDER BY ct.dataset",
+                )?
+                .query_map(params![cid, t], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            if rows.is_empty() {
+                out.absent.push(t.clone());
+            }
+            for (tid, dataset, run) in rows {
+                let label = crate::entities::item_label(t, Some(&dataset));
+                if run {
+                    out.kept.push(label);
+                    continue;
+                }
+                self.conn()
+                    .prepare_cached(
+                        "DELETE FROM campaign_test WHERE campaign_id = ?1 AND test_id = ?2 AND dataset = ?3",
+                    )?
+                    .execute(params![cid, tid, dataset])?;
+                out.removed.push(label);
+            }
+        }
+        if !out.removed.is_empty() {
+            self.audit(
+                "unselect",
+                "campagne",
+                campaign,
+                None,
+                Some(json!({"removed": out.removed, "kept": out.kept})),
+            )?;
+        }
+        Ok(out)
+    }
+}
+
+/// What [`Tx::unselect_tests`] did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Unselected {
+    /// Items taken out (`REF` or `REF [data set]`).
+    pub removed: Vec<String>,
+    /// Items kept because they were run.
+    pub kept: Vec<String>,
+    /// Tests named that were not in the campaign.
+    pub absent: Vec<String>,
 }
 
 /// Where evidence files live: `<root>/evidence/<first two hex>/<sha256>`.

@@ -37,7 +37,7 @@ pub use audit::{AuditFilter, ChainBreak};
 pub use automated::{NewAutomatedTest, ResultFileImport, ResultFilter};
 pub use bench::BenchSizes;
 pub use campaigns::evidence_path;
-pub use campaigns::{NewCampaign, NewDelivery, Selection};
+pub use campaigns::{NewCampaign, NewDelivery, Selection, Unselected};
 pub use datasets::{
     check_dataset_name, test_parameters, DatasetCheck, DatasetEdit, DatasetRemoval,
 };

@@ -22,6 +22,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../../templates/web/audit.html")),
     ("pager.html", include_str!("../../templates/web/pager.html")),
     (
+        "selection_fields.html",
+        include_str!("../../templates/web/selection_fields.html"),
+    ),
+    (
+        "plan_campaign.html",
+        include_str!("../../templates/web/plan_campaign.html"),
+    ),
+    (
+        "campaign_scope.html",
+        include_str!("../../templates/web/campaign_scope.html"),
+    ),
+    (
         "deliveries.html",
         include_str!("../../templates/web/deliveries.html"),
     ),

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod anomalies;
+pub mod campaign_plan;
 pub mod catalogue;
 pub mod dashboard;
 pub mod deliveries;

@@ -34,6 +34,13 @@ pub struct SignForm {
     /// One reservation per line (added to the proposed ones).
     #[serde(default)]
     pub reserves: String,
+    /// Deadline of the added reservations (empty: the strategy's delay).
+    #[serde(default)]
+    pub deadline: String,
+    /// The proposed reservations as edited: `res_count`, then `res_keep_I` (`1`),
+    /// `res_desc_I`, `res_deadline_I`, `res_anomaly_I`, `res_severity_I` for each.
+    #[serde(flatten)]
+    pub rows: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub comment: String,
     #[serde(default)]
@@ -51,8 +58,57 @@ fn lines(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// One proposed reservation row of the form.
+#[derive(Debug, Clone, Serialize)]
+struct ReserveRow {
+    i: usize,
+    keep: bool,
+    description: String,
+    deadline: String,
+    anomaly: String,
+    severity: String,
+}
+
+impl SignForm {
+    /// The edited rows, when the form carried them.
+    fn edited(&self) -> Option<Vec<ReserveRow>> {
+        let n: usize = self.rows.get("res_count")?.trim().parse().ok()?;
+        let get = |k: &str, i: usize| {
+            self.rows
+                .get(&format!("{k}_{i}"))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        Some(
+            (0..n.min(1000))
+                .map(|i| ReserveRow {
+                    i,
+                    keep: get("res_keep", i) == "1",
+                    description: get("res_desc", i),
+                    deadline: get("res_deadline", i),
+                    anomaly: get("res_anomaly", i),
+                    severity: get("res_severity", i),
+                })
+                .collect(),
+        )
+    }
+}
+
 fn request(f: &SignForm, campaign: &str, dry_run: bool, lang: Lang) -> Result<SignRequest> {
+    let reservations = f.edited().map(|rows| {
+        rows.into_iter()
+            .filter(|r| r.keep)
+            .map(|r| crate::signoff::ReserveInput {
+                description: r.description,
+                anomaly: Some(r.anomaly).filter(|a| !a.is_empty()),
+                severity: r.severity,
+                deadline: Some(r.deadline).filter(|d| !d.is_empty()),
+            })
+            .collect()
+    });
     Ok(SignRequest {
+        reservations,
+        deadline: Some(f.deadline.trim().to_string()).filter(|d| !d.is_empty()),
         campaign: campaign.to_string(),
         decision: Decision::parse(f.decision.trim())?,
         reserves: lines(&f.reserves),
@@ -97,6 +153,22 @@ async fn page(
     });
     let decisions: Vec<serde_json::Value> =
         super::choices(Decision::ALL, Decision::code, |x| x.label(lang));
+    // The proposed reservations, as the lead edited them or as the criteria propose them.
+    let rows = form.edited().unwrap_or_else(|| {
+        gate.verdict
+            .reservations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ReserveRow {
+                i,
+                keep: true,
+                description: r.description.get(lang).to_string(),
+                deadline: r.deadline.clone(),
+                anomaly: r.anomaly.clone().unwrap_or_default(),
+                severity: r.severity.clone(),
+            })
+            .collect()
+    });
     let preview = preview.map(|p| {
         serde_json::json!({
             "number": p.number,
@@ -124,7 +196,7 @@ async fn page(
         serde_json::json!({
             "campaign": campaign, "campaign_title": title, "form": form, "decisions": decisions,
             "proposed": gate.verdict.decision.label(lang), "signed": signed,
-            "preview": preview, "error": error,
+            "preview": preview, "error": error, "rows": rows,
         }),
     )?;
     *resp.status_mut() = status;

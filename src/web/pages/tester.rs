@@ -377,6 +377,7 @@ pub async fn campaign_page(
             "pager": pager, "total": all.len(), "left": left, "filter": f, "assignees": assignees, "tags": tags,
             "statuses": statuses, "criticalities": criticalities,
             "may_assign": may_assign, "accounts": accounts, "assign": assign,
+            "may_plan": user.can(crate::access::Action::PlanCampaign),
             "may_read_project": user.can(crate::access::Action::ReadProject)}),
     )
 }
