@@ -195,3 +195,54 @@ fn the_lead_triages_the_vendor_fixes_and_internal_comments_stay_internal() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("rien à changer"));
 }
+
+/// The board: one column per status, each anomaly in the column of its status (as `recette
+/// anomaly list` gives it), filters kept; a vendor's board holds only its deliveries'.
+#[test]
+fn the_board_puts_each_anomaly_in_the_column_of_its_status() {
+    let site = Site::demo();
+    let listed: serde_json::Value =
+        serde_json::from_str(&recette(&site.db, &["anomaly", "list", "--json"], None))
+            .expect("json");
+    let listed = listed.as_array().cloned().unwrap_or_default();
+    let server = site.serve(&[]);
+    let mut lead = server.login("lead");
+    let board = lead.get("/anomalies?view=board");
+    assert_eq!(board.status, 200, "{}", board.body);
+    assert!(board.body.contains("id=\"board\""));
+    assert!(board.body.contains("id=\"view-list\""));
+    for a in &listed {
+        let (r, st) = (
+            a["ref"].as_str().unwrap_or(""),
+            a["status"].as_str().unwrap_or(""),
+        );
+        let col = board
+            .body
+            .find(&format!("id=\"column-{st}\""))
+            .expect("its column");
+        let card = board
+            .body
+            .find(&format!("id=\"card-{r}\""))
+            .expect("its card");
+        let next = board.body[col + 1..]
+            .find("<section class=\"column\"")
+            .map(|i| i + col + 1)
+            .unwrap_or(board.body.len());
+        assert!(card > col && card < next, "{r} in column {st}");
+    }
+    assert_eq!(
+        board.body.matches("class=\"card-item\"").count(),
+        listed.len()
+    );
+    // Filters apply to the board too.
+    let open = lead.get("/anomalies?view=board&open=1");
+    let n_open = listed
+        .iter()
+        .filter(|a| !matches!(a["status"].as_str(), Some("close" | "rejetee")))
+        .count();
+    assert_eq!(open.body.matches("class=\"card-item\"").count(), n_open);
+    // The vendor of the demo's deliveries sees them; another vendor's board is empty.
+    let other = server.login("other-vendor").get("/anomalies?view=board");
+    assert_eq!(other.status, 200);
+    assert_eq!(other.body.matches("class=\"card-item\"").count(), 0);
+}

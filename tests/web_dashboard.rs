@@ -87,3 +87,52 @@ fn the_dashboard_shows_each_campaign_its_decision_and_follows_executions() {
     let page = en.get("/dashboard");
     assert!(page.body.contains("Dashboard") && page.body.contains("Postponement"));
 }
+
+/// The COPIL view on the dashboard: the report's charts (campaign rates, anomalies per
+/// delivery, open anomalies by age) as inline SVG, the risks with the passed decision
+/// deadline, the deliveries' deadlines and the decisions signed — what `recette report copil`
+/// shows.
+#[test]
+fn the_dashboard_shows_the_copil_charts_risks_and_deadlines() {
+    let site = Site::demo();
+    let out = tempfile::tempdir().expect("temp dir");
+    recette(
+        &site.db,
+        &[
+            "report",
+            "copil",
+            "--out",
+            out.path().to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    let copil = std::fs::read_to_string(out.path().join("copil.html")).expect("copil.html");
+    let server = site.serve(&[]);
+    let page = server.login("lead").get("/dashboard");
+    assert_eq!(page.status, 200, "{}", page.body);
+    for (id, title) in [
+        ("chart-campaigns", "Exécution et réussite par campagne"),
+        ("chart-anomalies", "Anomalies trouvées par livraison"),
+        ("chart-ages", "Anomalies ouvertes par ancienneté"),
+    ] {
+        let at = page.body.find(&format!("id=\"{id}\"")).expect(id);
+        assert!(
+            page.body[at..].contains(&format!("<title>{title}</title>")),
+            "{id}"
+        );
+        assert!(
+            copil.contains(&format!("<title>{title}</title>")),
+            "the report has {id} too"
+        );
+    }
+    assert!(page.body.contains("id=\"risks\""));
+    // (minijinja escapes "/" as &#x2f;)
+    let text = page.body.replace("&#x2f;", "/");
+    assert!(text.contains("LIV-1.1 : décision à notifier avant le 23/04/2026"));
+    let deadlines = &text[text.find("id=\"decision-deadlines\"").expect("table")..];
+    assert!(deadlines.contains("23/04/2026"));
+    assert!(page.body.contains("id=\"decisions\""));
+    // The live part does not carry the COPIL view (it is not recomputed every 15 s).
+    let live = server.login("lead").get("/dashboard?part=campaigns");
+    assert!(!live.body.contains("id=\"copil\""));
+}

@@ -116,6 +116,8 @@ pub struct Copil {
     pub decisions: Vec<DecisionLine>,
     pub chart_campaigns: String,
     pub chart_anomalies: String,
+    /// Open anomalies by age (days since found), by severity.
+    pub chart_ages: String,
     pub t: serde_json::Value,
     #[serde(skip)]
     pub vendor: Option<VendorReport>,
@@ -391,6 +393,7 @@ pub fn build(store: &Store, lang: Lang, today: &str) -> Result<Copil> {
         .collect();
     let chart_campaigns = rate_bars(&campaigns, lang);
     let chart_anomalies = anomaly_columns(&deliveries, lang);
+    let chart_ages = age_columns(&open_ages(&anomalies, today), lang);
     Ok(Copil {
         lang: lang.code().into(),
         project: store.project_value("name")?.unwrap_or_default(),
@@ -408,6 +411,7 @@ pub fn build(store: &Store, lang: Lang, today: &str) -> Result<Copil> {
         decisions,
         chart_campaigns,
         chart_anomalies,
+        chart_ages,
         t: labels(lang),
         vendor: Some(vendor),
     })
@@ -463,6 +467,118 @@ fn rate_bars(campaigns: &[CampaignLine], lang: Lang) -> String {
                 esc(txt)
             );
         }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The age classes of open anomalies, in days since they were found.
+pub const AGE_CLASSES: [(i64, i64); 4] = [(0, 7), (8, 30), (31, 90), (91, i64::MAX)];
+
+/// Open anomalies per age class ([`AGE_CLASSES`]) and severity (blocking, major, minor) at
+/// `today`.
+pub fn open_ages(anomalies: &[crate::entities::Anomaly], today: &str) -> [[usize; 3]; 4] {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok();
+    let mut out = [[0usize; 3]; 4];
+    let Some(now) = day(today) else {
+        return out;
+    };
+    for a in anomalies.iter().filter(|a| a.status.is_open()) {
+        let Some(found) = day(&a.created_at) else {
+            continue;
+        };
+        let age = (now - found).num_days().max(0);
+        let sev = match a.severity {
+            Severity::Bloquante => 0,
+            Severity::Majeure => 1,
+            Severity::Mineure => 2,
+        };
+        if let Some(k) = AGE_CLASSES
+            .iter()
+            .position(|(lo, hi)| age >= *lo && age <= *hi)
+        {
+            out[k][sev] += 1;
+        }
+    }
+    out
+}
+
+/// Stacked columns: open anomalies by age class, by severity.
+fn age_columns(ages: &[[usize; 3]; 4], lang: Lang) -> String {
+    let colours = ["#c62828", "#ef6c00", "#f9a825"];
+    let classes = [
+        lang.pick("0–7 j", "0–7 d"),
+        lang.pick("8–30 j", "8–30 d"),
+        lang.pick("31–90 j", "31–90 d"),
+        lang.pick("> 90 j", "> 90 d"),
+    ];
+    let col_w = 64.0;
+    let plot_h = 110.0;
+    let w = 60.0 + col_w * 4.0;
+    let h = plot_h + 56.0;
+    let max = ages
+        .iter()
+        .map(|c| c.iter().sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let title = lang.pick("Anomalies ouvertes par ancienneté", "Open anomalies by age");
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{0}"><title>{0}</title>"#,
+        esc(title)
+    );
+    let base = plot_h + 10.0;
+    let _ = write!(
+        s,
+        r##"<line x1="36" y1="{base}" x2="{}" y2="{base}" stroke="#90a4ae"/><text x="30" y="14" font-size="10" text-anchor="end" fill="#546e7a">{max}</text><text x="30" y="{base}" font-size="10" text-anchor="end" fill="#546e7a">0</text>"##,
+        w - 6.0
+    );
+    let names = [
+        lang.pick("Bloquante", "Blocking"),
+        lang.pick("Majeure", "Major"),
+        lang.pick("Mineure", "Minor"),
+    ];
+    for (i, counts) in ages.iter().enumerate() {
+        let x = 44.0 + col_w * i as f64;
+        let mut y = base;
+        for (k, count) in counts.iter().enumerate() {
+            if *count == 0 {
+                continue;
+            }
+            let bh = plot_h * *count as f64 / max as f64;
+            y -= bh;
+            let _ = write!(
+                s,
+                r#"<rect x="{x}" y="{y:.1}" width="{}" height="{bh:.1}" fill="{}"><title>{} : {count}</title></rect>"#,
+                col_w - 20.0,
+                colours[k],
+                esc(names[k])
+            );
+        }
+        let total: usize = counts.iter().sum();
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{:.1}" font-size="10" text-anchor="middle" fill="#263238">{total}</text><text x="{}" y="{}" font-size="10" text-anchor="middle" fill="#37474f">{}</text>"##,
+            x + (col_w - 20.0) / 2.0,
+            y - 3.0,
+            x + (col_w - 20.0) / 2.0,
+            base + 14.0,
+            esc(classes[i])
+        );
+    }
+    for (k, name) in names.iter().enumerate() {
+        let x = 40.0 + 90.0 * k as f64;
+        let _ = write!(
+            s,
+            r##"<rect x="{x}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="10" fill="#37474f">{}</text>"##,
+            base + 26.0,
+            colours[k],
+            x + 14.0,
+            base + 35.0,
+            esc(name)
+        );
     }
     s.push_str("</svg>");
     s

@@ -38,7 +38,21 @@ pub struct AnomalyFilter {
     pub delivery: String,
     #[serde(default)]
     pub q: String,
+    /// `board`: one column per status (the lifecycle), instead of the table.
+    #[serde(default)]
+    pub view: String,
 }
+
+/// The board's columns, in the order of the lifecycle.
+const BOARD: [AnomalyStatus; 7] = [
+    AnomalyStatus::Ouverte,
+    AnomalyStatus::Rouverte,
+    AnomalyStatus::Analysee,
+    AnomalyStatus::Corrigee,
+    AnomalyStatus::ARetester,
+    AnomalyStatus::Close,
+    AnomalyStatus::Rejetee,
+];
 
 /// The vendor of each delivery, by reference.
 fn delivery_vendors(store: &Store) -> Result<HashMap<String, String>> {
@@ -102,9 +116,16 @@ struct Row {
     assignee: String,
     tests: String,
     reopened: i64,
+    /// Days since it was found (at the store's today), for an open one.
+    age: Option<i64>,
 }
 
-fn row(a: &Anomaly, lang: Lang) -> Row {
+fn row(a: &Anomaly, lang: Lang, today: &str) -> Row {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok();
+    let age = match (a.status.is_open(), day(&a.created_at), day(today)) {
+        (true, Some(found), Some(now)) => Some((now - found).num_days().max(0)),
+        _ => None,
+    };
     Row {
         r#ref: a.reference.clone(),
         href: format!("/anomalies/{}", percent_encode(&a.reference)),
@@ -118,6 +139,7 @@ fn row(a: &Anomaly, lang: Lang) -> Row {
         assignee: a.assignee.clone(),
         tests: a.tests.join(", "),
         reopened: a.reopen_count,
+        age,
     }
 }
 
@@ -173,14 +195,41 @@ pub async fn list(
                 ))
             });
             let deliveries = super::delivery_refs(s, &scope)?;
+            let today = crate::ops::today(s);
             Ok((
-                seen.iter().map(|a| row(a, lang)).collect::<Vec<_>>(),
+                seen.iter()
+                    .map(|a| row(a, lang, &today))
+                    .collect::<Vec<_>>(),
                 total,
                 deliveries,
             ))
         })
         .await
         .map_err(fail(&user))?;
+    // The board: the same rows, one column per status.
+    let board: Vec<serde_json::Value> = if f.view == "board" {
+        BOARD
+            .iter()
+            .map(|st| {
+                let cards: Vec<&Row> = rows.iter().filter(|r| r.status == st.code()).collect();
+                serde_json::json!({"code": st.code(), "label": st.label(lang), "cards": cards})
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // The filters without the view, for the link to the other view.
+    let query: String = [
+        ("status", &f.status),
+        ("severity", &f.severity),
+        ("open", &f.open),
+        ("delivery", &f.delivery),
+        ("q", &f.q),
+    ]
+    .iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k}={}&", percent_encode(v)))
+    .collect();
     render(
         &state,
         &user,
@@ -188,6 +237,7 @@ pub async fn list(
         lang.pick("Anomalies", "Anomalies"),
         "/anomalies",
         serde_json::json!({
+            "board": board, "query": query,
             "rows": rows, "total": total, "filter": f, "deliveries": deliveries,
             "statuses": choices(AnomalyStatus::ALL, |s| s.code(), |s| s.label(lang)),
             "severities": choices(Severity::ALL, |s| s.code(), |s| s.label(lang)),
@@ -273,7 +323,7 @@ async fn render_detail(
         &title,
         "/anomalies",
         serde_json::json!({
-            "a": row(a, lang),
+            "a": row(a, lang, ""),
             "description": a.description,
             "created_at": a.created_at,
             "closed_at": a.closed_at,

@@ -108,6 +108,7 @@ pub async fn dashboard(
     Query(q): Query<DashboardQuery>,
 ) -> Result<Response, WebError> {
     let lang = user.lang();
+    let live = q.part == "campaigns";
     let data = state
         .db(move |s| {
             let d = crate::ops::status::dashboard(s, None)?;
@@ -140,7 +141,20 @@ pub async fn dashboard(
                 .map(|c| crate::ops::verdict::gate(s, &c.campaign.reference, true))
                 .collect::<crate::error::Result<Vec<_>>>()?;
             let mut v = view(&d, &gates, lang);
+            // The COPIL view (charts, risks, decision deadlines, decisions): the same build as
+            // `recette report copil`, not recomputed by the live refresh.
+            let copil = if live {
+                serde_json::Value::Null
+            } else {
+                let c = crate::report::copil::build(s, lang, &today)?;
+                serde_json::json!({
+                    "chart_campaigns": c.chart_campaigns, "chart_anomalies": c.chart_anomalies,
+                    "chart_ages": c.chart_ages, "risks": c.risks, "deliveries": c.deliveries,
+                    "decisions": c.decisions,
+                })
+            };
             if let Some(m) = v.as_object_mut() {
+                m.insert("copil".into(), copil);
                 m.insert("coverage".into(), coverage.into());
                 m.insert(
                     "reservations".into(),
@@ -151,7 +165,7 @@ pub async fn dashboard(
         })
         .await
         .map_err(fail(&user))?;
-    if q.part == "campaigns" {
+    if live {
         let mut ctx = match data {
             serde_json::Value::Object(m) => m,
             _ => serde_json::Map::new(),
