@@ -264,8 +264,32 @@ fn three_accounts_play_a_retest_to_a_signed_pv_in_the_browser() {
     let base = &server.base;
     b.goto(&format!("{base}/login"));
 
-    // The lead plans the retest campaign of LIV-1.1: the selection and its reasons first.
+    // The lead imports the vendor's workbook by upload: the plan first (two anomaly rows are
+    // refused: their status moves break the lifecycle), then "Appliquer" for the valid rows.
     login_as(&b, base, "lead", "Tableau de bord");
+    b.click_css("nav a[href=\"/imports\"]");
+    b.find("#import-form");
+    let workbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/vendor/cahier_immatriculation_v2.xlsx");
+    let input = b.find("#files");
+    b.type_into(&input, workbook.to_str().expect("utf-8"));
+    b.fill("#delivery", "LIV-1.1");
+    b.click_css("#partial");
+    b.click_css("#upload");
+    b.find("#plan-note");
+    b.wait_for_text("passage de « Close » à « Ouverte » interdit");
+    b.save_screenshot("09-plan-import.png");
+    let before = recette(&site.db, &["test", "list", "--json"], None);
+    b.click_css("#apply");
+    b.find("#applied-note");
+    let after = recette(&site.db, &["test", "list", "--json"], None);
+    assert_ne!(before, after, "the workbook's test cases are recorded");
+    assert!(
+        after.contains("Lot 2") || after.len() > before.len(),
+        "the two new test cases"
+    );
+
+    // The lead plans the retest campaign of LIV-1.1: the selection and its reasons first.
     b.goto(&format!("{base}/campaigns"));
     b.click_css("#plan-retest");
     b.find("#retest-form");
@@ -347,4 +371,140 @@ fn three_accounts_play_a_retest_to_a_signed_pv_in_the_browser() {
     );
     let log = recette(&site.db, &["log", "--json"], None);
     assert!(log.contains("\"marie\"") && log.contains("\"lead\""));
+}
+
+/// The "done when": from the demo store an admin creates a tester in the browser, the
+/// lead plans a small campaign and gives it to her, she runs the whole campaign test by test
+/// ("save and next": steps, evidence, an anomaly), the lead sees it done on the dashboard and
+/// the audit log page names her for each execution.
+#[test]
+fn an_admin_creates_a_tester_who_runs_a_whole_campaign_in_the_browser() {
+    let Some(b) = Browser::start() else { return };
+    let site = Site::demo();
+    let server = site.serve(&[]);
+    let base = &server.base;
+    b.goto(&format!("{base}/login"));
+
+    // The admin creates the tester's account.
+    login_as(&b, base, "admin", "Tableau de bord");
+    b.click_css("nav a[href=\"/admin/users\"]");
+    b.find("#new-user-form");
+    b.fill("#u-name", "lucie");
+    b.fill("#u-full", "Lucie Wahnyamalla");
+    choose(&b, "#u-role", "tester");
+    b.fill("#u-password", PASSWORD);
+    b.fill("#u-password2", PASSWORD);
+    b.click_css("#new-user-submit");
+    b.find("#saved-notice");
+    b.find("#user-lucie");
+    b.save_screenshot("10-comptes.png");
+
+    // The lead plans a three-test campaign on LIV-1.1, sees why each test is in, gives it all
+    // to lucie.
+    login_as(&b, base, "lead", "Tableau de bord");
+    b.goto(&format!("{base}/deliveries/LIV-1.1"));
+    b.click_css("#plan-campaign");
+    b.find("#campaign-form");
+    b.fill("#c-ref", "VSR-1");
+    b.fill("#c-title", "Vérification de service régulier");
+    choose(&b, "#c-phase", "vsr");
+    b.fill("#s-tests", "CT-CES-001 CT-CES-002 CT-ACC-002");
+    b.click_css("#preview-submit");
+    b.find("#plan");
+    b.wait_for_text("3 test(s) planifié(s)");
+    b.save_screenshot("11-planifier-campagne.png");
+    b.click_css("#create-submit");
+    b.find("#campaign-title");
+    b.click_css("#assign summary");
+    b.click_css("#a-scope-all");
+    b.click_css("#a-mode-to");
+    b.fill("#a-to", "lucie");
+    b.click_css("#assign-submit");
+    b.find("#assign-notice");
+
+    // Lucie runs the whole campaign: the first test fails with evidence and an anomaly, the
+    // others pass; "save and next" takes her from one to the next.
+    login_as(&b, base, "lucie", "Mes tests");
+    b.goto(&format!("{base}/my-tests"));
+    let first = b.find("#campaign-VSR-1 a.run-link");
+    b.click(&first);
+    let evidence = site.dir.path().join("ecran-cession.txt");
+    std::fs::write(&evidence, "capture de l'écran de cession\n").expect("evidence");
+    let mut seen: Vec<String> = Vec::new();
+    for round in 0..3 {
+        b.find("#execution-form");
+        let test = b
+            .url()
+            .rsplit('/')
+            .next()
+            .and_then(|s| s.split('?').next())
+            .unwrap_or_default()
+            .to_string();
+        assert!(!seen.contains(&test), "{test} twice: {seen:?}");
+        seen.push(test);
+        let steps = b.find_all("select[id^=\"step-\"][id$=\"-status\"]").len();
+        let verdict = if round == 0 { "failed" } else { "passed" };
+        if steps == 0 {
+            choose(&b, "#status", verdict);
+        } else {
+            for i in 1..=steps {
+                let st = if i == 1 { verdict } else { "passed" };
+                choose(&b, &format!("#step-{i}-status"), st);
+            }
+        }
+        if round == 0 {
+            if steps > 0 {
+                b.fill("#step-1-actual", "La déclaration n'est pas horodatée");
+            }
+            let input = b.find("#evidence");
+            b.type_into(&input, evidence.to_str().expect("utf-8"));
+            b.fill("#anomaly_title", "Déclaration de cession sans horodatage");
+            choose(&b, "#anomaly_severity", "majeure");
+        }
+        if round < 2 {
+            b.click_css("#save-next");
+        } else {
+            b.click_css("#save");
+            b.find("#saved-notice");
+        }
+    }
+
+    // The lead sees the campaign done on the dashboard, and who did it in the audit log.
+    login_as(&b, base, "lead", "Tableau de bord");
+    b.wait_for_text("3 exécuté(s) sur 3 prévu(s)");
+    b.goto(&format!("{base}/audit?actor=lucie"));
+    b.find("#audit");
+    let rows = b.find_all("#audit tbody tr td.actor");
+    assert!(rows.len() >= 3, "lucie's executions in the audit log");
+    b.save_screenshot("12-journal-audit.png");
+
+    // The same store as the CLI path.
+    let shown = recette(&site.db, &["campaign", "show", "VSR-1", "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    let tests = v["tests"].as_array().cloned().unwrap_or_default();
+    assert_eq!(tests.len(), 3, "{shown}");
+    let statuses: Vec<&str> = tests.iter().filter_map(|t| t["status"].as_str()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "failed").count(),
+        1,
+        "{shown}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "passed").count(),
+        2,
+        "{shown}"
+    );
+    let anomalies = recette(&site.db, &["anomaly", "list", "--json"], None);
+    assert!(anomalies.contains("Déclaration de cession sans horodatage"));
+    let log: serde_json::Value = serde_json::from_str(&recette(
+        &site.db,
+        &["log", "--actor", "lucie", "--json"],
+        None,
+    ))
+    .expect("json");
+    let executions = log
+        .as_array()
+        .map(|l| l.iter().filter(|e| e["entity"] == "exécution").count())
+        .unwrap_or(0);
+    assert!(executions >= 3, "{log}");
 }

@@ -151,16 +151,7 @@ fn conclude(outcome: &ImportOutcome, a: &ImportArgs, env: &Env) -> Result<i32> {
 }
 
 fn kind_label(env: &Env, kind: &str) -> String {
-    match kind {
-        "requirements" => env.t("exigences", "requirements"),
-        "test_cases" => env.t("cas de test", "test cases"),
-        "links" => env.t("liens", "links"),
-        "results" => env.t("résultats", "results"),
-        "anomalies" => env.t("anomalies", "anomalies"),
-        "ignored" => env.t("ignorée", "ignored"),
-        other => other,
-    }
-    .to_string()
+    crate::ops::import::sheet_kind_label(kind, env.lang).to_string()
 }
 
 fn print_issues(title: &str, issues: &[ImportIssue], lang: crate::i18n::Lang) {

@@ -469,3 +469,17 @@ fn import_streamed(
         out
     })
 }
+
+/// What a sheet was read as, for people (`requirements` → « exigences »...); an unknown code
+/// is shown as it is.
+pub fn sheet_kind_label(kind: &str, lang: Lang) -> &str {
+    match kind {
+        "requirements" => lang.pick("exigences", "requirements"),
+        "test_cases" => lang.pick("cas de test", "test cases"),
+        "links" => lang.pick("liens", "links"),
+        "results" => lang.pick("résultats", "results"),
+        "anomalies" => lang.pick("anomalies", "anomalies"),
+        "ignored" => lang.pick("ignorée", "ignored"),
+        other => other,
+    }
+}

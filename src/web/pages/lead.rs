@@ -401,7 +401,8 @@ fn outcome_view(id: &str, o: &ImportOutcome, lang: Lang) -> serde_json::Value {
                 .filter(|i| i.file == s.file && i.sheet.as_deref() == Some(s.sheet.as_str()))
                 .collect();
             serde_json::json!({
-                "file": s.file, "sheet": s.sheet, "kind": s.kind, "reason": s.reason,
+                "file": s.file, "sheet": s.sheet, "kind": s.kind,
+                "kind_label": imports::sheet_kind_label(&s.kind, lang), "reason": s.reason,
                 "rows": s.rows, "created": s.counts.created, "updated": s.counts.updated,
                 "unchanged": s.counts.unchanged, "skipped": s.counts.skipped,
                 "refused": refused,
