@@ -145,17 +145,19 @@ pub fn record(
 }
 
 /// Uploaded files staged under their (base) names in a private folder, for the library's
-/// evidence paths; removed when dropped.
+/// evidence paths; removed when dropped. The folder is made with the first file: most
+/// executions come without evidence, and a folder made and removed per request was a tenth
+/// of the server's time under load (bench/bench_web.sh, perf).
 pub struct StagedFiles {
-    dir: tempfile::TempDir,
+    dir: Option<tempfile::TempDir>,
     pub paths: Vec<PathBuf>,
 }
 
 impl StagedFiles {
-    /// An empty staging folder.
+    /// No file yet (no folder either).
     pub fn new() -> Result<StagedFiles> {
         Ok(StagedFiles {
-            dir: tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?,
+            dir: None,
             paths: Vec::new(),
         })
     }
@@ -176,7 +178,16 @@ impl StagedFiles {
         } else {
             base
         };
-        let sub = self.dir.path().join(n.to_string());
+        let root = match &self.dir {
+            Some(d) => d.path().to_path_buf(),
+            None => {
+                let d = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+                let p = d.path().to_path_buf();
+                self.dir = Some(d);
+                p
+            }
+        };
+        let sub = root.join(n.to_string());
         std::fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, e))?;
         let path = sub.join(base);
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;

@@ -86,8 +86,13 @@ pub struct AppState {
     inner: Arc<Inner>,
 }
 
+/// One job for the store's thread: runs with the store, answers through its own channel.
+type Job = Box<dyn FnOnce(&mut Store) + Send>;
+
 struct Inner {
-    store: Mutex<Store>,
+    /// The store's thread takes jobs in the order they come (FIFO): under load every request
+    /// waits its turn, none is starved behind later ones as with a contended lock.
+    jobs: std::sync::mpsc::Sender<Job>,
     renderer: Renderer,
     upload_limit: usize,
     session_idle_secs: i64,
@@ -113,9 +118,23 @@ impl AppState {
             },
         )?;
         let renderer = assets::renderer(opts.templates.as_deref())?;
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("recette-store".into())
+            .spawn(move || {
+                let mut store = store;
+                // Ends when the last sender (the server's state) is dropped.
+                while let Ok(job) = queue.recv() {
+                    // A panic in one request must not stop the server: the store itself is
+                    // consistent (its transaction rolled back); the request gets an error.
+                    let _ =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut store)));
+                }
+            })
+            .map_err(|e| Error::Other(format!("fil de la base : {e}")))?;
         Ok(AppState {
             inner: Arc::new(Inner {
-                store: Mutex::new(store),
+                jobs,
                 renderer,
                 upload_limit: opts.upload_limit,
                 session_idle_secs: opts.session_idle_secs,
@@ -142,18 +161,27 @@ impl AppState {
         actor: String,
         f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            // A panic in another request must not stop the server: the store itself is
-            // consistent (its transaction rolled back), so the poisoned lock is taken over.
-            let mut store = inner.store.lock().unwrap_or_else(|p| p.into_inner());
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |store: &mut Store| {
             let previous = store.set_actor(&actor);
-            let out = f(&mut store);
-            store.set_actor(&previous);
-            out
-        })
-        .await
-        .map_err(|e| Error::Other(format!("tâche interrompue : {e}")))?
+            // The actor is put back even if `f` panics (the panic goes on to the thread).
+            struct Restore<'a>(&'a mut Store, String);
+            impl Drop for Restore<'_> {
+                fn drop(&mut self) {
+                    self.0.set_actor(&self.1);
+                }
+            }
+            let guard = Restore(store, previous);
+            let out = f(&mut *guard.0);
+            drop(guard);
+            let _ = tx.send(out);
+        });
+        self.inner
+            .jobs
+            .send(job)
+            .map_err(|_| Error::Other("la base n'est plus ouverte".into()))?;
+        rx.await
+            .map_err(|_| Error::Other("tâche interrompue".into()))?
     }
 
     /// Renders a page template.
