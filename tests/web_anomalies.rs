@@ -246,3 +246,35 @@ fn the_board_puts_each_anomaly_in_the_column_of_its_status() {
     assert_eq!(other.status, 200);
     assert_eq!(other.body.matches("class=\"card-item\"").count(), 0);
 }
+
+/// The list gives each anomaly's age (open ones) and the requirements its tests cover, as the
+/// links say.
+#[test]
+fn the_list_gives_the_requirements_an_anomaly_touches() {
+    let site = Site::demo();
+    let links: serde_json::Value =
+        serde_json::from_str(&recette(&site.db, &["link", "list", "--json"], None)).expect("json");
+    let covered: Vec<String> = links
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter(|x| x["test"] == "CT-IMM-009")
+                .filter_map(|x| x["requirement"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(!covered.is_empty());
+    let server = site.serve(&[]);
+    let page = server.login("lead").get("/anomalies");
+    let row = &page.body[page.body.find("id=\"anomaly-FA-001\"").expect("FA-001")..];
+    let row = &row[..row.find("</tr>").unwrap_or(row.len())];
+    for r in &covered {
+        assert!(row.contains(r.as_str()), "{r} in {row}");
+    }
+    let open = &page.body[page.body.find("id=\"anomaly-FA-004\"").expect("FA-004")..];
+    let open = &open[..open.find("</tr>").unwrap_or(open.len())];
+    assert!(
+        open.contains(" j</td>"),
+        "the age of an open anomaly: {open}"
+    );
+}

@@ -1,6 +1,7 @@
 //! A campaign's verdict page and its report downloads over HTTP against the real binary: the
-//! criteria and decision of `recette verdict --json`, every format downloadable (never shown
-//! inline), the same Markdown bilan as `recette report`, who may see it.
+//! criteria and decision of `recette verdict --json`, every format downloadable (the HTML bilan
+//! and PV also readable in the browser, without script), the same Markdown bilan as `recette
+//! report`, who may see it.
 
 #[path = "common/web.rs"]
 mod web;
@@ -97,4 +98,37 @@ fn the_verdict_page_gives_the_cli_decision_and_every_report_downloads() {
             .status,
         403
     );
+}
+
+/// The bilan and the PV read in the browser: the same HTML as the download, served inline
+/// under a policy that runs no script and loads nothing; other formats stay downloads.
+#[test]
+fn the_bilan_is_read_in_the_browser_under_a_policy_without_script() {
+    let site = Site::demo();
+    let server = site.serve(&[]);
+    let mut viewer = server.login("viewer");
+    let page = viewer.get("/campaigns/VABF-2/verdict");
+    assert!(page.body.contains("id=\"view-bilan\""));
+    let inline = viewer.get("/campaigns/VABF-2/reports/html?view=1");
+    assert_eq!(inline.status, 200, "{}", inline.body);
+    assert!(
+        inline.header("content-disposition").is_none(),
+        "shown, not downloaded"
+    );
+    let csp = inline.header("content-security-policy").unwrap_or_default();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert!(!csp.contains("script-src"), "no script allowed: {csp}");
+    assert!(inline.body.contains("VABF-2"));
+    let download = viewer.get("/campaigns/VABF-2/reports/html");
+    assert!(download
+        .header("content-disposition")
+        .is_some_and(|d| d.starts_with("attachment")));
+    assert_eq!(download.body, inline.body, "the same report");
+    let md = viewer.get("/campaigns/VABF-2/reports/md?view=1");
+    assert!(md
+        .header("content-disposition")
+        .is_some_and(|d| d.starts_with("attachment")));
+    // Ordinary pages keep the site's policy.
+    let csp = page.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
 }

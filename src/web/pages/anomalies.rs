@@ -115,6 +115,8 @@ struct Row {
     fixed_in: String,
     assignee: String,
     tests: String,
+    /// Requirements covered by those tests.
+    requirements: Vec<String>,
     reopened: i64,
     /// Days since it was found (at the store's today), for an open one.
     age: Option<i64>,
@@ -138,6 +140,7 @@ fn row(a: &Anomaly, lang: Lang, today: &str) -> Row {
         fixed_in: a.fixed_in.clone().unwrap_or_default(),
         assignee: a.assignee.clone(),
         tests: a.tests.join(", "),
+        requirements: Vec::new(),
         reopened: a.reopen_count,
         age,
     }
@@ -196,13 +199,27 @@ pub async fn list(
             });
             let deliveries = super::delivery_refs(s, &scope)?;
             let today = crate::ops::today(s);
-            Ok((
-                seen.iter()
-                    .map(|a| row(a, lang, &today))
-                    .collect::<Vec<_>>(),
-                total,
-                deliveries,
-            ))
+            // The requirements each test covers, from the links (one query).
+            let mut covers: HashMap<String, Vec<String>> = HashMap::new();
+            for (r, t, _) in s.links()? {
+                covers.entry(t).or_default().push(r);
+            }
+            let rows = seen
+                .iter()
+                .map(|a| {
+                    let mut row = row(a, lang, &today);
+                    let mut reqs: Vec<String> = a
+                        .tests
+                        .iter()
+                        .flat_map(|t| covers.get(t).cloned().unwrap_or_default())
+                        .collect();
+                    reqs.sort();
+                    reqs.dedup();
+                    row.requirements = reqs;
+                    row
+                })
+                .collect::<Vec<_>>();
+            Ok((rows, total, deliveries))
         })
         .await
         .map_err(fail(&user))?;

@@ -136,12 +136,21 @@ pub async fn verdict(
     )
 }
 
+/// `?view=1`: an HTML report shown in the browser rather than downloaded.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    pub view: String,
+}
+
 /// `GET /campaigns/{campaign}/reports/{format}`: one report, written now from the store
-/// (with the latest sign-off in the PV), always as a download.
+/// (with the latest sign-off in the PV), as a download — or, for the HTML bilan and PV with
+/// `?view=1`, shown in the browser under a policy that runs no script.
 pub async fn report(
     State(state): State<AppState>,
     user: CurrentUser,
     UrlPath((campaign, word)): UrlPath<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<ReportQuery>,
 ) -> Result<Response, WebError> {
     let lang = user.lang();
     let Some((_, format, _, _)) = DOWNLOADS.iter().find(|d| d.0 == word) else {
@@ -179,6 +188,19 @@ pub async fn report(
         Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         Format::BilanPdf | Format::PvPdf => "application/pdf",
     };
+    if q.view == "1" && matches!(format, Format::Html | Format::Pv) {
+        return Ok((
+            [
+                (header::CONTENT_TYPE, kind.to_string()),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    crate::web::security::REPORT_CSP.to_string(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
     Ok((
         [
             (header::CONTENT_TYPE, kind.to_string()),
