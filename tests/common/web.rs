@@ -140,10 +140,19 @@ pub struct Server {
 impl Server {
     /// Starts `recette serve --addr 127.0.0.1:0` and waits for its address.
     pub fn start(db: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(bin())
-            .env("RECETTE_DB", db)
+        Server::start_at(db, extra, None)
+    }
+
+    /// [`Server::start`] with the store's clock fixed at `now` (`RECETTE_NOW`), or the real one.
+    pub fn start_at(db: &Path, extra: &[&str], now: Option<&str>) -> Server {
+        let mut cmd = Command::new(bin());
+        cmd.env("RECETTE_DB", db)
             .env_remove("RECETTE_NOW")
-            .env_remove("RECETTE_LANG")
+            .env_remove("RECETTE_LANG");
+        if let Some(now) = now {
+            cmd.env("RECETTE_NOW", now);
+        }
+        let mut child = cmd
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
