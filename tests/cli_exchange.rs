@@ -128,6 +128,64 @@ fn export_then_import_into_the_same_store_changes_nothing() {
     );
 }
 
+/// The export says what the workbook does not carry, with how much of it, in words and in
+/// JSON; the demo project has some of everything.
+#[test]
+fn export_lists_what_the_workbook_does_not_carry() {
+    let p = Project::new();
+    p.ok(&["demo", "--out", "demo", "--json"]);
+    let demo = p.path().join("demo").join("recette.db");
+    let db = demo.to_str().unwrap();
+    let out = p.ok(&["--db", db, "export", "workbook", "projet.xlsx"]);
+    assert!(
+        out.contains("Ce que le classeur ne porte pas (la base d'origine les garde) :"),
+        "{out}"
+    );
+    for line in [
+        "2 livraison(s) (avec leurs annonces et documents)",
+        "campagne(s) (phase, stratégie, dates, attribution)",
+        "stratégie(s) de recette",
+        "PV signé(s) et leurs réserves",
+        "tentative(s) antérieure(s)",
+        "résultat(s) d'étape",
+        "étape(s) de l'historique des anomalies",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    let v = p.json(&["--db", db, "export", "workbook", "encore.xlsx"]);
+    let kinds: Vec<&str> = v["not_carried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["what"].as_str().unwrap())
+        .collect();
+    for k in [
+        "deliveries",
+        "campaigns",
+        "strategies",
+        "signoffs",
+        "step_results",
+        "anomaly_history",
+    ] {
+        assert!(kinds.contains(&k), "{k}: {v}");
+    }
+    assert!(v["not_carried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["count"].as_u64().unwrap() > 0));
+    // A small project without deliveries, strategies or sign-offs lists only what it has.
+    let small = project();
+    let v = small.json(&["export", "workbook", "projet.xlsx"]);
+    let kinds: Vec<&str> = v["not_carried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["what"].as_str().unwrap())
+        .collect();
+    assert!(!kinds.contains(&"signoffs"), "{v}");
+}
+
 #[test]
 fn exported_texts_are_never_formulas() {
     let p = project();

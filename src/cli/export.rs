@@ -106,8 +106,20 @@ pub fn run(cmd: ExportCommand, env: &Env) -> Result<i32> {
                 s.results,
                 env.t("résultat(s)", "result(s)"),
                 s.anomalies,
-                env.t("anomalie(s)", "anomalie(s)"),
+                env.t("anomalie(s)", "anomaly(ies)"),
             );
+            if !s.not_carried.is_empty() {
+                println!(
+                    "{}",
+                    env.t(
+                        "Ce que le classeur ne porte pas (la base d'origine les garde) :",
+                        "What the workbook does not carry (the original store keeps them):"
+                    )
+                );
+                for n in &s.not_carried {
+                    println!("  - {}", n.describe(env.lang));
+                }
+            }
         }
     }
     Ok(EXIT_OK)

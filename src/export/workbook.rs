@@ -7,10 +7,11 @@
 //! with the attempt it was, as "Tentative de base": re-importing an old export never overwrites
 //! a newer result, it is reported as a conflict), Anomalies.
 //!
-//! What the workbook does not carry: requirement revisions and suspect links (the store's
-//! history: a fresh store starts at revision 1), deliveries and campaigns themselves (create
-//! them before importing results into a fresh store), per-step results, evidence files and
-//! anomaly reopen counts.
+//! What the workbook does not carry — requirement revisions and suspect links (the store's
+//! history: a fresh store starts at revision 1), deliveries, campaigns and strategies
+//! themselves (create them before importing results into a fresh store), earlier attempts,
+//! per-step results, evidence files, sign-offs, anomaly history — is counted at export time
+//! ([`WorkbookSummary::not_carried`]) and said by `recette export workbook`.
 
 use std::path::Path;
 
@@ -34,6 +35,96 @@ pub struct WorkbookSummary {
     pub links: u64,
     pub results: u64,
     pub anomalies: u64,
+    /// What the store holds and the workbook does not carry, with how much of it: a store
+    /// rebuilt from the workbook alone lacks these (see [`NotCarried`]).
+    pub not_carried: Vec<NotCarried>,
+}
+
+/// One kind of record the workbook leaves out, and how many the store holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotCarried {
+    /// `deliveries`, `campaigns`, `strategies`, `signoffs`, `earlier_attempts`,
+    /// `step_results`, `evidence`, `requirement_revisions`, `suspect_links`, `test_versions`,
+    /// `anomaly_history`, `planned_not_run`.
+    pub what: &'static str,
+    pub count: u64,
+}
+
+impl NotCarried {
+    /// The sentence for people: what is missing and what to do.
+    pub fn describe(&self, lang: Lang) -> String {
+        let n = self.count;
+        let (fr, en) = match self.what {
+            "deliveries" => ("livraison(s) (avec leurs annonces et documents) : à recréer avant d'importer les résultats", "delivery(ies) (with their claims and documents): create them again before importing the results"),
+            "campaigns" => ("campagne(s) (phase, stratégie, dates, attribution) : à recréer avant d'importer les résultats", "campaign(s) (phase, strategy, dates, assignment): create them again before importing the results"),
+            "planned_not_run" => ("test(s) planifié(s) jamais exécuté(s) : absents de la feuille Résultats, le taux d'exécution d'une base reconstruite en dépend", "planned test(s) never run: not in the Results sheet, the execution rate of a rebuilt store depends on them"),
+            "strategies" => ("stratégie(s) de recette (critères d'entrée et de sortie) : à réimporter avec « recette strategy import »", "test strategy(ies) (entry and exit criteria): import them again with \"recette strategy import\""),
+            "signoffs" => ("PV signé(s) et leurs réserves : ils restent dans la base d'origine (scellés)", "signed record(s) and their reservations: they stay in the original store (sealed)"),
+            "earlier_attempts" => ("tentative(s) antérieure(s) : seule la dernière de chaque test est dans la feuille Résultats", "earlier attempt(s): only the latest of each test is in the Results sheet"),
+            "step_results" => ("résultat(s) d'étape", "step result(s)"),
+            "evidence" => ("preuve(s) jointe(s) (fichiers)", "evidence file(s)"),
+            "requirement_revisions" => ("révision(s) antérieure(s) d'exigences : une base reconstruite repart de la révision 1", "earlier requirement revision(s): a rebuilt store starts at revision 1"),
+            "suspect_links" => ("lien(s) suspect(s) : ils redeviennent à jour", "suspect link(s): they become up to date again"),
+            "test_versions" => ("version(s) antérieure(s) de cas de test", "earlier test case version(s)"),
+            "anomaly_history" => ("étape(s) de l'historique des anomalies (qui, quand, réouvertures)", "anomaly history event(s) (who, when, reopenings)"),
+            other => (other, other),
+        };
+        format!("{n} {}", lang.pick(fr, en))
+    }
+}
+
+/// What the store holds that the workbook does not carry (only the kinds it has).
+fn not_carried(store: &Store, latest_results: u64) -> Result<Vec<NotCarried>> {
+    let mut executions = 0u64;
+    let mut steps = 0u64;
+    let mut evidence = 0u64;
+    let mut planned_not_run = 0u64;
+    let campaigns = store.campaigns()?;
+    for c in &campaigns {
+        for e in store.executions(&c.reference, None)? {
+            executions += 1;
+            steps += e.steps.len() as u64;
+            evidence += e.evidence.len() as u64;
+        }
+        planned_not_run += store
+            .campaign_tests(&c.reference)?
+            .iter()
+            .filter(|t| t.attempts == 0)
+            .count() as u64;
+    }
+    let revisions: u64 = store
+        .requirements()?
+        .iter()
+        .map(|r| r.revision.max(1) as u64 - 1)
+        .sum();
+    let versions: u64 = store
+        .test_cases()?
+        .iter()
+        .map(|t| t.version.max(1) as u64 - 1)
+        .sum();
+    let suspect = store.links()?.iter().filter(|l| l.2).count() as u64;
+    let all = [
+        ("deliveries", store.deliveries()?.len() as u64),
+        ("campaigns", campaigns.len() as u64),
+        ("planned_not_run", planned_not_run),
+        ("strategies", store.strategies()?.len() as u64),
+        ("signoffs", store.signoffs(None)?.len() as u64),
+        (
+            "earlier_attempts",
+            executions.saturating_sub(latest_results),
+        ),
+        ("step_results", steps),
+        ("evidence", evidence),
+        ("requirement_revisions", revisions),
+        ("suspect_links", suspect),
+        ("test_versions", versions),
+        ("anomaly_history", store.anomaly_events()?.len() as u64),
+    ];
+    Ok(all
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(what, count)| NotCarried { what, count })
+        .collect())
 }
 
 const REQUIREMENTS: &[Column] = &[
@@ -260,6 +351,7 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
         1,
     )?;
 
+    summary.not_carried = not_carried(store, summary.results)?;
     save(&mut wb, out)?;
     Ok(summary)
 }
