@@ -1,9 +1,23 @@
 //! The `recette` binary: parse arguments, run the command, exit with its code.
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 fn main() {
-    let matches = recette::cli::Cli::command().get_matches();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = recette::cli::help::early_lang(&args);
+    let matches = match recette::cli::help::command(lang).try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => {
+            // Help and version go to stdout as they are (already in the user's language);
+            // a usage error is worded in it, on stderr.
+            if e.use_stderr() {
+                eprint!("{}", recette::cli::help::error_text(&e, lang));
+            } else {
+                let _ = e.print();
+            }
+            std::process::exit(e.exit_code());
+        }
+    };
     // A command whose output is piped into `head`, `less` or `grep` ends quietly when the
     // reader goes away, as cat or grep do, instead of panicking in `println!`. The team server
     // keeps Rust's default (SIGPIPE ignored): a client that goes away is an error to handle.

@@ -7,6 +7,7 @@ mod campaign;
 mod delivery;
 mod execution;
 mod export;
+pub mod help;
 mod import;
 mod output;
 mod req;
@@ -34,13 +35,24 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_REJECTED: i32 = 1;
 /// Exit code of a usage error (unknown option, missing argument).
 pub const EXIT_USAGE: i32 = 2;
+/// Exit code of `gate` when the gate cannot be evaluated (unknown campaign, unreadable
+/// store): distinct from a closed gate (1), so that CI tells a failed acceptance from a
+/// broken pipeline.
+pub const EXIT_GATE_ERROR: i32 = 3;
 
 /// recette — gestion de la recette : exigences, cas de test, campagnes, anomalies, traçabilité,
 /// PV de recette.
 ///
-/// Codes de sortie : 0 succès, 1 entrée refusée ou contrôle en échec, 2 erreur d'usage.
+/// Codes de sortie : 0 succès, 1 entrée refusée ou contrôle en échec, 2 erreur d'usage, 3 (gate)
+/// porte impossible à évaluer.
 #[derive(Debug, Parser)]
-#[command(name = "recette", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "recette",
+    version,
+    about = "recette — gestion de la recette : exigences, cas de test, campagnes, anomalies, traçabilité, bilans et PV de recette",
+    long_about = None,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Base recette (fichier SQLite). Défaut : $RECETTE_DB, sinon ./recette.db
     #[arg(long, global = true, env = "RECETTE_DB", value_name = "FICHIER")]
@@ -106,7 +118,8 @@ pub enum Command {
     Strategy(strategy::StrategyCommand),
     /// Évalue les critères de sortie d'une campagne et propose une décision
     Verdict(verdict::VerdictArgs),
-    /// Porte de qualité pour l'intégration continue : code 0 si admission, 1 sinon
+    /// Porte de qualité pour l'intégration continue : code 0 si admission, 1 sinon, 3 si elle ne
+    /// peut être évaluée
     Gate(verdict::GateArgs),
     /// Produit le bilan de recette (HTML, Markdown), la matrice (xlsx) et le PV (HTML)
     Report(verdict::ReportArgs),
@@ -127,6 +140,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Construit un projet de démonstration complet (immatriculation de véhicules)
     Demo(DemoArgs),
+    /// Script de complétion pour un shell (bash, zsh, fish, powershell, elvish), sur la sortie
+    Completions(CompletionsArgs),
+    /// Page de manuel (man, format roff), sur la sortie
+    Man,
     /// Serveur de l'espace d'équipe : pages web et API JSON sur la base (--db)
     #[cfg(feature = "web")]
     Serve(user::ServeArgs),
@@ -164,6 +181,13 @@ pub struct CheckArgs {
     /// Sortie JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// `recette completions`
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// Shell : bash, zsh, fish, powershell ou elvish
+    pub shell: clap_complete::Shell,
 }
 
 /// `recette demo`
@@ -238,12 +262,17 @@ pub fn run(cli: Cli) -> i32 {
         .as_deref()
         .and_then(Lang::parse)
         .unwrap_or_default();
+    let is_gate = matches!(cli.command, Command::Gate(_));
     let result = env_from(&cli).and_then(|env| dispatch(cli.command, &env));
     match result {
         Ok(code) => code,
         Err(e) => {
             report_error(&e, lang);
-            EXIT_REJECTED
+            if is_gate {
+                EXIT_GATE_ERROR
+            } else {
+                EXIT_REJECTED
+            }
         }
     }
 }
@@ -343,6 +372,21 @@ fn dispatch(command: Command, env: &Env) -> Result<i32> {
             } else {
                 EXIT_REJECTED
             })
+        }
+        Command::Completions(a) => {
+            let mut cmd = help::command(env.lang);
+            clap_complete::generate(a.shell, &mut cmd, "recette", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(help::command(env.lang));
+            let mut out = Vec::new();
+            man.render(&mut out).map_err(|e| Error::io("<stdout>", e))?;
+            use std::io::Write as _;
+            std::io::stdout()
+                .write_all(&out)
+                .map_err(|e| Error::io("<stdout>", e))?;
+            Ok(EXIT_OK)
         }
         Command::Demo(a) => {
             let demo = crate::ops::project::demo(&a.out, env.ctx.clone(), env.lang)?;

@@ -1,0 +1,119 @@
+//! The command line in the user's language: clap's own words in French by default (usage
+//! heading, headings, help and version flags, defaults, usage errors), English with `--lang en`
+//! or `RECETTE_LANG=en`; shell completions and the man page from the same definitions; `gate`
+//! tells a closed gate (1) from one it cannot evaluate (3).
+
+mod common;
+
+use common::Project;
+
+fn run(p: &Project, env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, String) {
+    let mut c = p.cmd();
+    // A fixed width: the help wraps at the terminal's width, capped at 100.
+    c.env("COLUMNS", "100");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.args(args).output().expect("run");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_help_is_french_by_default_and_english_on_request() {
+    let p = Project::new();
+    let (code, fr, _) = run(&p, &[], &["--help"]);
+    assert_eq!(code, Some(0));
+    insta::assert_snapshot!("help_fr", fr);
+    for clap_english in [
+        "Usage:",
+        "Commands:",
+        "Print help",
+        "Print version",
+        "[default:",
+    ] {
+        assert!(!fr.contains(clap_english), "{clap_english} in:\n{fr}");
+    }
+    let (_, sub, _) = run(&p, &[], &["campaign", "create", "--help"]);
+    insta::assert_snapshot!("help_campaign_create_fr", sub);
+    assert!(sub.contains("[défaut : vabf]"), "{sub}");
+    assert!(!sub.contains("[env: RECETTE_DB"), "{sub}");
+    let (code, en, _) = run(&p, &[], &["--lang", "en", "--help"]);
+    assert_eq!(code, Some(0));
+    insta::assert_snapshot!("help_en", en);
+    assert!(
+        en.contains("Usage: recette") && en.contains("Commands:"),
+        "{en}"
+    );
+    let (_, en_env, _) = run(&p, &[("RECETTE_LANG", "en")], &["--help"]);
+    assert_eq!(en_env, en, "RECETTE_LANG=en too");
+}
+
+#[test]
+fn usage_errors_are_worded_in_the_users_language() {
+    let p = Project::new();
+    let (code, _, err) = run(&p, &[], &["campagne"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("erreur : commande inconnue 'campagne'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("une commande proche existe : 'campaign'"),
+        "{err}"
+    );
+    assert!(err.contains("Pour en savoir plus : « --help »."), "{err}");
+    let (code, _, err) = run(&p, &[], &["signoff", "VABF-1"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("arguments obligatoires manquants :"), "{err}");
+    let (code, _, err) = run(&p, &[], &["--lang", "en", "campagne"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("error: unrecognized subcommand 'campagne'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_same_definitions() {
+    let p = Project::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, out, err) = run(&p, &[], &["completions", shell]);
+        assert_eq!(code, Some(0), "{shell}: {err}");
+        for word in ["recette", "campaign", "signoff", "allow-reserves"] {
+            assert!(out.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let (code, _, err) = run(&p, &[], &["completions", "tcsh"]);
+    assert_eq!(code, Some(2), "{err}");
+    let (code, man, _) = run(&p, &[], &["man"]);
+    assert_eq!(code, Some(0));
+    assert!(man.contains(".TH recette 1"), "{man}");
+    assert!(man.contains("gestion de la recette"));
+    assert!(man.contains("campaign"));
+}
+
+#[test]
+fn gate_tells_a_closed_gate_from_one_it_cannot_evaluate() {
+    let p = Project::new();
+    p.ok(&["demo", "--out", "demo", "--json"]);
+    let db = p.path().join("demo").join("recette.db");
+    let db = db.to_str().expect("utf-8");
+    let (code, out, _) = run(&p, &[], &["--db", db, "gate", "VABF-2", "--allow-reserves"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out, _) = run(&p, &[], &["--db", db, "gate", "VABF-1"]);
+    assert_eq!(code, Some(1), "closed: {out}");
+    assert!(out.starts_with("PORTE FERMÉE"), "{out}");
+    let (code, _, err) = run(&p, &[], &["--db", db, "gate", "NOPE"]);
+    assert_eq!(code, Some(3), "cannot be evaluated: {err}");
+    assert!(err.contains("campagne inconnue : NOPE"), "{err}");
+    let (code, _, _) = run(
+        &p,
+        &[],
+        &["--db", "/nonexistent/recette.db", "gate", "VABF-1"],
+    );
+    assert_eq!(code, Some(3), "no store");
+}
