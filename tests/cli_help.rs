@@ -117,3 +117,26 @@ fn gate_tells_a_closed_gate_from_one_it_cannot_evaluate() {
     );
     assert_eq!(code, Some(3), "no store");
 }
+
+#[test]
+fn an_unknown_reference_suggests_the_one_it_most_likely_meant() {
+    let p = Project::new();
+    p.ok(&["demo", "--out", "demo", "--json"]);
+    let db = p.path().join("demo").join("recette.db");
+    let db = db.to_str().expect("utf-8");
+    let (code, _, err) = run(&p, &[], &["--db", db, "req", "show", "exi-imm-001"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("exigence inconnue : exi-imm-001"), "{err}");
+    assert!(err.contains("vouliez-vous dire « EXI-IMM-001 » ?"), "{err}");
+    let (_, _, err) = run(&p, &[], &["--db", db, "campaign", "show", "VABF1"]);
+    assert!(err.contains("vouliez-vous dire « VABF-1 » ?"), "{err}");
+    let (_, _, err) = run(
+        &p,
+        &[],
+        &["--db", db, "--lang", "en", "anomaly", "show", "FA-0001"],
+    );
+    assert!(err.contains("did you mean \"FA-001\"?"), "{err}");
+    // Nothing close: no guess.
+    let (_, _, err) = run(&p, &[], &["--db", db, "req", "show", "XYZ"]);
+    assert!(!err.contains("vouliez-vous dire"), "{err}");
+}

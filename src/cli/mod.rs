@@ -263,11 +263,34 @@ pub fn run(cli: Cli) -> i32 {
         .and_then(Lang::parse)
         .unwrap_or_default();
     let is_gate = matches!(cli.command, Command::Gate(_));
-    let result = env_from(&cli).and_then(|env| dispatch(cli.command, &env));
+    let (env, result) = match env_from(&cli) {
+        Ok(env) => {
+            let r = dispatch(cli.command, &env);
+            (Some(env), r)
+        }
+        Err(e) => (None, Err(e)),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {
             report_error(&e, lang);
+            // An unknown reference: the known one it most likely meant.
+            let hint = match (&e, &env) {
+                (Error::NotFound { .. }, Some(env)) => env
+                    .open()
+                    .ok()
+                    .and_then(|s| crate::ops::suggest::suggestion(&s, &e).ok().flatten()),
+                _ => None,
+            };
+            if let Some(h) = hint {
+                eprintln!(
+                    "  {}",
+                    match lang {
+                        Lang::Fr => format!("vouliez-vous dire « {h} » ?"),
+                        Lang::En => format!("did you mean \"{h}\"?"),
+                    }
+                );
+            }
             if is_gate {
                 EXIT_GATE_ERROR
             } else {

@@ -23,6 +23,7 @@ pub mod import;
 pub mod project;
 pub mod signoff;
 pub mod status;
+pub mod suggest;
 pub mod trace;
 pub mod verdict;
 
