@@ -136,6 +136,13 @@ fn an_unknown_reference_suggests_the_one_it_most_likely_meant() {
         &["--db", db, "--lang", "en", "anomaly", "show", "FA-0001"],
     );
     assert!(err.contains("did you mean \"FA-001\"?"), "{err}");
+    // Piped, a table keeps every value whole (a grep finds the whole title).
+    let (_, out, _) = run(&p, &[], &["--db", db, "anomaly", "list"]);
+    assert!(
+        out.contains("Le calcul de la taxe ignore l'exonération des véhicules électriques"),
+        "{out}"
+    );
+    assert!(!out.contains('…'), "{out}");
     // Nothing close: no guess.
     let (_, _, err) = run(&p, &[], &["--db", db, "req", "show", "XYZ"]);
     assert!(!err.contains("vouliez-vous dire"), "{err}");
