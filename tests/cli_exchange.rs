@@ -186,6 +186,57 @@ fn export_lists_what_the_workbook_does_not_carry() {
     assert!(!kinds.contains(&"signoffs"), "{v}");
 }
 
+/// Every workbook recette writes prints well: each sheet A4 landscape, one page wide, its
+/// header row repeated on every page, its name on top and "page X / Y" at the foot.
+#[test]
+fn every_workbook_prints_on_a4_landscape_with_its_header_repeated() {
+    let p = Project::new();
+    p.ok(&["demo", "--out", "demo", "--json"]);
+    let db = p.path().join("demo").join("recette.db");
+    let db = db.to_str().unwrap();
+    p.ok(&["--db", db, "export", "workbook", "projet.xlsx"]);
+    p.ok(&[
+        "--db", db, "report", "VABF-2", "--format", "xlsx", "--out", "rapports",
+    ]);
+    p.ok(&["--db", db, "report", "copil", "--out", "copil"]);
+    p.ok(&["--db", db, "campaign", "sheet", "VABF-2", "hors_ligne.xlsx"]);
+    for file in [
+        p.path().join("projet.xlsx"),
+        p.path().join("rapports").join("matrice-VABF-2.xlsx"),
+        p.path().join("copil").join("copil.xlsx"),
+        p.path().join("hors_ligne.xlsx"),
+    ] {
+        let parts = xml_parts(&file);
+        let sheets: Vec<&(String, String)> = parts
+            .iter()
+            .filter(|(n, _)| n.starts_with("xl/worksheets/sheet"))
+            .collect();
+        assert!(!sheets.is_empty(), "{}", file.display());
+        for (name, xml) in &sheets {
+            assert!(
+                xml.contains(r#"<pageSetup paperSize="9" fitToHeight="0" orientation="landscape""#),
+                "{} {name}: no A4 landscape page setup",
+                file.display()
+            );
+            assert!(
+                xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#),
+                "{name}: fit to width"
+            );
+            assert!(xml.contains("page &amp;P / &amp;N"), "{name}: page numbers");
+        }
+        let (_, book) = parts
+            .iter()
+            .find(|(n, _)| n == "xl/workbook.xml")
+            .expect("workbook.xml");
+        assert_eq!(
+            book.matches("_xlnm.Print_Titles").count(),
+            sheets.len(),
+            "{}: the header row repeated on every sheet",
+            file.display()
+        );
+    }
+}
+
 #[test]
 fn exported_texts_are_never_formulas() {
     let p = project();

@@ -244,8 +244,24 @@ pub(crate) fn new_workbook(now: &str, title: &str) -> Workbook {
     wb
 }
 
-/// Saves a workbook, naming the file in errors.
+/// The print setup of every sheet recette writes: A4 landscape, one page wide (as many pages
+/// down as needed), the header row repeated on each page, the sheet's name on top and
+/// "page X / Y" at the foot — what a lead prints for a steering committee.
+pub(crate) fn print_setup(wb: &mut Workbook) -> Result<()> {
+    for ws in wb.worksheets_mut() {
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 0).map_err(xl)?;
+        ws.set_header("&L&A");
+        ws.set_footer("&Rpage &P / &N");
+    }
+    Ok(())
+}
+
+/// Saves a workbook (with [`print_setup`]), naming the file in errors.
 pub(crate) fn save(wb: &mut Workbook, out: &std::path::Path) -> Result<()> {
+    print_setup(wb)?;
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }

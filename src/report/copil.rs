@@ -930,6 +930,7 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
         &rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(xerr)?,
     );
     wb.set_properties(&props);
+    crate::export::print_setup(&mut wb)?;
     wb.save(path).map_err(xerr)?;
     Ok(())
 }

@@ -577,6 +577,7 @@ pub fn write(
             .map_err(xerr)?;
     }
 
+    crate::export::print_setup(&mut wb)?;
     wb.save(path).map_err(|e| match e {
         rust_xlsxwriter::XlsxError::IoError(io) => Error::io(path, io),
         other => xerr(other),
