@@ -147,3 +147,41 @@ fn an_unknown_reference_suggests_the_one_it_most_likely_meant() {
     let (_, _, err) = run(&p, &[], &["--db", db, "req", "show", "XYZ"]);
     assert!(!err.contains("vouliez-vous dire"), "{err}");
 }
+
+/// Colour on a terminal only: piped output is plain; `CLICOLOR_FORCE=1` colours it (as for
+/// `less -R`), `NO_COLOR` always wins.
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let p = Project::new();
+    p.ok(&["demo", "--out", "demo", "--json"]);
+    let db = p.path().join("demo").join("recette.db");
+    let db = db.to_str().expect("utf-8");
+    let (_, plain, _) = run(&p, &[], &["--db", db, "gate", "VABF-1"]);
+    assert!(!plain.contains('\u{1b}'), "{plain:?}");
+    let (_, shown, _) = run(&p, &[], &["--db", db, "campaign", "show", "VABF-1"]);
+    assert!(!shown.contains('\u{1b}'));
+    let force = [("CLICOLOR_FORCE", "1")];
+    let (code, coloured, _) = run(&p, &force, &["--db", db, "gate", "VABF-1"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        coloured.starts_with("\u{1b}[31mPORTE FERMÉE\u{1b}[0m"),
+        "{coloured:?}"
+    );
+    let (_, verdict, _) = run(&p, &force, &["--db", db, "verdict", "VABF-2"]);
+    assert!(
+        verdict.contains("\u{1b}[32m✓ atteint\u{1b}[0m"),
+        "{verdict:?}"
+    );
+    assert!(
+        verdict.contains("\u{1b}[33mAdmission avec réserves\u{1b}[0m"),
+        "{verdict:?}"
+    );
+    // The table stays aligned: the coloured column is padded by what is seen.
+    let (_, table, _) = run(&p, &force, &["--db", db, "campaign", "show", "VABF-1"]);
+    assert!(table.contains("\u{1b}[32mConforme\u{1b}[0m"), "{table:?}");
+    let (_, _, err) = run(&p, &force, &["--db", db, "req", "show", "NOPE"]);
+    assert!(err.starts_with("\u{1b}[31merreur :\u{1b}[0m"), "{err:?}");
+    let both = [("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")];
+    let (_, none, _) = run(&p, &both, &["--db", db, "gate", "VABF-1"]);
+    assert!(!none.contains('\u{1b}'), "NO_COLOR wins: {none:?}");
+}

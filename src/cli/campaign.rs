@@ -405,7 +405,10 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
                         None => String::new(),
                     });
                 }
-                let mut status = ct.status.label(lang).to_string();
+                let mut status = super::output::paint(
+                    ct.status.label(lang),
+                    super::output::status_tone(ct.status),
+                );
                 if ct.modified_since_run {
                     status.push_str(" *");
                 }

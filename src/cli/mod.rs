@@ -302,7 +302,12 @@ pub fn run(cli: Cli) -> i32 {
 
 /// Prints an error the way users read it: one line, then the details (import problems).
 pub fn report_error(e: &Error, lang: Lang) {
-    eprintln!("{} {}", lang.pick("erreur :", "error:"), e.message(lang));
+    let prefix = output::paint_if(
+        output::colours(true),
+        lang.pick("erreur :", "error:"),
+        output::Tone::Bad,
+    );
+    eprintln!("{prefix} {}", e.message(lang));
     if let Error::Import { issues } = e {
         for i in issues.iter().take(200) {
             eprintln!("  - {}", i.describe(lang));

@@ -11,6 +11,86 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
+/// What a coloured word says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Passed, met, gate open: green.
+    Good,
+    /// Failed, unmet, gate closed, errors: red.
+    Bad,
+    /// Blocked, with reservations: yellow.
+    Warn,
+    /// Not run, not applicable: dim.
+    Muted,
+}
+
+/// Whether to colour what goes to stdout (`stderr: false`) or stderr: on a terminal, unless
+/// `NO_COLOR` is set (<https://no-color.org>) or `TERM=dumb`; `CLICOLOR_FORCE=1` forces it
+/// (for tests and `less -R`).
+pub fn colours(stderr: bool) -> bool {
+    use std::io::IsTerminal;
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        return false;
+    }
+    if std::env::var("CLICOLOR_FORCE").is_ok_and(|v| v != "0" && !v.is_empty()) {
+        return true;
+    }
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        return false;
+    }
+    if stderr {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    }
+}
+
+/// `text` in the colour of `tone` when `on`.
+pub fn paint_if(on: bool, text: &str, tone: Tone) -> String {
+    if !on {
+        return text.to_string();
+    }
+    let code = match tone {
+        Tone::Good => "32",
+        Tone::Bad => "31",
+        Tone::Warn => "33",
+        Tone::Muted => "2",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// `text` coloured for stdout (see [`colours`]).
+pub fn paint(text: &str, tone: Tone) -> String {
+    paint_if(colours(false), text, tone)
+}
+
+/// The tone of an execution status.
+pub fn status_tone(s: crate::model::ExecStatus) -> Tone {
+    use crate::model::ExecStatus::*;
+    match s {
+        Passed => Tone::Good,
+        Failed => Tone::Bad,
+        Blocked | InProgress => Tone::Warn,
+        NotRun | NotApplicable => Tone::Muted,
+    }
+}
+
+/// Characters a person sees (colour codes left out).
+fn visible_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => n += 1,
+        }
+    }
+    n
+}
+
 /// The width of the terminal stdout writes to (`COLUMNS`, else the terminal's own), or `None`
 /// when stdout is not a terminal (a pipe, a file).
 pub fn terminal_width() -> Option<usize> {
@@ -78,7 +158,7 @@ impl Table {
             .iter()
             .map(|r| r.iter().map(|c| one_line(c)).collect())
             .collect();
-        let count = |s: &str| s.chars().count();
+        let count = |s: &str| visible_len(s);
         let mut widths: Vec<usize> = self.headers.iter().map(|h| count(h)).collect();
         for r in &cells {
             for (i, c) in r.iter().enumerate() {
@@ -110,7 +190,8 @@ impl Table {
             for r in &mut cells {
                 for (i, c) in r.iter_mut().enumerate() {
                     let w = widths.get(i).copied().unwrap_or(usize::MAX);
-                    if count(c) > w {
+                    // A coloured cell is a short word: never cut inside its colour codes.
+                    if count(c) > w && !c.contains('\x1b') {
                         let mut t: String = c.chars().take(w.saturating_sub(1)).collect();
                         t.push('…');
                         *c = t;
@@ -124,7 +205,7 @@ impl Table {
                 let c = r.get(i).map(String::as_str).unwrap_or("");
                 s.push_str(c);
                 if i + 1 < widths.len() {
-                    s.push_str(&" ".repeat(w.saturating_sub(c.chars().count()) + 2));
+                    s.push_str(&" ".repeat(w.saturating_sub(visible_len(c)) + 2));
                 }
             }
             s.trim_end().to_string()
@@ -199,5 +280,24 @@ mod tests {
         assert!(t
             .render_for(Some(200))
             .contains("électriques du parc public"));
+    }
+
+    #[test]
+    fn coloured_cells_are_padded_by_what_is_seen() {
+        let mut t = Table::new(&["Test", "Statut", "Essais"]);
+        t.row(vec![
+            "CT-1".into(),
+            super::paint_if(true, "Conforme", super::Tone::Good),
+            "1".into(),
+        ]);
+        t.row(vec!["CT-2".into(), "Non conforme".into(), "2".into()]);
+        let out = t.render_for(None);
+        let plain: Vec<String> = out
+            .lines()
+            .map(|l| l.replace("\u{1b}[32m", "").replace("\u{1b}[0m", ""))
+            .collect();
+        // The third column starts at the same place on both rows once the colour is removed.
+        let at = |l: &str| l.rfind(' ').map(|i| i + 1);
+        assert_eq!(at(&plain[2]), at(&plain[3]), "{plain:?}");
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::output::{json, Table};
+use super::output::{json, paint, Table, Tone};
 use super::{Env, EXIT_OK, EXIT_REJECTED};
 use crate::error::Result;
 use crate::i18n::Lang;
@@ -86,9 +86,11 @@ pub fn print_verdict(v: &Verdict, lang: Lang) {
                 t("non", "no").into()
             },
             if c.met {
-                t("✓ atteint", "✓ met").into()
+                paint(t("✓ atteint", "✓ met"), Tone::Good)
+            } else if c.criterion.blocking {
+                paint(t("✗ non atteint", "✗ unmet"), Tone::Bad)
             } else {
-                t("✗ non atteint", "✗ unmet").into()
+                paint(t("✗ non atteint", "✗ unmet"), Tone::Warn)
             },
         ]);
     }
@@ -98,7 +100,7 @@ pub fn print_verdict(v: &Verdict, lang: Lang) {
     println!(
         "{} {}",
         t("Décision proposée :", "Proposed decision:"),
-        v.decision.label(lang)
+        paint(v.decision.label(lang), decision_tone(v.decision))
     );
     for r in &v.reasons {
         println!("  - {}", r.get(lang));
@@ -140,9 +142,9 @@ pub fn run_gate(a: GateArgs, env: &Env) -> Result<i32> {
     let g = gate(&store, &a.campaign, a.allow_reserves)?;
     let (v, pass) = (&g.verdict, g.pass);
     let status = if pass {
-        env.t("PORTE FRANCHIE", "GATE PASSED")
+        paint(env.t("PORTE FRANCHIE", "GATE PASSED"), Tone::Good)
     } else {
-        env.t("PORTE FERMÉE", "GATE FAILED")
+        paint(env.t("PORTE FERMÉE", "GATE FAILED"), Tone::Bad)
     };
     println!(
         "{status} — {} : {} ({})",
@@ -213,4 +215,13 @@ pub fn run_report(a: ReportArgs, env: &Env) -> Result<i32> {
         }
     }
     Ok(EXIT_OK)
+}
+
+/// The colour of a decision: admission green, with reservations yellow, the others red.
+fn decision_tone(d: Decision) -> Tone {
+    match d {
+        Decision::Admission => Tone::Good,
+        Decision::Reserves => Tone::Warn,
+        _ => Tone::Bad,
+    }
 }

@@ -49,7 +49,9 @@ impl Project {
             .env("RECETTE_DB", self.db())
             .env("RECETTE_NOW", "2026-03-15T09:00:00Z")
             .env("RECETTE_USER", "testeur")
-            .env_remove("RECETTE_LANG");
+            .env_remove("RECETTE_LANG")
+            // Outputs are compared as text: never coloured, whatever the CI's environment.
+            .env_remove("CLICOLOR_FORCE");
         c
     }
 

@@ -34,6 +34,7 @@ pub fn recette(db: &Path, args: &[&str], stdin: Option<&str>) -> String {
     let mut c = Command::new(bin());
     c.env("RECETTE_DB", db)
         .env("RECETTE_USER", "admin-cli")
+        .env_remove("CLICOLOR_FORCE")
         .env_remove("RECETTE_NOW")
         .env_remove("RECETTE_LANG")
         .args(args)
