@@ -5,7 +5,6 @@
 //! newest first — `recette log` in a page).
 
 use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::{Deserialize, Serialize};
@@ -83,13 +82,9 @@ async fn users_page(
             })
         })
         .collect();
-    let status = if form_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = form_error.is_some();
     let notice = q.done.as_deref().map(|d| done_message(d, lang));
-    let mut resp = render(
+    super::render_form(
         state,
         user,
         "admin_users.html",
@@ -102,9 +97,8 @@ async fn users_page(
             "notice": notice, "notice_account": q.account, "error": q.error,
             "min_password": accounts::MIN_PASSWORD_CHARS,
         }),
-    )?;
-    *resp.status_mut() = status;
-    Ok(resp)
+        refused,
+    )
 }
 
 /// `GET /admin/users`: every account, the new account form.

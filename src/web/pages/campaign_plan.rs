@@ -9,27 +9,17 @@
 //!   `recette campaign add` / `campaign remove [--dry-run]`).
 
 use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::{Deserialize, Serialize};
 
-use super::{choices, fail, render};
+use super::{choices, fail, refs};
 use crate::error::{Error, Result};
 use crate::model::{Criticality, Phase};
 use crate::ops::campaign::{self as ops, CampaignRequest};
 use crate::store::{NewCampaign, Selection};
 use crate::web::assets::percent_encode;
 use crate::web::{AppState, CurrentUser, WebError};
-
-/// References typed in one field: separated by commas, semicolons, spaces or new lines.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
 
 /// The criteria of a selection, as the forms send them.
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]
@@ -55,9 +45,9 @@ impl SelectionForm {
             w => vec![Criticality::parse(w)?],
         };
         Ok(Selection {
-            tests: words(&self.tests),
-            tags: words(&self.tags),
-            requirements: words(&self.requirements),
+            tests: refs(&self.tests),
+            tags: refs(&self.tags),
+            requirements: refs(&self.requirements),
             criticality,
             all: self.all == "1",
             ..Selection::default()
@@ -147,19 +137,13 @@ async fn campaign_page(
                 .into_iter()
                 .map(|x| serde_json::json!({"code": x.reference, "label": format!("{} — {}", x.reference, x.title)}))
                 .collect();
-            let mut tags: Vec<String> = s.test_cases()?.into_iter().flat_map(|t| t.tags).collect();
-            tags.sort();
-            tags.dedup();
+            let tags = super::known_tags(s)?;
             Ok((deliveries, strategies, tags))
         })
         .await
         .map_err(fail(user))?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut resp = render(
+    let refused = error.is_some();
+    super::render_form(
         state,
         user,
         "plan_campaign.html",
@@ -171,9 +155,8 @@ async fn campaign_page(
             "phases": choices(Phase::ALL, Phase::code, |p| p.label(lang)),
             "criticalities": choices(Criticality::ALL, Criticality::code, |c| c.label(lang)),
         }),
-    )?;
-    *resp.status_mut() = status;
-    Ok(resp)
+        refused,
+    )
 }
 
 /// `GET /plan/campaign`: the form; with `preview=1`, the selection it gives (nothing written).
@@ -311,19 +294,13 @@ async fn scope_page(
     let (info, tags) = state
         .db(move |s| {
             let info = s.campaign(&c)?;
-            let mut tags: Vec<String> = s.test_cases()?.into_iter().flat_map(|t| t.tags).collect();
-            tags.sort();
-            tags.dedup();
+            let tags = super::known_tags(s)?;
             Ok((info, tags))
         })
         .await
         .map_err(fail(user))?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut resp = render(
+    let refused = error.is_some();
+    super::render_form(
         state,
         user,
         "campaign_scope.html",
@@ -334,9 +311,8 @@ async fn scope_page(
             "form": form, "plan": plan, "error": error, "tags": tags,
             "criticalities": choices(Criticality::ALL, Criticality::code, |c| c.label(lang)),
         }),
-    )?;
-    *resp.status_mut() = status;
-    Ok(resp)
+        refused,
+    )
 }
 
 /// `GET /campaigns/{campaign}/scope`: the form; with `preview=1`, what would change.

@@ -95,13 +95,7 @@ pub async fn requirements(
                 .iter()
                 .map(|r| (r.reference.as_str(), r))
                 .collect();
-            let mut categories: Vec<String> = all
-                .iter()
-                .map(|r| r.category.clone())
-                .filter(|c| !c.is_empty())
-                .collect();
-            categories.sort();
-            categories.dedup();
+            let categories = super::distinct(all.iter().map(|r| r.category.clone()));
             let rows: Vec<serde_json::Value> = all
                 .iter()
                 .filter(|r| want_crit.is_none_or(|w| r.criticality == w))
@@ -320,16 +314,8 @@ pub async fn tests(
                 .zip(statuses)
                 .filter_map(|(t, st)| st.map(|st| (t.reference.as_str(), st)))
                 .collect();
-            let mut tags: Vec<String> = all.iter().flat_map(|t| t.tags.clone()).collect();
-            tags.sort();
-            tags.dedup();
-            let mut categories: Vec<String> = all
-                .iter()
-                .map(|t| t.category.clone())
-                .filter(|c| !c.is_empty())
-                .collect();
-            categories.sort();
-            categories.dedup();
+            let tags = super::distinct(all.iter().flat_map(|t| t.tags.clone()));
+            let categories = super::distinct(all.iter().map(|t| t.category.clone()));
             let requirement = q.requirement.trim();
             let rows: Vec<serde_json::Value> = all
                 .iter()

@@ -17,7 +17,7 @@ use axum::Form;
 use serde::{Deserialize, Serialize};
 
 use super::lead::{gone, issue_rows, new_upload, UploadOptions};
-use super::{fail, next_field, render};
+use super::{fail, next_field, refs, render};
 use crate::access::{Action, Scope};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
@@ -26,15 +26,6 @@ use crate::ops::delivery::{self as ops, Claims, DeliveryRequest, NoteImportReque
 use crate::store::{NewDelivery, Store, DOCUMENT_STATES};
 use crate::web::assets::percent_encode;
 use crate::web::{AppState, CurrentUser, WebError};
-
-/// References typed in one field: separated by commas, semicolons, spaces or new lines.
-fn refs(text: &str) -> Vec<String> {
-    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
 
 /// One name per line.
 fn lines(text: &str) -> Vec<String> {
@@ -149,12 +140,8 @@ async fn list_page(
         .collect();
     let own_vendor =
         (user.account.role == crate::access::Role::Vendor).then(|| user.account.vendor.clone());
-    let status = if form_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut resp = render(
+    let refused = form_error.is_some();
+    super::render_form(
         state,
         user,
         "deliveries.html",
@@ -165,9 +152,8 @@ async fn list_page(
             "may_create": user.can(Action::ManageDelivery), "own_vendor": own_vendor,
             "form": form, "form_error": form_error, "created": created,
         }),
-    )?;
-    *resp.status_mut() = status;
-    Ok(resp)
+        refused,
+    )
 }
 
 /// `GET /deliveries`.

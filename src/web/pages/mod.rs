@@ -169,6 +169,54 @@ pub fn render(
     Ok(Html(html).into_response())
 }
 
+/// [`render`] for a form shown again: 422 when it was `refused` (what was typed kept, the
+/// reason shown beside the field), 200 otherwise.
+pub fn render_form(
+    state: &AppState,
+    user: &CurrentUser,
+    template: &str,
+    title: &str,
+    current: &str,
+    data: serde_json::Value,
+    refused: bool,
+) -> Result<Response, WebError> {
+    let mut resp = render(state, user, template, title, current, data)?;
+    if refused {
+        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(resp)
+}
+
+/// References or names typed in one field: separated by commas, semicolons, spaces or line
+/// breaks (a form's list of tests, anomalies, requirements).
+pub fn refs(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The tags of every test case, sorted, once each (the forms' suggestions).
+pub fn known_tags(store: &crate::store::Store) -> crate::error::Result<Vec<String>> {
+    let mut tags: Vec<String> = store
+        .test_cases()?
+        .into_iter()
+        .flat_map(|t| t.tags)
+        .collect();
+    tags.sort();
+    tags.dedup();
+    Ok(tags)
+}
+
+/// The non-empty values, sorted, once each (a filter's choices).
+pub fn distinct(values: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = values.into_iter().filter(|s| !s.is_empty()).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 /// A library error on a page, in the user's language.
 pub fn fail(user: &CurrentUser) -> impl Fn(crate::error::Error) -> WebError + '_ {
     move |e| WebError::from_error(&e, user.lang())

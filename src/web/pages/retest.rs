@@ -4,12 +4,11 @@
 //! [`crate::ops::campaign::create_retest`] as `recette campaign create --retest [--dry-run]`.
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::{Deserialize, Serialize};
 
-use super::{choices, fail, render};
+use super::{choices, fail};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::model::{Criticality, Phase};
@@ -96,12 +95,8 @@ async fn page(
         .await
         .map_err(fail(user))?;
     let failed_default = form.preview.is_empty() || form.failed == "1";
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut resp = render(
+    let refused = error.is_some();
+    super::render_form(
         state,
         user,
         "retest.html",
@@ -116,9 +111,8 @@ async fn page(
             "phases": choices(Phase::ALL, Phase::code, |p| p.label(lang)),
             "criticalities": choices(Criticality::ALL, Criticality::code, |c| c.label(lang)),
         }),
-    )?;
-    *resp.status_mut() = status;
-    Ok(resp)
+        refused,
+    )
 }
 
 /// `GET /plan/retest`: the form; with `preview=1`, the selection it gives (nothing written).

@@ -7,12 +7,11 @@
 //! call as `recette signoff [--dry-run]`.
 
 use axum::extract::{Path as UrlPath, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::{Deserialize, Serialize};
 
-use super::{fail, render};
+use super::fail;
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::model::Decision;
@@ -182,12 +181,8 @@ async fn page(
             "supersedes": p.supersedes_number,
         })
     });
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut resp = render(
+    let refused = error.is_some();
+    super::render_form(
         state,
         user,
         "signoff.html",
@@ -198,9 +193,8 @@ async fn page(
             "proposed": gate.verdict.decision.label(lang), "signed": signed,
             "preview": preview, "error": error, "rows": rows,
         }),
-    )?;
-    *resp.status_mut() = status;
-    Ok(resp)
+        refused,
+    )
 }
 
 /// `GET /campaigns/{campaign}/signoff`: the form.
