@@ -505,108 +505,54 @@ pub fn open_ages(anomalies: &[crate::entities::Anomaly], today: &str) -> [[usize
 
 /// Stacked columns: open anomalies by age class, by severity.
 fn age_columns(ages: &[[usize; 3]; 4], lang: Lang) -> String {
-    let colours = ["#c62828", "#ef6c00", "#f9a825"];
     let classes = [
         lang.pick("0–7 j", "0–7 d"),
         lang.pick("8–30 j", "8–30 d"),
         lang.pick("31–90 j", "31–90 d"),
         lang.pick("> 90 j", "> 90 d"),
     ];
-    let col_w = 64.0;
-    let plot_h = 110.0;
-    let w = 60.0 + col_w * 4.0;
-    let h = plot_h + 56.0;
-    let max = ages
+    let groups: Vec<(String, [usize; 3])> = classes
         .iter()
-        .map(|c| c.iter().sum::<usize>())
-        .max()
-        .unwrap_or(0)
-        .max(1);
+        .zip(ages)
+        .map(|(c, a)| (c.to_string(), *a))
+        .collect();
     let title = lang.pick("Anomalies ouvertes par ancienneté", "Open anomalies by age");
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{0}"><title>{0}</title>"#,
-        esc(title)
-    );
-    let base = plot_h + 10.0;
-    let _ = write!(
-        s,
-        r##"<line x1="36" y1="{base}" x2="{}" y2="{base}" stroke="#90a4ae"/><text x="30" y="14" font-size="10" text-anchor="end" fill="#546e7a">{max}</text><text x="30" y="{base}" font-size="10" text-anchor="end" fill="#546e7a">0</text>"##,
-        w - 6.0
-    );
-    let names = [
-        lang.pick("Bloquante", "Blocking"),
-        lang.pick("Majeure", "Major"),
-        lang.pick("Mineure", "Minor"),
-    ];
-    for (i, counts) in ages.iter().enumerate() {
-        let x = 44.0 + col_w * i as f64;
-        let mut y = base;
-        for (k, count) in counts.iter().enumerate() {
-            if *count == 0 {
-                continue;
-            }
-            let bh = plot_h * *count as f64 / max as f64;
-            y -= bh;
-            let _ = write!(
-                s,
-                r#"<rect x="{x}" y="{y:.1}" width="{}" height="{bh:.1}" fill="{}"><title>{} : {count}</title></rect>"#,
-                col_w - 20.0,
-                colours[k],
-                esc(names[k])
-            );
-        }
-        let total: usize = counts.iter().sum();
-        let _ = write!(
-            s,
-            r##"<text x="{}" y="{:.1}" font-size="10" text-anchor="middle" fill="#263238">{total}</text><text x="{}" y="{}" font-size="10" text-anchor="middle" fill="#37474f">{}</text>"##,
-            x + (col_w - 20.0) / 2.0,
-            y - 3.0,
-            x + (col_w - 20.0) / 2.0,
-            base + 14.0,
-            esc(classes[i])
-        );
-    }
-    for (k, name) in names.iter().enumerate() {
-        let x = 40.0 + 90.0 * k as f64;
-        let _ = write!(
-            s,
-            r##"<rect x="{x}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="10" fill="#37474f">{}</text>"##,
-            base + 26.0,
-            colours[k],
-            x + 14.0,
-            base + 35.0,
-            esc(name)
-        );
-    }
-    s.push_str("</svg>");
-    s
+    severity_columns(&groups, title, lang)
 }
 
 /// Stacked columns: anomalies found in each delivery, by severity.
 fn anomaly_columns(deliveries: &[DeliveryLine], lang: Lang) -> String {
+    let groups: Vec<(String, [usize; 3])> = deliveries
+        .iter()
+        .map(|d| (d.reference.clone(), d.found))
+        .collect();
+    let title = lang.pick(
+        "Anomalies trouvées par livraison",
+        "Anomalies found per delivery",
+    );
+    severity_columns(&groups, title, lang)
+}
+
+/// Stacked columns, one per group (a delivery, an age class), blocking, major and minor
+/// anomalies stacked, with the legend.
+fn severity_columns(groups: &[(String, [usize; 3])], title: &str, lang: Lang) -> String {
     let colours = ["#c62828", "#ef6c00", "#f9a825"];
     let names = [
         lang.pick("Bloquante", "Blocking"),
         lang.pick("Majeure", "Major"),
         lang.pick("Mineure", "Minor"),
     ];
-    let n = deliveries.len().max(1);
+    let n = groups.len().max(1);
     let col_w = 56.0;
     let plot_h = 130.0;
     let w = (60.0 + col_w * n as f64).max(300.0);
     let h = plot_h + 70.0;
-    let max = deliveries
+    let max = groups
         .iter()
-        .map(|d| d.found.iter().sum::<usize>())
+        .map(|(_, found)| found.iter().sum::<usize>())
         .max()
         .unwrap_or(0)
         .max(1);
-    let title = lang.pick(
-        "Anomalies trouvées par livraison",
-        "Anomalies found per delivery",
-    );
     let mut s = String::new();
     let _ = write!(
         s,
@@ -619,10 +565,10 @@ fn anomaly_columns(deliveries: &[DeliveryLine], lang: Lang) -> String {
         r##"<line x1="36" y1="{base}" x2="{}" y2="{base}" stroke="#90a4ae"/><text x="30" y="24" font-size="10" text-anchor="end" fill="#546e7a">{max}</text><text x="30" y="{base}" font-size="10" text-anchor="end" fill="#546e7a">0</text>"##,
         w - 6.0
     );
-    for (i, d) in deliveries.iter().enumerate() {
+    for (i, (label, found)) in groups.iter().enumerate() {
         let x = 44.0 + col_w * i as f64;
         let mut y = base;
-        for (k, count) in d.found.iter().enumerate() {
+        for (k, count) in found.iter().enumerate() {
             if *count == 0 {
                 continue;
             }
@@ -636,7 +582,7 @@ fn anomaly_columns(deliveries: &[DeliveryLine], lang: Lang) -> String {
                 esc(names[k])
             );
         }
-        let total: usize = d.found.iter().sum();
+        let total: usize = found.iter().sum();
         let _ = write!(
             s,
             r##"<text x="{}" y="{:.1}" font-size="10" text-anchor="middle" fill="#263238">{total}</text><text x="{}" y="{}" font-size="10" text-anchor="middle" fill="#37474f">{}</text>"##,
@@ -644,7 +590,7 @@ fn anomaly_columns(deliveries: &[DeliveryLine], lang: Lang) -> String {
             y - 3.0,
             x + (col_w - 16.0) / 2.0,
             base + 14.0,
-            esc(&d.reference)
+            esc(label)
         );
     }
     for (k, name) in names.iter().enumerate() {
