@@ -185,3 +185,29 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let (_, none, _) = run(&p, &both, &["--db", db, "gate", "VABF-1"]);
     assert!(!none.contains('\u{1b}'), "NO_COLOR wins: {none:?}");
 }
+
+/// `campaign list`, `campaign show` and `verdict` say when a campaign is already signed.
+#[test]
+fn a_signed_campaign_says_so() {
+    let p = Project::new();
+    p.ok(&["demo", "--out", "demo", "--json"]);
+    let db = p.path().join("demo").join("recette.db");
+    let db = db.to_str().expect("utf-8");
+    let signed = "Ajournement, signé le 03/04/2026 (PV n° 1)";
+    let (_, list, _) = run(&p, &[], &["--db", db, "campaign", "list"]);
+    let line = list.lines().find(|l| l.starts_with("VABF-1")).unwrap_or("");
+    assert!(line.ends_with(signed), "{list}");
+    let other = list.lines().find(|l| l.starts_with("VABF-2")).unwrap_or("");
+    assert!(!other.contains("signé"), "{list}");
+    let (_, show, _) = run(&p, &[], &["--db", db, "campaign", "show", "VABF-1"]);
+    assert!(show.contains(&format!("PV : {signed}")), "{show}");
+    let (_, verdict, _) = run(&p, &[], &["--db", db, "verdict", "VABF-1"]);
+    assert!(
+        verdict.contains(&format!("Déjà signée : {signed}")),
+        "{verdict}"
+    );
+    let (_, verdict, _) = run(&p, &[], &["--db", db, "verdict", "VABF-2"]);
+    assert!(!verdict.contains("Déjà signée"), "{verdict}");
+    let (_, en, _) = run(&p, &[], &["--db", db, "--lang", "en", "campaign", "list"]);
+    assert!(en.contains("signed on"), "{en}");
+}

@@ -462,7 +462,15 @@ fn an_admin_creates_a_tester_who_runs_a_whole_campaign_in_the_browser() {
             choose(&b, "#anomaly_severity", "majeure");
         }
         if round < 2 {
+            // Wait for the next test's page: the form of this one is still there a moment.
+            let before = b.url();
             b.click_css("#save-next");
+            for _ in 0..100 {
+                if b.url() != before {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
         } else {
             b.click_css("#save");
             b.find("#saved-notice");

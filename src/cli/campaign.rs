@@ -338,14 +338,17 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
                 "Phase",
                 env.t("Livraison", "Delivery"),
                 "Tests",
+                env.t("PV signé", "Signed"),
             ]);
             for c in cs {
+                let signed = crate::ops::signoff::signed_summary(&store, &c.reference, lang)?;
                 t.row(vec![
                     c.reference,
                     c.title,
                     c.phase.label(lang).to_string(),
                     c.delivery.unwrap_or_default(),
                     c.tests.to_string(),
+                    signed.unwrap_or_default(),
                 ]);
             }
             t.print(env.t("Aucune campagne.", "No campaign."));
@@ -366,6 +369,9 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
             println!("{} — {} ({})", c.reference, c.title, c.phase.label(lang));
             if let Some(d) = &c.delivery {
                 println!("  {} {d}", env.t("Livraison :", "Delivery:"));
+            }
+            if let Some(signed) = crate::ops::signoff::signed_summary(&store, &c.reference, lang)? {
+                println!("  {} {signed}", env.t("PV :", "Sign-off:"));
             }
             if let Some(n) = &a.assignee {
                 println!("  {} {n}", env.t("Attribués à :", "Assigned to:"));

@@ -133,6 +133,16 @@ pub fn run_verdict(a: VerdictArgs, env: &Env) -> Result<i32> {
         e.campaign.title
     );
     print_verdict(&e.verdict, env.lang);
+    if let Some(signed) = crate::ops::signoff::signed_summary(&store, &a.campaign, env.lang)? {
+        println!(
+            "{} {signed} — {}",
+            env.t("Déjà signée :", "Already signed:"),
+            env.t(
+                "un nouveau PV la remplacerait (recette signoff --supersede « motif »)",
+                "a new record would replace it (recette signoff --supersede \"reason\")"
+            )
+        );
+    }
     Ok(EXIT_OK)
 }
 

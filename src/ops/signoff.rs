@@ -67,3 +67,29 @@ pub fn verify(store: &Store, input: &Input) -> Result<Verification> {
 pub fn lift(store: &mut Store, reference: &str, comment: &str) -> Result<()> {
     store.write("reserve lift", |tx| tx.lift_reservation(reference, comment))
 }
+
+/// The decision signed for a campaign, for people: « Ajournement, signé le 03/04/2026 (PV n° 1) »
+/// (the latest sign-off), or `None` when nothing is signed — what `campaign list/show` and
+/// `verdict` say.
+pub fn signed_summary(
+    store: &Store,
+    campaign: &str,
+    lang: crate::i18n::Lang,
+) -> Result<Option<String>> {
+    let Some(s) = store.signoffs(Some(campaign))?.pop() else {
+        return Ok(None);
+    };
+    let date = crate::report::view::fmt_date(lang, &s.signed_at, false);
+    Ok(Some(match lang {
+        crate::i18n::Lang::Fr => format!(
+            "{}, signé le {date} (PV n° {})",
+            s.decision.label(lang),
+            s.number
+        ),
+        crate::i18n::Lang::En => format!(
+            "{}, signed on {date} (record no. {})",
+            s.decision.label(lang),
+            s.number
+        ),
+    }))
+}
