@@ -63,8 +63,11 @@ pub struct ImportArgs {
 fn progress_bar(env: &Env) -> indicatif::ProgressBar {
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} {pos} [{elapsed}]")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        // Rows read, time and rate (rows per second).
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} {human_pos} [{elapsed}, {per_sec}]",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     pb.set_message(env.t("lignes lues", "rows read").to_string());
     pb
