@@ -61,7 +61,7 @@ pub enum Error {
     #[error("import refusé : {} problème(s), rien n'a été écrit", issues.len())]
     Import { issues: Vec<ImportIssue> },
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{} : {}", path.display(), io_words(source, crate::i18n::Lang::Fr))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -105,7 +105,7 @@ impl Error {
                 format!("{} already exists: {reference}", kind_en(kind))
             }
             Error::Word(w) => format!(
-                "unknown {} \"{}\"; accepted values: {}",
+                "unknown {} \"{}\"; accepted values: {} (or a usual synonym)",
                 kind_en(w.kind),
                 w.word,
                 w.accepted
@@ -137,15 +137,46 @@ impl Error {
                 "conflict: {} was recorded in campaign {campaign} (attempt {latest}) since attempt {based_on} this entry is based on; nothing was written: read the latest attempt, then record again",
                 crate::entities::item_label(test, dataset.as_deref())
             ),
-            Error::Io { path, source } => format!("{}: {source}", path.display()),
+            Error::Io { path, source } => format!(
+                "{}: {}",
+                path.display(),
+                io_words(source, Lang::En)
+            ),
             Error::Sqlite(e) => format!("database: {e}"),
             Error::Other(s) => s.clone(),
         }
     }
 }
 
+/// An operating-system error worded for a person (not "os error 2").
+fn io_words(e: &std::io::Error, lang: crate::i18n::Lang) -> String {
+    use std::io::ErrorKind::*;
+    let (fr, en) = match e.kind() {
+        NotFound => ("fichier ou dossier introuvable", "no such file or folder"),
+        PermissionDenied => ("accès refusé", "permission denied"),
+        AlreadyExists => ("existe déjà", "already exists"),
+        NotADirectory => (
+            "un élément du chemin n'est pas un dossier",
+            "a part of the path is not a folder",
+        ),
+        IsADirectory => (
+            "c'est un dossier, pas un fichier",
+            "it is a folder, not a file",
+        ),
+        ReadOnlyFilesystem => (
+            "système de fichiers en lecture seule",
+            "read-only file system",
+        ),
+        StorageFull => ("disque plein", "no space left on the disk"),
+        UnexpectedEof => ("fichier tronqué", "truncated file"),
+        InvalidData => ("contenu illisible", "unreadable content"),
+        _ => return e.to_string(),
+    };
+    lang.pick(fr, en).to_string()
+}
+
 /// The masculine or feminine form of an adjective agreeing with a French entity name.
-fn agree(kind: &str, masculine: &'static str, feminine: &'static str) -> &'static str {
+pub(crate) fn agree(kind: &str, masculine: &'static str, feminine: &'static str) -> &'static str {
     const FEMININE: &[&str] = &[
         "exigence",
         "livraison",

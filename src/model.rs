@@ -57,16 +57,31 @@ pub fn normalize_word(input: &str) -> String {
 }
 
 /// An input word that matches no value of a vocabulary.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} inconnu « {word} » ; valeurs acceptées : {accepted}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownWord {
     /// Which vocabulary (e.g. "statut", "criticité").
     pub kind: &'static str,
     /// The word as given.
     pub word: String,
-    /// The accepted words, comma separated.
+    /// The main accepted words (each value's code and labels), comma separated; usual
+    /// synonyms are accepted too, not listed.
     pub accepted: String,
 }
+
+impl fmt::Display for UnknownWord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} « {} » ; valeurs acceptées : {} (ou un synonyme usuel)",
+            self.kind,
+            crate::error::agree(self.kind, "inconnu", "inconnue"),
+            self.word,
+            self.accepted
+        )
+    }
+}
+
+impl std::error::Error for UnknownWord {}
 
 /// Declares a vocabulary enum: canonical code, French and English labels, and accepted synonyms
 /// (already folded with [`normalize_word`]).
@@ -133,9 +148,10 @@ macro_rules! vocabulary {
                 })
             }
 
-            /// The accepted words, for error messages and documentation.
+            /// The main accepted words (codes and labels, not the synonyms), for error
+            /// messages and documentation.
             pub fn accepted_words() -> String {
-                let mut words: Vec<&str> = vec![$($code, $fr, $en, $($syn,)*)+];
+                let mut words: Vec<&str> = vec![$($code, $fr, $en,)+];
                 let mut seen = std::collections::BTreeSet::new();
                 words.retain(|w| seen.insert(normalize_word(w)));
                 words.join(", ")

@@ -211,3 +211,54 @@ fn a_signed_campaign_says_so() {
     let (_, en, _) = run(&p, &[], &["--db", db, "--lang", "en", "campaign", "list"]);
     assert!(en.contains("signed on"), "{en}");
 }
+
+/// Messages read right: a bad word gives the main accepted values and "(ou un synonyme
+/// usuel)" rather than every synonym, with the adjective agreeing ("criticité inconnue"); an
+/// operating-system error is worded for a person, with the file.
+#[test]
+fn messages_name_the_main_values_agree_in_gender_and_word_os_errors() {
+    let p = Project::small();
+    let (code, _, err) = run(
+        &p,
+        &[],
+        &[
+            "req",
+            "add",
+            "EXI-9",
+            "--title",
+            "x",
+            "--criticality",
+            "énorme",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("criticité inconnue « énorme » ; valeurs acceptées : critique, Critical, majeure, Major, mineure, Minor (ou un synonyme usuel)"),
+        "{err}"
+    );
+    assert!(!err.contains("must have"), "no synonym list: {err}");
+    let (_, _, err) = run(
+        &p,
+        &[("RECETTE_LANG", "en")],
+        &[
+            "req",
+            "add",
+            "EXI-9",
+            "--title",
+            "x",
+            "--criticality",
+            "huge",
+        ],
+    );
+    assert!(err.contains("(or a usual synonym)"), "{err}");
+    let (code, _, err) = run(&p, &[], &["import", "/nonexistent/cahier.xlsx"]);
+    assert_eq!(code, Some(1));
+    assert!(!err.contains("os error"), "{err}");
+    let (_, _, err) = run(
+        &p,
+        &[],
+        &["report", "C1", "--out", "/proc/recette-interdit"],
+    );
+    assert!(err.contains("/proc/recette-interdit : "), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+}

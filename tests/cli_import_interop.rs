@@ -317,7 +317,7 @@ fn reqif_problems_in_english_on_request() {
     assert_all(
         &err,
         &[
-            "mauvais.reqif › Spec › ligne 14 : EXI-1 : criticité inconnu « Énorme » ; valeurs acceptées : ",
+            "mauvais.reqif › Spec › ligne 14 : EXI-1 : criticité inconnue « Énorme » ; valeurs acceptées : ",
             " (ou ajoutez la valeur à la section [criticality] de la correspondance ReqIF)",
             "mauvais.reqif › Spec › ligne 19 : référence « EXI-1 » en double dans le document",
             "mauvais.reqif › Spec › ligne 27 : SPEC-HIERARCHY désigne un SPEC-OBJECT inconnu « FANTOME »",
@@ -547,7 +547,7 @@ fn squash_problems_in_english_on_request() {
             "TEST_CASES › ligne 4 › C « TC_REFERENCE » : référence « CT-1 » en double",
             "TEST_CASES › ligne 5 : TC_PATH (/Projet/.../Nom) et TC_REFERENCE sont obligatoires",
             "STEPS › ligne 2 › A « TC_OWNER_PATH » : pas de cas de test « /P/Fantome » dans la feuille TEST_CASES des classeurs lus",
-            "REQUIREMENT › ligne 2 › C « REQ_VERSION_CRITICALITY » : criticité inconnu « ENORME » ; valeurs acceptées : ",
+            "REQUIREMENT › ligne 2 › C « REQ_VERSION_CRITICALITY » : criticité inconnue « ENORME » ; valeurs acceptées : ",
             " (ou CRITICAL, MAJOR, MINOR, UNDEFINED)",
             "REQUIREMENT › ligne 2 › D « REQ_VERSION_STATUS » : statut d'exigence inconnu « BIZARRE » ; valeurs acceptées : ",
             " (ou WORK_IN_PROGRESS, UNDER_REVIEW, APPROVED, OBSOLETE)",
