@@ -169,6 +169,15 @@ fn the_lead_plans_a_campaign_and_changes_its_tests_by_criteria() {
     );
     assert_eq!(lead.get("/campaigns/NOPE/scope").status, 404);
 
+    // In English, the reasons are worded in English too (recorded in French).
+    assert_eq!(
+        lead.post_form("/account/lang", &[("lang", "en")]).status,
+        303
+    );
+    let en = lead.get("/plan/campaign?preview=1&ref=VSR-2&title=x&tags=smoke");
+    assert!(en.body.contains("tag smoke"), "{}", en.body);
+    assert!(!en.body.contains("étiquette smoke"));
+
     // Testers, vendors and viewers do not plan.
     for who in ["marie", "vendor", "viewer"] {
         let mut c = server.login(who);

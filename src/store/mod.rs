@@ -49,7 +49,7 @@ pub use executions::{EvidenceFile, ExecutionQuery, Recorded, RunInput, StepInput
 pub use import::{ApplyOptions, Counts, ImportReport, SheetPlan};
 pub use maintenance::{BackupSummary, CheckProblem};
 pub use requirements::{content_hash, hex, Change, RequirementPatch};
-pub use retest::{PlannedTest, RegressionRule};
+pub use retest::{reason_text, PlannedTest, RegressionRule};
 pub use strategy::{CriterionPatch, Kind as CriterionKind};
 pub use testcases::{changes_version, TestCasePatch};
 pub use versions::{StepEdit, TestEdit, TestEditOutcome};

@@ -194,3 +194,71 @@ impl Store {
         Ok(out.into_iter().map(|(_, t)| t).collect())
     }
 }
+
+/// A planned test's reason (as recorded, in French: « retest FA-001 ; non-régression :
+/// exigence critique EXI-1 ») worded in `lang`; a part it does not know is left as it is.
+pub fn reason_text(reason: &str, lang: crate::i18n::Lang) -> String {
+    if lang == crate::i18n::Lang::Fr {
+        return reason.to_string();
+    }
+    const EXACT: &[(&str, &str)] = &[
+        ("désigné", "named"),
+        ("toute la base active", "every active test"),
+    ];
+    const PREFIXES: &[(&str, &str)] = &[
+        ("non-régression : ", "regression: "),
+        ("exigence livrée ", "requirement delivered "),
+        ("exigence modifiée ", "requirement changed "),
+        ("exigence critique ", "critical requirement "),
+        ("exigence majeure ", "major requirement "),
+        ("exigence mineure ", "minor requirement "),
+        ("exigence ", "requirement "),
+        ("étiquette ", "tag "),
+        ("en échec dans la campagne ", "failed in campaign "),
+        ("bloqué dans la campagne ", "blocked in campaign "),
+    ];
+    let word = |part: &str| -> String {
+        if let Some((_, en)) = EXACT.iter().find(|(fr, _)| *fr == part) {
+            return en.to_string();
+        }
+        let mut rest = part;
+        let mut out = String::new();
+        // A prefix may introduce another (« non-régression : exigence critique EXI-1 »).
+        'outer: loop {
+            for (fr, en) in PREFIXES {
+                if let Some(r) = rest.strip_prefix(fr) {
+                    out.push_str(en);
+                    rest = r;
+                    continue 'outer;
+                }
+            }
+            break;
+        }
+        out.push_str(rest);
+        out
+    };
+    reason
+        .split(" ; ")
+        .map(word)
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+#[cfg(test)]
+mod reason_tests {
+    use super::reason_text;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn reasons_are_worded_in_english_on_request() {
+        let r = "retest FA-001 ; non-régression : exigence critique EXI-001 ; en échec dans la campagne C1";
+        assert_eq!(reason_text(r, Lang::Fr), r);
+        assert_eq!(
+            reason_text(r, Lang::En),
+            "retest FA-001 ; regression: critical requirement EXI-001 ; failed in campaign C1"
+        );
+        assert_eq!(reason_text("étiquette smoke", Lang::En), "tag smoke");
+        assert_eq!(reason_text("désigné", Lang::En), "named");
+        assert_eq!(reason_text("périmètre VABF", Lang::En), "périmètre VABF");
+    }
+}

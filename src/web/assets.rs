@@ -172,6 +172,15 @@ pub fn renderer(overrides: Option<&Path>) -> Result<Renderer> {
         });
     r.env_mut()
         .add_filter("urlencode", |v: String| percent_encode(&v));
+    // A planned test's reason in the page's language.
+    r.env_mut()
+        .add_filter("reason", |state: &State, v: String| {
+            let lang = match state.lookup("lang").as_ref().and_then(|v| v.as_str()) {
+                Some("en") => crate::i18n::Lang::En,
+                _ => crate::i18n::Lang::Fr,
+            };
+            crate::store::reason_text(&v, lang)
+        });
     Ok(r)
 }
 
