@@ -22,6 +22,16 @@ fn run(p: &Project, env: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String
     )
 }
 
+/// The demo project in `p`; returns its store's path.
+fn demo(p: &Project) -> String {
+    p.ok(&["demo", "--out", "demo", "--json"]);
+    p.path()
+        .join("demo")
+        .join("recette.db")
+        .to_string_lossy()
+        .into_owned()
+}
+
 #[test]
 fn the_help_is_french_by_default_and_english_on_request() {
     let p = Project::new();
@@ -99,9 +109,8 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
 #[test]
 fn gate_tells_a_closed_gate_from_one_it_cannot_evaluate() {
     let p = Project::new();
-    p.ok(&["demo", "--out", "demo", "--json"]);
-    let db = p.path().join("demo").join("recette.db");
-    let db = db.to_str().expect("utf-8");
+    let db = demo(&p);
+    let db = db.as_str();
     let (code, out, _) = run(&p, &[], &["--db", db, "gate", "VABF-2", "--allow-reserves"]);
     assert_eq!(code, Some(0), "{out}");
     let (code, out, _) = run(&p, &[], &["--db", db, "gate", "VABF-1"]);
@@ -121,9 +130,8 @@ fn gate_tells_a_closed_gate_from_one_it_cannot_evaluate() {
 #[test]
 fn an_unknown_reference_suggests_the_one_it_most_likely_meant() {
     let p = Project::new();
-    p.ok(&["demo", "--out", "demo", "--json"]);
-    let db = p.path().join("demo").join("recette.db");
-    let db = db.to_str().expect("utf-8");
+    let db = demo(&p);
+    let db = db.as_str();
     let (code, _, err) = run(&p, &[], &["--db", db, "req", "show", "exi-imm-001"]);
     assert_eq!(code, Some(1));
     assert!(err.contains("exigence inconnue : exi-imm-001"), "{err}");
@@ -153,9 +161,8 @@ fn an_unknown_reference_suggests_the_one_it_most_likely_meant() {
 #[test]
 fn colour_only_on_a_terminal_and_never_with_no_color() {
     let p = Project::new();
-    p.ok(&["demo", "--out", "demo", "--json"]);
-    let db = p.path().join("demo").join("recette.db");
-    let db = db.to_str().expect("utf-8");
+    let db = demo(&p);
+    let db = db.as_str();
     let (_, plain, _) = run(&p, &[], &["--db", db, "gate", "VABF-1"]);
     assert!(!plain.contains('\u{1b}'), "{plain:?}");
     let (_, shown, _) = run(&p, &[], &["--db", db, "campaign", "show", "VABF-1"]);
@@ -190,9 +197,8 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
 #[test]
 fn a_signed_campaign_says_so() {
     let p = Project::new();
-    p.ok(&["demo", "--out", "demo", "--json"]);
-    let db = p.path().join("demo").join("recette.db");
-    let db = db.to_str().expect("utf-8");
+    let db = demo(&p);
+    let db = db.as_str();
     let signed = "Ajournement, signé le 03/04/2026 (PV n° 1)";
     let (_, list, _) = run(&p, &[], &["--db", db, "campaign", "list"]);
     let line = list.lines().find(|l| l.starts_with("VABF-1")).unwrap_or("");

@@ -35,6 +35,43 @@ fn choose(b: &Browser, select: &str, value: &str) {
     b.click_css(&format!("{select} option[value=\"{value}\"]"));
 }
 
+/// On the open execution page: the first step (or the test itself, when it has no steps)
+/// gets `first`, every other step passes. Returns the number of steps.
+fn set_result(b: &Browser, first: &str) -> usize {
+    let steps = b.find_all("select[id^=\"step-\"][id$=\"-status\"]").len();
+    if steps == 0 {
+        choose(b, "#status", first);
+    }
+    for i in 1..=steps {
+        choose(
+            b,
+            &format!("#step-{i}-status"),
+            if i == 1 { first } else { "passed" },
+        );
+    }
+    steps
+}
+
+/// The test of the open execution page, from its URL.
+fn test_of_page(b: &Browser) -> String {
+    b.url()
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.split('?').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// On the open campaign page: every test given to `who`.
+fn assign_all_to(b: &Browser, who: &str) {
+    b.click_css("#assign summary");
+    b.click_css("#a-scope-all");
+    b.click_css("#a-mode-to");
+    b.fill("#a-to", who);
+    b.click_css("#assign-submit");
+    b.find("#assign-notice");
+}
+
 #[test]
 fn a_tester_runs_a_test_in_the_browser_with_evidence_and_an_anomaly() {
     let Some(b) = Browser::start() else { return };
@@ -51,25 +88,14 @@ fn a_tester_runs_a_test_in_the_browser_with_evidence_and_an_anomaly() {
     b.click(&first);
     b.find("#execution-form");
     let url = b.url();
-    let test_ref = url
-        .rsplit('/')
-        .next()
-        .and_then(|s| s.split('?').next())
-        .expect("test ref in the URL")
-        .to_string();
+    let test_ref = test_of_page(&b);
+    assert!(!test_ref.is_empty(), "test ref in the URL: {url}");
     assert!(label.contains(&test_ref), "{label} / {test_ref}");
 
     // Steps: the first one fails with what was seen, the others pass (a test without steps
     // takes its status directly).
-    let selects = b.find_all("select[id^=\"step-\"][id$=\"-status\"]");
-    if selects.is_empty() {
-        choose(&b, "#status", "failed");
-    } else {
-        choose(&b, "#step-1-status", "failed");
+    if set_result(&b, "failed") > 0 {
         b.fill("#step-1-actual", "Message « montant invalide » affiché");
-        for i in 2..=selects.len() {
-            choose(&b, &format!("#step-{i}-status"), "passed");
-        }
     }
     b.fill("#comment", "Essai depuis le navigateur : montant invalide");
     // Evidence from the file picker.
@@ -121,15 +147,7 @@ fn a_tester_runs_a_test_in_the_browser_with_evidence_and_an_anomaly() {
         &serde_json::json!({"test": test_ref, "status": "blocked", "comment": "Serveur de test arrêté"}),
     );
     assert!(r.status < 300, "{}", r.body);
-    if b.find_all("select[id^=\"step-\"][id$=\"-status\"]")
-        .is_empty()
-    {
-        choose(&b, "#status", "passed");
-    } else {
-        for i in 1..=selects.len() {
-            choose(&b, &format!("#step-{i}-status"), "passed");
-        }
-    }
+    set_result(&b, "passed");
     b.fill("#comment", "Rejoué : conforme");
     b.click_css("#save");
     b.find("#conflict");
@@ -302,12 +320,7 @@ fn three_accounts_play_a_retest_to_a_signed_pv_in_the_browser() {
     b.find("#campaign-title");
     b.wait_for_text("VABF-3");
     // ... and gives every test to marie.
-    b.click_css("#assign summary");
-    b.click_css("#a-scope-all");
-    b.click_css("#a-mode-to");
-    b.fill("#a-to", "marie");
-    b.click_css("#assign-submit");
-    b.find("#assign-notice");
+    assign_all_to(&b, "marie");
 
     // Marie runs her first test of it.
     login_as(&b, base, "marie", "Mes tests");
@@ -315,14 +328,7 @@ fn three_accounts_play_a_retest_to_a_signed_pv_in_the_browser() {
     let first = b.find("#campaign-VABF-3 a.run-link");
     b.click(&first);
     b.find("#execution-form");
-    let selects = b.find_all("select[id^=\"step-\"][id$=\"-status\"]");
-    if selects.is_empty() {
-        choose(&b, "#status", "passed");
-    } else {
-        for i in 1..=selects.len() {
-            choose(&b, &format!("#step-{i}-status"), "passed");
-        }
-    }
+    set_result(&b, "passed");
     b.click_css("#save");
     b.find("#saved-notice");
 
@@ -415,12 +421,7 @@ fn an_admin_creates_a_tester_who_runs_a_whole_campaign_in_the_browser() {
     b.save_screenshot("11-planifier-campagne.png");
     b.click_css("#create-submit");
     b.find("#campaign-title");
-    b.click_css("#assign summary");
-    b.click_css("#a-scope-all");
-    b.click_css("#a-mode-to");
-    b.fill("#a-to", "lucie");
-    b.click_css("#assign-submit");
-    b.find("#assign-notice");
+    assign_all_to(&b, "lucie");
 
     // Lucie runs the whole campaign: the first test fails with evidence and an anomaly, the
     // others pass; "save and next" takes her from one to the next.
@@ -433,25 +434,10 @@ fn an_admin_creates_a_tester_who_runs_a_whole_campaign_in_the_browser() {
     let mut seen: Vec<String> = Vec::new();
     for round in 0..3 {
         b.find("#execution-form");
-        let test = b
-            .url()
-            .rsplit('/')
-            .next()
-            .and_then(|s| s.split('?').next())
-            .unwrap_or_default()
-            .to_string();
+        let test = test_of_page(&b);
         assert!(!seen.contains(&test), "{test} twice: {seen:?}");
         seen.push(test);
-        let steps = b.find_all("select[id^=\"step-\"][id$=\"-status\"]").len();
-        let verdict = if round == 0 { "failed" } else { "passed" };
-        if steps == 0 {
-            choose(&b, "#status", verdict);
-        } else {
-            for i in 1..=steps {
-                let st = if i == 1 { verdict } else { "passed" };
-                choose(&b, &format!("#step-{i}-status"), st);
-            }
-        }
+        let steps = set_result(&b, if round == 0 { "failed" } else { "passed" });
         if round == 0 {
             if steps > 0 {
                 b.fill("#step-1-actual", "La déclaration n'est pas horodatée");

@@ -101,26 +101,51 @@ pub struct CampaignCreateArgs {
     pub json: bool,
 }
 
+/// Which tests a `campaign add` or `campaign remove` takes: the union of the criteria.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    /// Cas de test par référence (répétable)
+    #[arg(long = "test")]
+    pub tests: Vec<String>,
+    /// Les cas de test liés à une exigence de cette criticité (répétable)
+    #[arg(long)]
+    pub criticality: Vec<String>,
+    /// Les cas de test portant cette étiquette (répétable)
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Les cas de test liés à cette exigence (répétable)
+    #[arg(long = "requirement")]
+    pub requirements: Vec<String>,
+    /// Tous les cas de test actifs (de la campagne, pour remove)
+    #[arg(long)]
+    pub all: bool,
+}
+
+impl SelectionArgs {
+    /// The library's selection.
+    fn selection(self) -> Result<Selection> {
+        Ok(Selection {
+            tests: self.tests,
+            criticality: self
+                .criticality
+                .iter()
+                .map(|c| Criticality::parse(c))
+                .collect::<std::result::Result<_, _>>()?,
+            tags: self.tags,
+            requirements: self.requirements,
+            all: self.all,
+            ..Selection::default()
+        })
+    }
+}
+
 /// `campaign add`
 #[derive(Debug, Args)]
 pub struct CampaignAddArgs {
     /// Campagne
     pub campaign: String,
-    /// Cas de test par référence (répétable)
-    #[arg(long = "test")]
-    pub tests: Vec<String>,
-    /// Tous les cas de test liés à une exigence de cette criticité (répétable)
-    #[arg(long)]
-    pub criticality: Vec<String>,
-    /// Tous les cas de test portant cette étiquette (répétable)
-    #[arg(long = "tag")]
-    pub tags: Vec<String>,
-    /// Tous les cas de test liés à cette exigence (répétable)
-    #[arg(long = "requirement")]
-    pub requirements: Vec<String>,
-    /// Tous les cas de test actifs
-    #[arg(long)]
-    pub all: bool,
+    #[command(flatten)]
+    pub select: SelectionArgs,
     /// Seulement ce jeu de données des cas de test choisis (répétable ; défaut : tous)
     #[arg(long = "dataset", value_name = "JEU")]
     pub datasets: Vec<String>,
@@ -134,21 +159,8 @@ pub struct CampaignAddArgs {
 pub struct CampaignRemoveArgs {
     /// Campagne
     pub campaign: String,
-    /// Cas de test par référence (répétable)
-    #[arg(long = "test")]
-    pub tests: Vec<String>,
-    /// Les cas de test liés à une exigence de cette criticité (répétable)
-    #[arg(long)]
-    pub criticality: Vec<String>,
-    /// Les cas de test portant cette étiquette (répétable)
-    #[arg(long = "tag")]
-    pub tags: Vec<String>,
-    /// Les cas de test liés à cette exigence (répétable)
-    #[arg(long = "requirement")]
-    pub requirements: Vec<String>,
-    /// Tous les cas de test de la campagne
-    #[arg(long)]
-    pub all: bool,
+    #[command(flatten)]
+    pub select: SelectionArgs,
     /// Montre ce qui serait retiré, sans rien changer
     #[arg(long)]
     pub dry_run: bool,
@@ -273,14 +285,9 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
         }
         CampaignCommand::Add(a) => {
             let sel = Selection {
-                tests: a.tests,
-                criticality: parse_criticalities(&a.criticality)?,
-                tags: a.tags,
-                requirements: a.requirements,
-                all: a.all,
                 datasets: a.datasets,
                 assignee: a.assignee,
-                ..Selection::default()
+                ..a.select.selection()?
             };
             let out = crate::ops::campaign::add_tests(&mut store, &a.campaign, &sel, false)?;
             println!(
@@ -291,14 +298,7 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
             );
         }
         CampaignCommand::Remove(a) => {
-            let sel = Selection {
-                tests: a.tests,
-                criticality: parse_criticalities(&a.criticality)?,
-                tags: a.tags,
-                requirements: a.requirements,
-                all: a.all,
-                ..Selection::default()
-            };
+            let sel = a.select.selection()?;
             let out = crate::ops::campaign::remove_tests(&mut store, &a.campaign, &sel, a.dry_run)?;
             if a.json {
                 return json(
@@ -340,8 +340,9 @@ pub fn run(cmd: CampaignCommand, env: &Env) -> Result<i32> {
                 "Tests",
                 env.t("PV signé", "Signed"),
             ]);
+            let mut signed = crate::ops::signoff::signed_summaries(&store, lang)?;
             for c in cs {
-                let signed = crate::ops::signoff::signed_summary(&store, &c.reference, lang)?;
+                let signed = signed.remove(&c.reference);
                 t.row(vec![
                     c.reference,
                     c.title,
@@ -747,11 +748,4 @@ fn run_start(a: CampaignStartArgs, env: &Env) -> Result<i32> {
         );
     }
     Ok(code)
-}
-
-fn parse_criticalities(words: &[String]) -> Result<Vec<Criticality>> {
-    Ok(words
-        .iter()
-        .map(|c| Criticality::parse(c))
-        .collect::<std::result::Result<_, _>>()?)
 }

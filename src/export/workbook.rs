@@ -73,25 +73,22 @@ impl NotCarried {
     }
 }
 
+/// What the Results sheet saw of the executions while it was written, for [`not_carried`].
+#[derive(Default)]
+struct ExecutionCounts {
+    campaigns: u64,
+    executions: u64,
+    steps: u64,
+    evidence: u64,
+    planned_not_run: u64,
+}
+
 /// What the store holds that the workbook does not carry (only the kinds it has).
-fn not_carried(store: &Store, latest_results: u64) -> Result<Vec<NotCarried>> {
-    let mut executions = 0u64;
-    let mut steps = 0u64;
-    let mut evidence = 0u64;
-    let mut planned_not_run = 0u64;
-    let campaigns = store.campaigns()?;
-    for c in &campaigns {
-        for e in store.executions(&c.reference, None)? {
-            executions += 1;
-            steps += e.steps.len() as u64;
-            evidence += e.evidence.len() as u64;
-        }
-        planned_not_run += store
-            .campaign_tests(&c.reference)?
-            .iter()
-            .filter(|t| t.attempts == 0)
-            .count() as u64;
-    }
+fn not_carried(
+    store: &Store,
+    latest_results: u64,
+    seen: &ExecutionCounts,
+) -> Result<Vec<NotCarried>> {
     let revisions: u64 = store
         .requirements()?
         .iter()
@@ -105,16 +102,16 @@ fn not_carried(store: &Store, latest_results: u64) -> Result<Vec<NotCarried>> {
     let suspect = store.links()?.iter().filter(|l| l.2).count() as u64;
     let all = [
         ("deliveries", store.deliveries()?.len() as u64),
-        ("campaigns", campaigns.len() as u64),
-        ("planned_not_run", planned_not_run),
+        ("campaigns", seen.campaigns),
+        ("planned_not_run", seen.planned_not_run),
         ("strategies", store.strategies()?.len() as u64),
         ("signoffs", store.signoffs(None)?.len() as u64),
         (
             "earlier_attempts",
-            executions.saturating_sub(latest_results),
+            seen.executions.saturating_sub(latest_results),
         ),
-        ("step_results", steps),
-        ("evidence", evidence),
+        ("step_results", seen.steps),
+        ("evidence", seen.evidence),
         ("requirement_revisions", revisions),
         ("suspect_links", suspect),
         ("test_versions", versions),
@@ -296,8 +293,19 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
     summary.links = t.finish(&[], 0)?;
 
     let mut t = Table::new(wb.add_worksheet(), "Résultats", RESULTS, &styles)?;
+    let mut seen = ExecutionCounts::default();
     for c in store.campaigns()? {
         let execs = store.executions(&c.reference, None)?;
+        // What the sheet leaves out of them, counted on the way (see `not_carried`).
+        seen.campaigns += 1;
+        seen.executions += execs.len() as u64;
+        seen.steps += execs.iter().map(|e| e.steps.len() as u64).sum::<u64>();
+        seen.evidence += execs.iter().map(|e| e.evidence.len() as u64).sum::<u64>();
+        seen.planned_not_run += store
+            .campaign_tests(&c.reference)?
+            .iter()
+            .filter(|t| t.attempts == 0)
+            .count() as u64;
         // Ordered by test, data set, then attempt: the last of each is its latest result.
         for (i, e) in execs.iter().enumerate() {
             if execs
@@ -351,7 +359,7 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
         1,
     )?;
 
-    summary.not_carried = not_carried(store, summary.results)?;
+    summary.not_carried = not_carried(store, summary.results, &seen)?;
     save(&mut wb, out)?;
     Ok(summary)
 }

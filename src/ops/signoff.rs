@@ -69,18 +69,35 @@ pub fn lift(store: &mut Store, reference: &str, comment: &str) -> Result<()> {
 }
 
 /// The decision signed for a campaign, for people: « Ajournement, signé le 03/04/2026 (PV n° 1) »
-/// (the latest sign-off), or `None` when nothing is signed — what `campaign list/show` and
+/// (the latest sign-off), or `None` when nothing is signed — what `campaign show` and
 /// `verdict` say.
 pub fn signed_summary(
     store: &Store,
     campaign: &str,
     lang: crate::i18n::Lang,
 ) -> Result<Option<String>> {
-    let Some(s) = store.signoffs(Some(campaign))?.pop() else {
-        return Ok(None);
-    };
+    Ok(store
+        .signoffs(Some(campaign))?
+        .last()
+        .map(|s| describe_signed(s, lang)))
+}
+
+/// [`signed_summary`] of every signed campaign, by reference, in one read (`campaign list`).
+pub fn signed_summaries(
+    store: &Store,
+    lang: crate::i18n::Lang,
+) -> Result<std::collections::HashMap<String, String>> {
+    // Oldest first: the latest sign-off of a campaign is the one kept.
+    Ok(store
+        .signoffs(None)?
+        .iter()
+        .map(|s| (s.campaign.clone(), describe_signed(s, lang)))
+        .collect())
+}
+
+fn describe_signed(s: &crate::signoff::SignOff, lang: crate::i18n::Lang) -> String {
     let date = crate::report::view::fmt_date(lang, &s.signed_at, false);
-    Ok(Some(match lang {
+    match lang {
         crate::i18n::Lang::Fr => format!(
             "{}, signé le {date} (PV n° {})",
             s.decision.label(lang),
@@ -91,5 +108,5 @@ pub fn signed_summary(
             s.decision.label(lang),
             s.number
         ),
-    }))
+    }
 }
