@@ -23,6 +23,7 @@ pub mod model;
 pub mod ops;
 pub mod params;
 pub mod report;
+pub mod settings;
 pub mod signoff;
 pub mod store;
 pub mod trace;

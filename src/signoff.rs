@@ -182,6 +182,21 @@ pub struct SignOff {
     pub reservations: Vec<Reservation>,
 }
 
+/// A decision signed in another store, imported from its project workbook: it counts as a
+/// sign-off of its campaign, but its sealed files stay in that store (named in `files`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedDecision {
+    pub campaign: String,
+    pub number: i64,
+    pub decision: Decision,
+    pub signed_at: String,
+    pub signatories: Vec<String>,
+    /// The sealed files as the original store recorded them, one per line.
+    pub files: String,
+    /// The workbook and row it came from.
+    pub source: String,
+}
+
 /// A reservation to record with a new sign-off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewReservation {
@@ -393,7 +408,33 @@ pub fn sign(store: &mut Store, req: &SignRequest) -> Result<Signed> {
         .map(str::trim)
         .unwrap_or("")
         .to_string();
-    match (&previous, req.supersede.is_some()) {
+    // A decision signed in another store (imported from its workbook) is a signed PV too; a
+    // new PV replaces it with --supersede (the record it replaces is not in this store).
+    let imported = match &previous {
+        Some(_) => None,
+        None => store.imported_decisions(Some(&req.campaign))?.pop(),
+    };
+    if let Some(i) = &imported {
+        if req.supersede.is_none() {
+            return Err(Error::input(
+                format!(
+                    "la campagne {} est déjà signée dans une autre base (PV n° {} du {}, importé de {}) : pour le remplacer, donnez le motif avec --supersede \"motif\"",
+                    req.campaign,
+                    i.number,
+                    crate::report::view::fmt_date(Lang::Fr, &i.signed_at, false),
+                    i.source
+                ),
+                format!(
+                    "campaign {} is already signed off in another store (sign-off no. {} of {}, imported from {}): to replace it, give the reason with --supersede \"reason\"",
+                    req.campaign,
+                    i.number,
+                    i.signed_at.get(..10).unwrap_or(&i.signed_at),
+                    i.source
+                ),
+            ));
+        }
+    }
+    match (&previous, req.supersede.is_some() && imported.is_none()) {
         (Some(p), false) => {
             return Err(Error::input(
                 format!(

@@ -106,7 +106,7 @@ fn project() -> Project {
 fn export_then_import_into_the_same_store_changes_nothing() {
     let p = project();
     let out = p.ok(&["export", "workbook", "projet.xlsx"]);
-    assert!(out.starts_with("Classeur écrit : projet.xlsx : 4 exigence(s), 4 cas de test (6 étape(s)), 5 lien(s), 2 résultat(s), 1 anomalie(s)"), "{out}");
+    assert!(out.starts_with("Classeur écrit : projet.xlsx : 1 livraison(s), 0 stratégie(s), 4 cas de test (6 étape(s)), 4 exigence(s), 5 lien(s), 1 campagne(s), 4 test(s) planifié(s), 3 tentative(s), 0 décision(s) signée(s), 1 anomalie(s)"), "{out}");
     let before = lists(&p);
     let log = p.json(&["log"]).as_array().unwrap().len();
     let v = p.json(&["import", "projet.xlsx"]);
@@ -114,7 +114,9 @@ fn export_then_import_into_the_same_store_changes_nothing() {
     assert_eq!(t["created"], 0, "{v:#}");
     assert_eq!(t["updated"], 0, "{v:#}");
     assert_eq!(t["skipped"], 0, "{v:#}");
-    assert_eq!(t["unchanged"], 4 + 4 + 5 + 2 + 1);
+    // 8 settings, the delivery, requirements, tests, links, campaign, planned tests, attempts,
+    // the anomaly.
+    assert_eq!(t["unchanged"], 8 + 1 + 4 + 4 + 5 + 1 + 4 + 3 + 1);
     assert_eq!(v["records"]["conflicts"], json!([]));
     assert_eq!(lists(&p), before);
     // Only the import itself is logged.
@@ -142,15 +144,20 @@ fn export_lists_what_the_workbook_does_not_carry() {
         "{out}"
     );
     for line in [
-        "2 livraison(s) (avec leurs annonces et documents)",
-        "campagne(s) (phase, stratégie, dates, attribution)",
-        "stratégie(s) de recette",
-        "PV signé(s) et leurs réserves",
-        "tentative(s) antérieure(s)",
-        "résultat(s) d'étape",
-        "étape(s) de l'historique des anomalies",
+        "1 PV signé(s) : leurs fichiers scellés et leurs réserves restent dans la base d'origine",
+        "8 annonce(s) de correction et document(s) de livraison",
+        "2 version(s) antérieure(s) de cas de test",
+        "20 étape(s) de l'historique des anomalies",
     ] {
         assert!(out.contains(line), "{line}: {out}");
+    }
+    // Deliveries, strategies, campaigns, plans, every attempt and step result are carried now.
+    for gone in [
+        "livraison(s) (avec",
+        "campagne(s) (phase",
+        "tentative(s) antérieure(s)",
+    ] {
+        assert!(!out.contains(gone), "{gone}: {out}");
     }
     let v = p.json(&["--db", db, "export", "workbook", "encore.xlsx"]);
     let kinds: Vec<&str> = v["not_carried"]
@@ -159,16 +166,11 @@ fn export_lists_what_the_workbook_does_not_carry() {
         .iter()
         .map(|n| n["what"].as_str().unwrap())
         .collect();
-    for k in [
-        "deliveries",
-        "campaigns",
-        "strategies",
-        "signoffs",
-        "step_results",
-        "anomaly_history",
-    ] {
-        assert!(kinds.contains(&k), "{k}: {v}");
-    }
+    assert_eq!(
+        kinds,
+        ["signoffs", "claims", "test_versions", "anomaly_history"],
+        "{v}"
+    );
     assert!(v["not_carried"]
         .as_array()
         .unwrap()
@@ -268,9 +270,10 @@ fn exported_texts_are_never_formulas() {
         .rows()
         .any(|r| r.get(11) == Some(&Data::String("=1+1".into()))));
     // Drop-down lists, frozen header, autofilter.
+    // Projet, Livraisons, Stratégies, then Exigences.
     let exi_xml = &parts
         .iter()
-        .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+        .find(|(n, _)| n == "xl/worksheets/sheet4.xml")
         .unwrap()
         .1;
     assert!(
@@ -282,51 +285,224 @@ fn exported_texts_are_never_formulas() {
     assert!(exi_xml.contains("<autoFilter ref=\"A1:H5\""));
 }
 
+/// What a person reads of a project: the catalogue, every campaign with its plan, results,
+/// verdict and signed decision, the anomalies, the deliveries.
+fn everything(p: &Project) -> Value {
+    let campaigns: Vec<String> = p
+        .json(&["campaign", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["ref"].as_str().unwrap().to_string())
+        .collect();
+    let per_campaign: Vec<Value> = campaigns
+        .iter()
+        .map(|c| {
+            let mut show = p.json(&["campaign", "show", c]);
+            // Counts of the store's own audit log differ; every field a person reads stays.
+            show.as_object_mut().unwrap().remove("signed");
+            json!({
+                "show": show,
+                "verdict": p.json(&["verdict", c]),
+                "status": p.json(&["status", "--campaign", c]),
+            })
+        })
+        .collect();
+    json!({
+        "lists": lists(p),
+        "deliveries": p.json(&["delivery", "list"]),
+        "strategies": p.json(&["strategy", "list"]),
+        "campaigns": per_campaign,
+    })
+}
+
+/// `export workbook` then `import` into a fresh store: every campaign gets the same verdict,
+/// plan, results (every attempt, with its steps) and indicators, the deliveries, strategy,
+/// anomalies (dates and assignee) and signed decisions come along; exporting the rebuilt
+/// store gives the same workbook, byte for byte.
 #[test]
-fn export_into_a_fresh_store_reproduces_the_data() {
-    let p = project();
+fn export_into_a_fresh_store_reproduces_every_verdict() {
+    let p = Project::empty();
+    p.ok(&["demo", "--out", ".", "--json"]);
     p.ok(&["export", "workbook", "projet.xlsx"]);
     let q = Project::new();
     std::fs::copy(p.path().join("projet.xlsx"), q.path().join("projet.xlsx")).unwrap();
-    // Deliveries and campaigns are not in the workbook: create them first.
-    q.ok(&["delivery", "add", "LIV-1"]);
-    q.ok(&["campaign", "create", "C1", "--delivery", "LIV-1"]);
+    // The dry run shows exactly what the import creates, sheet by sheet.
+    let plan = q.json(&["import", "projet.xlsx", "--dry-run"]);
+    let sheets: Vec<(String, u64)> = plan["records"]["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["kind"].as_str().unwrap().to_string(),
+                s["created"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expect: Vec<(String, u64)> = [
+        ("settings", 0),
+        ("deliveries", 2),
+        ("strategies", 1),
+        ("requirements", 30),
+        ("test_cases", 47),
+        ("links", 0),
+        ("campaigns", 2),
+        ("planned_tests", 74),
+        ("decisions", 1),
+        ("results", 76),
+        ("anomalies", 7),
+    ]
+    .iter()
+    .map(|(k, n)| (k.to_string(), *n))
+    .collect();
+    assert_eq!(sheets, expect, "{plan:#}");
+    assert_eq!(q.json(&["campaign", "list"]), json!([]));
     let v = q.json(&["import", "projet.xlsx"]);
-    assert_eq!(v["records"]["issues"], json!([]));
-    assert_eq!(lists(&q), lists(&p));
-    // The latest results, with their tester, date and comment.
-    let latest = |p: &Project| -> Vec<Value> {
-        p.json(&["campaign", "show", "C1"])["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|t| t["attempts"] != 0)
-            .map(|t| {
-                json!([
-                    t["ref"],
-                    t["status"],
-                    t["tester"],
-                    t["executed_at"],
-                    t["anomalies"]
-                ])
-            })
-            .collect()
+    assert_eq!(v["records"]["issues"], json!([]), "{v:#}");
+    assert_eq!(v["records"]["conflicts"], json!([]), "{v:#}");
+    assert_eq!(v["records"]["campaigns"], json!(["VABF-1", "VABF-2"]));
+
+    let original = everything(&p);
+    let rebuilt = everything(&q);
+    let mut differences = Vec::new();
+    diff("", &original, &rebuilt, &mut differences);
+    // Earlier versions of test cases are the one thing listed as not carried that a person
+    // reads here: a rebuilt store starts each test at version 1.
+    differences.retain(|d| {
+        ![
+            "version:",
+            "test_version:",
+            "executed_version:",
+            "modified_since_run:",
+        ]
+        .iter()
+        .any(|f| d.contains(&format!(".{f}")))
+    });
+    assert_eq!(differences, Vec::<String>::new());
+    // Each attempt came with its steps' results.
+    let attempt = |p: &Project| {
+        p.json(&[
+            "execution",
+            "show",
+            "VABF-1",
+            "CT-IMM-002",
+            "--attempt",
+            "1",
+        ])
     };
-    assert_eq!(latest(&q), latest(&p));
+    let o = attempt(&p);
+    let r = attempt(&q);
+    assert_eq!(
+        r["attempts"][0]["steps"], o["attempts"][0]["steps"],
+        "{r:#}"
+    );
+    // VABF-1 was signed (ajournement) in the original store: the rebuilt one knows it, counts
+    // it for VABF-2 and refuses to sign VABF-1 again without --supersede.
+    let list = q.ok(&["campaign", "list"]);
+    assert!(
+        list.contains("Ajournement, signé le 03/04/2026 dans une autre base (PV n° 1, importé)"),
+        "{list}"
+    );
+    assert_eq!(q.json(&["verdict", "VABF-2"])["previous_ajournements"], 1);
+    let err = q.fails(
+        1,
+        &[
+            "signoff",
+            "VABF-1",
+            "--decision",
+            "ajournement",
+            "--signatory",
+            "A. Kasarhérou, cheffe de projet",
+        ],
+    );
+    assert!(
+        err.contains("déjà signée dans une autre base (PV n° 1 du 03/04/2026"),
+        "{err}"
+    );
+
+    // Exporting the rebuilt store gives the same workbook.
+    q.ok(&["export", "workbook", "encore.xlsx"]);
+    assert_eq!(
+        sheet_texts(&p.path().join("projet.xlsx")),
+        sheet_texts(&q.path().join("encore.xlsx"))
+    );
+    // And importing it again changes nothing.
+    let again = q.json(&["import", "encore.xlsx"]);
+    let t = &again["records"]["totals"];
+    assert_eq!(
+        (t["created"].clone(), t["updated"].clone()),
+        (json!(0), json!(0)),
+        "{again:#}"
+    );
 }
 
+/// The paths where two JSON values differ, with both values.
+fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let (va, vb) = (
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                );
+                diff(&format!("{path}.{k}"), va, vb, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                diff(&format!("{path}[{i}]"), va, vb, out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} != {b}")),
+        _ => {}
+    }
+}
+
+/// Every cell of every sheet, as text.
+fn sheet_texts(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut wb = open_workbook_auto(path).expect("workbook");
+    let names = wb.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|n| {
+            let range = wb.worksheet_range(&n).expect("sheet");
+            let rows = range
+                .rows()
+                .map(|r| r.iter().map(|d| d.to_string()).collect())
+                .collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+/// A workbook whose campaigns are left out (a mapping ignores their sheets): each row naming
+/// an unknown campaign is refused with its cell, nothing is written.
 #[test]
 fn fresh_store_without_campaign_names_the_rows() {
     let p = project();
     p.ok(&["export", "workbook", "projet.xlsx"]);
     let q = Project::new();
     std::fs::copy(p.path().join("projet.xlsx"), q.path().join("projet.xlsx")).unwrap();
-    q.ok(&["delivery", "add", "LIV-1"]);
-    let err = q.fails(1, &["import", "projet.xlsx"]);
+    std::fs::write(
+        q.path().join("sans-campagnes.toml"),
+        "[[sheet]]\nname = \"Campagnes\"\nkind = \"ignored\"\n",
+    )
+    .unwrap();
+    let err = q.fails(
+        1,
+        &["import", "projet.xlsx", "--mapping", "sans-campagnes.toml"],
+    );
     assert!(
         err.contains("projet.xlsx › Résultats › ligne 2 : campagne inconnue C1 : créez-la d'abord (recette campaign create C1)"),
         "{err}"
     );
+    assert!(
+        err.contains("projet.xlsx › Planification › ligne 2 : campagne inconnue C1"),
+        "{err}"
+    );
+    assert_eq!(q.json(&["req", "list"]), json!([]));
 }
 
 /// Writes a filled copy of an offline sheet: `fill(test, step, column header) -> value`.

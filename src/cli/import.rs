@@ -254,14 +254,23 @@ fn print_outcome(o: &ImportOutcome, env: &Env) {
         &r.conflicts,
         env.lang,
     );
-    if let Some(c) = &r.campaign {
-        println!(
+    match r.campaigns.as_slice() {
+        [] => {}
+        [c] => println!(
             "\n{} {c}",
             env.t(
                 "Résultats enregistrés dans la campagne",
                 "Results recorded in campaign"
             )
-        );
+        ),
+        all => println!(
+            "\n{} {}",
+            env.t(
+                "Résultats enregistrés dans les campagnes",
+                "Results recorded in campaigns"
+            ),
+            all.join(", ")
+        ),
     }
     if let Some(a) = &o.automated {
         let mut t = Table::new(&[

@@ -1,17 +1,22 @@
 //! `recette export workbook`: the whole project as one workbook people can read, filter and
-//! correct, and that `recette import` reads back.
+//! correct, and that `recette import` reads back into a store that evaluates every campaign as
+//! the original does.
 //!
-//! Sheets: Exigences, Cas de test (one row per step: the test's fields on its first row,
-//! continuation rows with a blank reference carry the step number, action and expected
-//! result; the test's data sets one per row of its block, name and `cv=7; montant=31200`), Traçabilité (links), Résultats (the latest result of each test in each campaign,
-//! with the attempt it was, as "Tentative de base": re-importing an old export never overwrites
-//! a newer result, it is reported as a conflict), Anomalies.
+//! Sheets: Livraisons, Stratégies (one criterion per row, the strategy's fields on the first
+//! row of its block), Exigences, Cas de test (one row per step: the test's fields on its first
+//! row, continuation rows with a blank reference carry the step number, action and expected
+//! result; the test's data sets one per row of its block, name and `cv=7; montant=31200`),
+//! Traçabilité (links), Campagnes (phase, delivery, strategy, dates, start), Planification (the
+//! tests planned in each campaign with their data set, assignee and reason), Décisions (the
+//! PVs signed: decision, date, signatories, the sealed files' sha256), Résultats (every
+//! attempt of each test in each campaign, in order, numbered: re-importing an export never
+//! rewrites an attempt, a different one is reported as a conflict; the steps' results on the
+//! rows under each attempt), Anomalies (with their assignee and dates).
 //!
 //! What the workbook does not carry — requirement revisions and suspect links (the store's
-//! history: a fresh store starts at revision 1), deliveries, campaigns and strategies
-//! themselves (create them before importing results into a fresh store), earlier attempts,
-//! per-step results, evidence files, sign-offs, anomaly history — is counted at export time
-//! ([`WorkbookSummary::not_carried`]) and said by `recette export workbook`.
+//! history: a fresh store starts at revision 1), earlier test case versions, evidence files
+//! (named in the Résultats sheet, not copied), sign-offs, anomaly history — is counted at
+//! export time ([`WorkbookSummary::not_carried`]) and said by `recette export workbook`.
 
 use std::path::Path;
 
@@ -20,9 +25,13 @@ use serde::Serialize;
 use super::{col, new_workbook, save, Column, Style, Styles, Table};
 use crate::error::Result;
 use crate::i18n::Lang;
-use crate::model::{AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, TestKind};
+use crate::model::{
+    AnomalyStatus, Criticality, Decision, ExecStatus, Phase, ReqStatus, Severity, TestKind,
+};
 use crate::params;
+use crate::settings::Setting;
 use crate::store::Store;
+use crate::verdict::{Criterion, CriterionResult};
 
 /// What was written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -35,6 +44,11 @@ pub struct WorkbookSummary {
     pub links: u64,
     pub results: u64,
     pub anomalies: u64,
+    pub deliveries: u64,
+    pub strategies: u64,
+    pub campaigns: u64,
+    pub planned_tests: u64,
+    pub decisions: u64,
     /// What the store holds and the workbook does not carry, with how much of it: a store
     /// rebuilt from the workbook alone lacks these (see [`NotCarried`]).
     pub not_carried: Vec<NotCarried>,
@@ -43,9 +57,8 @@ pub struct WorkbookSummary {
 /// One kind of record the workbook leaves out, and how many the store holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotCarried {
-    /// `deliveries`, `campaigns`, `strategies`, `signoffs`, `earlier_attempts`,
-    /// `step_results`, `evidence`, `requirement_revisions`, `suspect_links`, `test_versions`,
-    /// `anomaly_history`, `planned_not_run`.
+    /// `signoffs`, `evidence`, `step_comments`, `requirement_revisions`, `suspect_links`,
+    /// `test_versions`, `anomaly_history`.
     pub what: &'static str,
     pub count: u64,
 }
@@ -55,14 +68,10 @@ impl NotCarried {
     pub fn describe(&self, lang: Lang) -> String {
         let n = self.count;
         let (fr, en) = match self.what {
-            "deliveries" => ("livraison(s) (avec leurs annonces et documents) : à recréer avant d'importer les résultats", "delivery(ies) (with their claims and documents): create them again before importing the results"),
-            "campaigns" => ("campagne(s) (phase, stratégie, dates, attribution) : à recréer avant d'importer les résultats", "campaign(s) (phase, strategy, dates, assignment): create them again before importing the results"),
-            "planned_not_run" => ("test(s) planifié(s) jamais exécuté(s) : absents de la feuille Résultats, le taux d'exécution d'une base reconstruite en dépend", "planned test(s) never run: not in the Results sheet, the execution rate of a rebuilt store depends on them"),
-            "strategies" => ("stratégie(s) de recette (critères d'entrée et de sortie) : à réimporter avec « recette strategy import »", "test strategy(ies) (entry and exit criteria): import them again with \"recette strategy import\""),
-            "signoffs" => ("PV signé(s) et leurs réserves : ils restent dans la base d'origine (scellés)", "signed record(s) and their reservations: they stay in the original store (sealed)"),
-            "earlier_attempts" => ("tentative(s) antérieure(s) : seule la dernière de chaque test est dans la feuille Résultats", "earlier attempt(s): only the latest of each test is in the Results sheet"),
-            "step_results" => ("résultat(s) d'étape", "step result(s)"),
-            "evidence" => ("preuve(s) jointe(s) (fichiers)", "evidence file(s)"),
+            "claims" => ("annonce(s) de correction et document(s) de livraison : ils restent dans la base d'origine", "fix claim(s) and delivery document(s): they stay in the original store"),
+            "signoffs" => ("PV signé(s) : leurs fichiers scellés et leurs réserves restent dans la base d'origine (la feuille Décisions porte la décision, la date, les signataires et l'empreinte de chaque fichier)", "signed record(s): their sealed files and reservations stay in the original store (the Décisions sheet carries the decision, the date, the signatories and each file's hash)"),
+            "evidence" => ("preuve(s) jointe(s) : nommées (avec leur empreinte) dans la feuille Résultats, fichiers non copiés", "evidence file(s): named (with their hash) in the Results sheet, files not copied"),
+            "step_comments" => ("commentaire(s) d'étape", "step comment(s)"),
             "requirement_revisions" => ("révision(s) antérieure(s) d'exigences : une base reconstruite repart de la révision 1", "earlier requirement revision(s): a rebuilt store starts at revision 1"),
             "suspect_links" => ("lien(s) suspect(s) : ils redeviennent à jour", "suspect link(s): they become up to date again"),
             "test_versions" => ("version(s) antérieure(s) de cas de test", "earlier test case version(s)"),
@@ -76,19 +85,12 @@ impl NotCarried {
 /// What the Results sheet saw of the executions while it was written, for [`not_carried`].
 #[derive(Default)]
 struct ExecutionCounts {
-    campaigns: u64,
-    executions: u64,
-    steps: u64,
     evidence: u64,
-    planned_not_run: u64,
+    step_comments: u64,
 }
 
 /// What the store holds that the workbook does not carry (only the kinds it has).
-fn not_carried(
-    store: &Store,
-    latest_results: u64,
-    seen: &ExecutionCounts,
-) -> Result<Vec<NotCarried>> {
+fn not_carried(store: &Store, seen: &ExecutionCounts) -> Result<Vec<NotCarried>> {
     let revisions: u64 = store
         .requirements()?
         .iter()
@@ -101,17 +103,10 @@ fn not_carried(
         .sum();
     let suspect = store.links()?.iter().filter(|l| l.2).count() as u64;
     let all = [
-        ("deliveries", store.deliveries()?.len() as u64),
-        ("campaigns", seen.campaigns),
-        ("planned_not_run", seen.planned_not_run),
-        ("strategies", store.strategies()?.len() as u64),
         ("signoffs", store.signoffs(None)?.len() as u64),
-        (
-            "earlier_attempts",
-            seen.executions.saturating_sub(latest_results),
-        ),
-        ("step_results", seen.steps),
+        ("claims", store.delivery_claims_and_documents()?),
         ("evidence", seen.evidence),
+        ("step_comments", seen.step_comments),
         ("requirement_revisions", revisions),
         ("suspect_links", suspect),
         ("test_versions", versions),
@@ -123,6 +118,67 @@ fn not_carried(
         .map(|(what, count)| NotCarried { what, count })
         .collect())
 }
+
+const SETTINGS: &[Column] = &[
+    col("Réglage", 18.0, Style::Text),
+    col("Valeur", 50.0, Style::Text),
+    // Not read back: what the setting is for.
+    col("Description", 60.0, Style::Grey),
+];
+
+const DELIVERIES: &[Column] = &[
+    col("Référence", 14.0, Style::Text),
+    col("Version", 12.0, Style::Text),
+    col("Titulaire", 24.0, Style::Text),
+    col("Lot", 14.0, Style::Text),
+    col("Date prévue", 14.0, Style::Text),
+    col("Date de livraison", 14.0, Style::Text),
+    col("Notes", 50.0, Style::Text),
+];
+
+const STRATEGIES: &[Column] = &[
+    col("Référence", 14.0, Style::Text),
+    col("Titre", 30.0, Style::Text),
+    col("Phase", 10.0, Style::Text),
+    col("Périmètre", 30.0, Style::Text),
+    col("Ajournements autorisés", 12.0, Style::Text),
+    col("Délai des réserves (jours)", 12.0, Style::Text),
+    col("Étiquette smoke", 12.0, Style::Text),
+    col("Type de critère", 12.0, Style::Text),
+    col("Règle", 30.0, Style::Text),
+    col("Bloquant", 10.0, Style::Text),
+    col("Libellé du critère", 40.0, Style::Text),
+];
+
+const CAMPAIGNS: &[Column] = &[
+    col("Référence", 14.0, Style::Text),
+    col("Titre", 40.0, Style::Text),
+    col("Phase", 10.0, Style::Text),
+    col("Livraison", 14.0, Style::Text),
+    col("Stratégie", 14.0, Style::Text),
+    col("Date de début", 12.0, Style::Text),
+    col("Date de fin", 12.0, Style::Text),
+    col("Démarrée le", 20.0, Style::Text),
+    col("Démarrage forcé", 10.0, Style::Text),
+    col("Contrôles au démarrage", 60.0, Style::Text),
+];
+
+const DECISIONS: &[Column] = &[
+    col("Campagne", 14.0, Style::Text),
+    col("N° PV", 8.0, Style::Text),
+    col("Décision", 24.0, Style::Text),
+    col("Signé le", 20.0, Style::Text),
+    col("Signataires", 40.0, Style::Text),
+    col("Rapports scellés", 60.0, Style::Text),
+];
+
+const PLANNED: &[Column] = &[
+    col("Campagne", 14.0, Style::Text),
+    col("Cas de test", 16.0, Style::Text),
+    col("Jeu de données", 16.0, Style::Text),
+    col("Attribué à", 18.0, Style::Text),
+    col("Raison", 40.0, Style::Text),
+];
 
 const REQUIREMENTS: &[Column] = &[
     col("Référence", 16.0, Style::Text),
@@ -165,12 +221,16 @@ const RESULTS: &[Column] = &[
     col("Campagne", 16.0, Style::Text),
     col("Cas de test", 16.0, Style::Text),
     col("Jeu de données", 16.0, Style::Text),
+    col("N° tentative", 9.0, Style::Text),
+    col("N° étape", 8.0, Style::Text),
     col("Statut", 14.0, Style::Text),
     col("Testeur", 16.0, Style::Text),
     col("Date d'exécution", 20.0, Style::Text),
     col("Commentaire", 50.0, Style::Text),
+    col("Résultat obtenu", 40.0, Style::Text),
     col("Anomalies", 16.0, Style::Text),
-    col("Tentative de base", 10.0, Style::Grey),
+    // Not read back: the files stay in the original store's evidence folder.
+    col("Preuves", 40.0, Style::Grey),
 ];
 
 const ANOMALIES: &[Column] = &[
@@ -181,6 +241,10 @@ const ANOMALIES: &[Column] = &[
     col("Statut", 14.0, Style::Text),
     col("Trouvée dans", 14.0, Style::Text),
     col("Corrigée dans", 14.0, Style::Text),
+    col("Attribuée à", 18.0, Style::Text),
+    col("Créée le", 20.0, Style::Text),
+    col("Clôturée le", 20.0, Style::Text),
+    col("Réouvertures", 10.0, Style::Text),
 ];
 
 fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<&'static str> {
@@ -201,6 +265,81 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
         file: out.display().to_string(),
         ..WorkbookSummary::default()
     };
+
+    let mut t = Table::new(wb.add_worksheet(), "Projet", SETTINGS, &styles)?;
+    for s in Setting::ALL {
+        let value = match s {
+            Setting::DecisionDays => store.decision_days()?.to_string(),
+            other => store.project_value(other.key())?.unwrap_or_default(),
+        };
+        t.row(&[s.key(), &value, s.describe(fr)], false, false)?;
+    }
+    t.finish(&[], 1)?;
+
+    let mut t = Table::new(wb.add_worksheet(), "Livraisons", DELIVERIES, &styles)?;
+    for d in store.deliveries()? {
+        t.row(
+            &[
+                &d.reference,
+                &d.version,
+                &d.vendor,
+                &d.lot,
+                d.planned_date.as_deref().unwrap_or(""),
+                d.delivered_date.as_deref().unwrap_or(""),
+                &d.notes,
+            ],
+            false,
+            false,
+        )?;
+    }
+    summary.deliveries = t.finish(&[], 1)?;
+
+    let mut t = Table::new(wb.add_worksheet(), "Stratégies", STRATEGIES, &styles)?;
+    for st in store.strategies()? {
+        let (max, days) = (st.max_ajournements.to_string(), st.reserve_days.to_string());
+        let criteria: Vec<(&str, &Criterion)> = st
+            .criteria
+            .iter()
+            .map(|c| ("sortie", c))
+            .chain(st.entry_criteria.iter().map(|c| ("entrée", c)))
+            .collect();
+        for i in 0..criteria.len().max(1) {
+            let head: [&str; 7] = if i == 0 {
+                [
+                    &st.reference,
+                    &st.title,
+                    st.phase.label(fr),
+                    &st.scope,
+                    &max,
+                    &days,
+                    &st.smoke_tag,
+                ]
+            } else {
+                [""; 7]
+            };
+            let rule = criteria.get(i).map(|(_, c)| c.rule()).unwrap_or_default();
+            let mut row: Vec<&str> = head.to_vec();
+            match criteria.get(i) {
+                Some((kind, c)) => row.extend([
+                    *kind,
+                    rule.as_str(),
+                    if c.blocking { "oui" } else { "non" },
+                    c.label.as_str(),
+                ]),
+                None => row.extend(["", "", "", ""]),
+            }
+            t.row(&row, i > 0, i == 0)?;
+        }
+        summary.strategies += 1;
+    }
+    t.finish(
+        &[
+            (2, labels(Phase::ALL, |v| v.label(fr))),
+            (7, vec!["sortie", "entrée"]),
+            (9, vec!["oui", "non"]),
+        ],
+        1,
+    )?;
 
     let reqs = store.requirements()?;
     let mut t = Table::new(wb.add_worksheet(), "Exigences", REQUIREMENTS, &styles)?;
@@ -292,51 +431,167 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
     }
     summary.links = t.finish(&[], 0)?;
 
-    let mut t = Table::new(wb.add_worksheet(), "Résultats", RESULTS, &styles)?;
-    let mut seen = ExecutionCounts::default();
-    for c in store.campaigns()? {
-        let execs = store.executions(&c.reference, None)?;
-        // What the sheet leaves out of them, counted on the way (see `not_carried`).
-        seen.campaigns += 1;
-        seen.executions += execs.len() as u64;
-        seen.steps += execs.iter().map(|e| e.steps.len() as u64).sum::<u64>();
-        seen.evidence += execs.iter().map(|e| e.evidence.len() as u64).sum::<u64>();
-        seen.planned_not_run += store
-            .campaign_tests(&c.reference)?
+    let mut t = Table::new(wb.add_worksheet(), "Campagnes", CAMPAIGNS, &styles)?;
+    let campaigns = store.campaigns()?;
+    for c in &campaigns {
+        let started = if c.state == "started" {
+            c.started_at.as_deref().unwrap_or("")
+        } else {
+            ""
+        };
+        let forced = match (started.is_empty(), c.start_forced) {
+            (true, _) => "",
+            (false, true) => "oui",
+            (false, false) => "non",
+        };
+        let checks: Vec<CriterionResult> =
+            serde_json::from_value(c.start_checks.clone()).unwrap_or_default();
+        let checks = checks
             .iter()
-            .filter(|t| t.attempts == 0)
-            .count() as u64;
-        // Ordered by test, data set, then attempt: the last of each is its latest result.
-        for (i, e) in execs.iter().enumerate() {
-            if execs
-                .get(i + 1)
-                .is_some_and(|n| n.test == e.test && n.dataset == e.dataset)
-            {
-                continue;
-            }
-            let (anomalies, attempt) = (e.anomalies.join(", "), e.attempt.to_string());
+            .map(crate::import::sheet::format_start_check)
+            .collect::<Vec<_>>()
+            .join("\n");
+        t.row(
+            &[
+                &c.reference,
+                &c.title,
+                c.phase.label(fr),
+                c.delivery.as_deref().unwrap_or(""),
+                c.strategy.as_deref().unwrap_or(""),
+                c.start_date.as_deref().unwrap_or(""),
+                c.end_date.as_deref().unwrap_or(""),
+                started,
+                forced,
+                &checks,
+            ],
+            false,
+            false,
+        )?;
+    }
+    summary.campaigns = t.finish(&[(2, labels(Phase::ALL, |v| v.label(fr)))], 1)?;
+
+    let mut t = Table::new(wb.add_worksheet(), "Planification", PLANNED, &styles)?;
+    for c in &campaigns {
+        for item in store.campaign_tests(&c.reference)? {
             t.row(
                 &[
                     &c.reference,
-                    &e.test,
-                    e.dataset.as_deref().unwrap_or(""),
-                    e.status.label(fr),
-                    &e.tester,
-                    &e.executed_at,
-                    &e.comment,
-                    &anomalies,
-                    &attempt,
+                    &item.reference,
+                    item.dataset.as_deref().unwrap_or(""),
+                    &item.assignee,
+                    &item.reason,
                 ],
                 false,
                 false,
             )?;
         }
     }
-    summary.results = t.finish(&[(3, labels(ExecStatus::ALL, |v| v.label(fr)))], 2)?;
+    summary.planned_tests = t.finish(&[], 2)?;
+
+    // Decisions signed here and those imported from another store's workbook, by campaign.
+    let mut decisions: Vec<(String, i64, &'static str, String, String, String)> = store
+        .signoffs(None)?
+        .into_iter()
+        .map(|so| {
+            let files = so
+                .files
+                .iter()
+                .map(|f| format!("{} (sha256 {})", f.file_name, f.sha256))
+                .collect::<Vec<_>>()
+                .join("\n");
+            (
+                so.campaign,
+                so.number,
+                so.decision.label(fr),
+                so.signed_at,
+                so.signatories.join("\n"),
+                files,
+            )
+        })
+        .collect();
+    decisions.extend(store.imported_decisions(None)?.into_iter().map(|i| {
+        (
+            i.campaign,
+            i.number,
+            i.decision.label(fr),
+            i.signed_at,
+            i.signatories.join("\n"),
+            i.files,
+        )
+    }));
+    decisions.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let mut t = Table::new(wb.add_worksheet(), "Décisions", DECISIONS, &styles)?;
+    for (campaign, number, decision, signed_at, signatories, files) in &decisions {
+        let number = number.to_string();
+        t.row(
+            &[campaign, &number, decision, signed_at, signatories, files],
+            false,
+            false,
+        )?;
+    }
+    summary.decisions = t.finish(&[(2, labels(Decision::ALL, |v| v.label(fr)))], 1)?;
+
+    // Every attempt, in order (the store gives them by test, data set, then attempt), its
+    // steps' results on the rows under it.
+    let mut t = Table::new(wb.add_worksheet(), "Résultats", RESULTS, &styles)?;
+    let mut seen = ExecutionCounts::default();
+    for c in &campaigns {
+        for e in store.executions(&c.reference, None)? {
+            seen.evidence += e.evidence.len() as u64;
+            seen.step_comments += e.steps.iter().filter(|s| !s.comment.is_empty()).count() as u64;
+            let (anomalies, attempt) = (e.anomalies.join(", "), e.attempt.to_string());
+            let evidence = e
+                .evidence
+                .iter()
+                .map(|f| format!("{} (sha256 {})", f.file_name, f.sha256))
+                .collect::<Vec<_>>()
+                .join("\n");
+            t.row(
+                &[
+                    &c.reference,
+                    &e.test,
+                    e.dataset.as_deref().unwrap_or(""),
+                    &attempt,
+                    "",
+                    e.status.label(fr),
+                    &e.tester,
+                    &e.executed_at,
+                    &e.comment,
+                    "",
+                    &anomalies,
+                    &evidence,
+                ],
+                false,
+                true,
+            )?;
+            summary.results += 1;
+            for step in &e.steps {
+                let no = step.step.to_string();
+                t.row(
+                    &[
+                        "",
+                        "",
+                        "",
+                        "",
+                        &no,
+                        step.status.label(fr),
+                        "",
+                        "",
+                        "",
+                        &step.actual,
+                    ],
+                    true,
+                    false,
+                )?;
+            }
+        }
+    }
+    t.finish(&[(5, labels(ExecStatus::ALL, |v| v.label(fr)))], 2)?;
 
     let anomalies = store.anomalies()?;
     let mut t = Table::new(wb.add_worksheet(), "Anomalies", ANOMALIES, &styles)?;
     for a in &anomalies {
+        let reopened = a.reopen_count.to_string();
         t.row(
             &[
                 &a.reference,
@@ -346,6 +601,10 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
                 a.status.label(fr),
                 a.found_in.as_deref().unwrap_or(""),
                 a.fixed_in.as_deref().unwrap_or(""),
+                &a.assignee,
+                &a.created_at,
+                a.closed_at.as_deref().unwrap_or(""),
+                &reopened,
             ],
             false,
             false,
@@ -359,7 +618,7 @@ pub fn export_workbook(store: &Store, out: &Path) -> Result<WorkbookSummary> {
         1,
     )?;
 
-    summary.not_carried = not_carried(store, summary.results, &seen)?;
+    summary.not_carried = not_carried(store, &seen)?;
     save(&mut wb, out)?;
     Ok(summary)
 }

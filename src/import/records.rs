@@ -214,6 +214,10 @@ pub struct ResultRecord {
     /// For offline sheets: the latest attempt known when the sheet was exported; a newer one in
     /// the store is a conflict.
     pub base_attempt: Option<u32>,
+    /// For project workbooks (every attempt, in order): the attempt this row is. The store's
+    /// own attempt of that number, when it has one, must be this result (else a conflict);
+    /// otherwise the row is recorded as the next attempt.
+    pub attempt: Option<u32>,
 }
 
 /// An anomaly as read from a file.
@@ -229,6 +233,107 @@ pub struct AnomalyRecord {
     pub fixed_in: Option<String>,
     pub severity: Option<Severity>,
     pub status: Option<AnomalyStatus>,
+    /// Who must act on it (a new anomaly only: an existing one keeps its assignee).
+    pub assignee: Option<String>,
+    /// When it was raised (ISO date or date-time; a new anomaly only).
+    pub created_at: Option<String>,
+    /// When it was closed (a new closed or rejected anomaly only).
+    pub closed_at: Option<String>,
+    /// How many times it was reopened (a new anomaly only).
+    pub reopen_count: Option<u32>,
+}
+
+/// A delivery (livraison) as read from a deliveries sheet. `None` fields are left unchanged
+/// on update.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DeliveryRecord {
+    pub origin: Origin,
+    pub reference: String,
+    pub version: Option<String>,
+    pub vendor: Option<String>,
+    pub lot: Option<String>,
+    pub planned_date: Option<String>,
+    pub delivered_date: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A test strategy as read from a strategies sheet: its fields on its first row, one criterion
+/// per row of its block. Applied whole: the stored strategy is replaced (fields and criteria).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StrategyRecord {
+    pub origin: Origin,
+    /// The last row of its block (a refused row in it refuses the strategy).
+    pub last_row: Option<u64>,
+    pub strategy: crate::verdict::Strategy,
+}
+
+/// A campaign as read from a campaigns sheet. `None` fields are left unchanged on update.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CampaignRecord {
+    pub origin: Origin,
+    pub reference: String,
+    pub title: Option<String>,
+    pub phase: Option<crate::model::Phase>,
+    pub delivery: Option<String>,
+    pub strategy: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    /// When it was started (`recette campaign start`); `None`: still planned.
+    pub started_at: Option<String>,
+    /// Started with `--force` although entry criteria were unmet.
+    pub forced: bool,
+    /// The entry criteria as measured when it was started (shown in the bilan).
+    pub start_checks: Option<Vec<crate::verdict::CriterionResult>>,
+}
+
+/// A test planned in a campaign (with one of its data sets), as read from a plan sheet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PlannedRecord {
+    pub origin: Origin,
+    pub campaign: String,
+    pub test: String,
+    pub dataset: Option<String>,
+    pub assignee: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// What a project workbook (`recette export workbook`) carries besides the test model:
+/// deliveries, strategies, campaigns and their planned tests, the decisions signed, applied
+/// before everything else (campaigns after the deliveries and strategies they name, decisions
+/// after their campaigns, plans after the tests).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProjectRecord {
+    Delivery(DeliveryRecord),
+    Strategy(StrategyRecord),
+    Campaign(CampaignRecord),
+    Planned(PlannedRecord),
+    Decision(DecisionRecord),
+    Setting(SettingRecord),
+}
+
+/// A project setting (`recette config`) as read from the "Projet" sheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettingRecord {
+    pub origin: Origin,
+    pub setting: crate::settings::Setting,
+    pub value: String,
+}
+
+/// A decision signed in another store (sheet "Décisions" of a project workbook): it counts as
+/// a sign-off of its campaign (earlier ajournements, already signed), its sealed files named.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionRecord {
+    pub origin: Origin,
+    pub campaign: String,
+    /// The record's number among its campaign's (PV n°).
+    pub number: u32,
+    pub decision: crate::model::Decision,
+    /// ISO date or date-time.
+    pub signed_at: String,
+    pub signatories: Vec<String>,
+    /// The sealed files as the original store recorded them (`name (sha256 …)` per line).
+    pub files: String,
 }
 
 /// Everything an importer read from one input, with the problems it found.
@@ -239,6 +344,8 @@ pub struct ImportBatch {
     pub links: Vec<LinkRecord>,
     pub results: Vec<ResultRecord>,
     pub anomalies: Vec<AnomalyRecord>,
+    /// Deliveries, strategies, campaigns and planned tests (project workbooks).
+    pub project: Vec<ProjectRecord>,
     /// Sheets (or parts) that were recognised, with the kind they were read as.
     pub sheets: Vec<SheetSummary>,
     /// Problems; without `--partial`, any problem aborts the import.
@@ -282,6 +389,7 @@ impl ImportBatch {
         self.links.extend(other.links);
         self.results.extend(other.results);
         self.anomalies.extend(other.anomalies);
+        self.project.extend(other.project);
         self.sheets.extend(other.sheets);
         self.issues.extend(other.issues);
     }
@@ -296,6 +404,7 @@ pub trait RecordSink {
     fn link(&mut self, l: LinkRecord);
     fn result(&mut self, r: ResultRecord);
     fn anomaly(&mut self, a: AnomalyRecord);
+    fn project(&mut self, p: ProjectRecord);
 }
 
 impl RecordSink for ImportBatch {
@@ -313,6 +422,9 @@ impl RecordSink for ImportBatch {
     }
     fn anomaly(&mut self, a: AnomalyRecord) {
         self.anomalies.push(a);
+    }
+    fn project(&mut self, p: ProjectRecord) {
+        self.project.push(p);
     }
 }
 
@@ -394,6 +506,9 @@ impl RecordSink for ChunkSink {
     }
     fn anomaly(&mut self, a: AnomalyRecord) {
         self.keep(|c| c.anomaly(a));
+    }
+    fn project(&mut self, p: ProjectRecord) {
+        self.keep(|c| c.project(p));
     }
 }
 

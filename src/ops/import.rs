@@ -479,6 +479,12 @@ pub fn sheet_kind_label(kind: &str, lang: Lang) -> &str {
         "links" => lang.pick("liens", "links"),
         "results" => lang.pick("résultats", "results"),
         "anomalies" => lang.pick("anomalies", "anomalies"),
+        "deliveries" => lang.pick("livraisons", "deliveries"),
+        "strategies" => lang.pick("stratégies", "strategies"),
+        "campaigns" => lang.pick("campagnes", "campaigns"),
+        "planned_tests" => lang.pick("tests planifiés", "planned tests"),
+        "decisions" => lang.pick("décisions signées", "signed decisions"),
+        "settings" => lang.pick("réglages du projet", "project settings"),
         "ignored" => lang.pick("ignorée", "ignored"),
         other => other,
     }

@@ -76,10 +76,13 @@ pub fn signed_summary(
     campaign: &str,
     lang: crate::i18n::Lang,
 ) -> Result<Option<String>> {
+    if let Some(s) = store.signoffs(Some(campaign))?.last() {
+        return Ok(Some(describe_signed(s, lang)));
+    }
     Ok(store
-        .signoffs(Some(campaign))?
+        .imported_decisions(Some(campaign))?
         .last()
-        .map(|s| describe_signed(s, lang)))
+        .map(|i| describe_imported(i, lang)))
 }
 
 /// [`signed_summary`] of every signed campaign, by reference, in one read (`campaign list`).
@@ -87,12 +90,36 @@ pub fn signed_summaries(
     store: &Store,
     lang: crate::i18n::Lang,
 ) -> Result<std::collections::HashMap<String, String>> {
-    // Oldest first: the latest sign-off of a campaign is the one kept.
-    Ok(store
-        .signoffs(None)?
+    // Imported decisions first, then this store's own sign-offs oldest first: the latest
+    // sign-off of a campaign is the one kept.
+    let mut out: std::collections::HashMap<String, String> = store
+        .imported_decisions(None)?
         .iter()
-        .map(|s| (s.campaign.clone(), describe_signed(s, lang)))
-        .collect())
+        .map(|i| (i.campaign.clone(), describe_imported(i, lang)))
+        .collect();
+    out.extend(
+        store
+            .signoffs(None)?
+            .iter()
+            .map(|s| (s.campaign.clone(), describe_signed(s, lang))),
+    );
+    Ok(out)
+}
+
+fn describe_imported(i: &crate::signoff::ImportedDecision, lang: crate::i18n::Lang) -> String {
+    let date = crate::report::view::fmt_date(lang, &i.signed_at, false);
+    match lang {
+        crate::i18n::Lang::Fr => format!(
+            "{}, signé le {date} dans une autre base (PV n° {}, importé)",
+            i.decision.label(lang),
+            i.number
+        ),
+        crate::i18n::Lang::En => format!(
+            "{}, signed on {date} in another store (record no. {}, imported)",
+            i.decision.label(lang),
+            i.number
+        ),
+    }
 }
 
 fn describe_signed(s: &crate::signoff::SignOff, lang: crate::i18n::Lang) -> String {

@@ -152,6 +152,17 @@ impl Store {
         })
     }
 
+    /// How many fix claims, requirement claims and delivery documents every delivery has (what
+    /// a project workbook leaves out).
+    pub fn delivery_claims_and_documents(&self) -> Result<u64> {
+        Ok(self.conn().query_row(
+            "SELECT (SELECT COUNT(*) FROM delivery_fix) + (SELECT COUNT(*) FROM delivery_requirement)
+                  + (SELECT COUNT(*) FROM delivery_document)",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
     /// Every anomaly event (retest closures and reopenings), oldest first.
     pub fn anomaly_events(&self) -> Result<Vec<AnomalyEvent>> {
         let mut stmt = self.conn().prepare(

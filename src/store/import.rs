@@ -20,8 +20,8 @@ use crate::entities::{Requirement, TestCase};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::import::records::{
-    AnomalyRecord, ImportBatch, ImportIssue, LinkRecord, Origin, RequirementRecord, ResultRecord,
-    SheetSummary, TestCaseRecord,
+    AnomalyRecord, ImportBatch, ImportIssue, LinkRecord, Origin, ProjectRecord, RequirementRecord,
+    ResultRecord, SheetSummary, TestCaseRecord,
 };
 use crate::model::{ExecStatus, Phase, Severity};
 
@@ -54,8 +54,10 @@ pub struct ImportReport {
     /// What the import applies but a person should look at (a data set without a value for a
     /// parameter its test uses); they never refuse the import.
     pub warnings: Vec<ImportIssue>,
-    /// Campaign that received results, if any.
+    /// Campaign that received results, if any (the last one, when several did).
     pub campaign: Option<String>,
+    /// Every campaign that received results, in the order they first did.
+    pub campaigns: Vec<String>,
     /// Totals over every sheet.
     pub totals: Counts,
 }
@@ -96,7 +98,7 @@ impl ImportReport {
             .retain(|s| s.kind == "ignored" || s.rows > 0 || s.counts != Counts::default());
     }
 
-    fn count(&mut self, origin: &Origin, kind: &str, change: Option<Change>) {
+    pub(super) fn count(&mut self, origin: &Origin, kind: &str, change: Option<Change>) {
         let sheet = origin.sheet.as_deref().unwrap_or_default();
         let idx = match self
             .sheets
@@ -170,12 +172,24 @@ fn mark_bad(bad: &mut BadRows, o: &Origin) {
 
 /// The state of applying one import: what is known of the store, the plan so far, the rows
 /// refused.
-struct Applier {
+pub(super) struct Applier {
     /// Language of the problems found.
-    lang: Lang,
+    pub(super) lang: Lang,
     known: Known,
-    report: ImportReport,
+    pub(super) report: ImportReport,
     bad_rows: BadRows,
+}
+
+impl Applier {
+    /// Whether the row of a record was refused.
+    pub(super) fn is_bad(&self, o: &Origin) -> bool {
+        is_bad(&self.bad_rows, o)
+    }
+
+    /// Whether a row of a record read over rows `origin.row..=last` was refused.
+    pub(super) fn is_bad_span(&self, o: &Origin, last: Option<u64>) -> bool {
+        is_bad_span(&self.bad_rows, o, last)
+    }
 }
 
 /// A streamed import under way (see [`Tx::stream_begin`]).
@@ -432,7 +446,7 @@ const IMPORT_MOVE: super::anomalies::MoveCause<'static> = super::anomalies::Move
     delivery_id: None,
 };
 
-fn issue(origin: &Origin, lang: Lang, fr: String, en: String) -> ImportIssue {
+pub(super) fn issue(origin: &Origin, lang: Lang, fr: String, en: String) -> ImportIssue {
     ImportIssue {
         origin: origin.clone(),
         message: match lang {
@@ -526,6 +540,7 @@ impl Tx<'_> {
             report,
             bad_rows,
         };
+        self.apply_project_head(&mut ap, &batch.project)?;
         for r in &batch.requirements {
             self.apply_requirement(&mut ap, r)?;
         }
@@ -535,7 +550,7 @@ impl Tx<'_> {
         for t in &batch.test_cases {
             self.apply_test_case(&mut ap, t)?;
         }
-        self.apply_links_and_results(&mut ap, &batch.links, &batch.results, opts)?;
+        self.apply_links_and_results(&mut ap, &batch.links, &batch.project, &batch.results, opts)?;
         let mut report = ap.report;
         report.drop_empty_sheets();
         if !report.issues.is_empty() && !opts.partial {
@@ -628,6 +643,7 @@ impl Tx<'_> {
                 status: a.status,
                 found_in: a.found_in.clone().or_else(|| opts.delivery.clone()),
                 fixed_in: a.fixed_in.clone(),
+                assignee: a.assignee.clone(),
                 ..AnomalyPatch::default()
             };
             let title = a.title.clone().unwrap_or_else(|| a.reference.clone());
@@ -637,6 +653,17 @@ impl Tx<'_> {
                 a.severity.unwrap_or(Severity::Majeure),
                 &patch,
             )?;
+            // The dates a workbook gives (raised, closed) are the anomaly's own, not the
+            // import's: its age and the indicators of a rebuilt store stay the same.
+            if a.created_at.is_some() || a.closed_at.is_some() || a.reopen_count.is_some() {
+                self.conn().execute(
+                    "UPDATE anomaly SET created_at = COALESCE(?2, created_at),
+                         closed_at = CASE WHEN closed_at IS NULL THEN NULL ELSE COALESCE(?3, closed_at) END,
+                         reopen_count = COALESCE(?4, reopen_count)
+                     WHERE ref = ?1",
+                    params![a.reference, a.created_at, a.closed_at, a.reopen_count],
+                )?;
+            }
             Change::Created
         };
         ap.report.count(&a.origin, "anomalies", Some(change));
@@ -739,6 +766,7 @@ impl Tx<'_> {
         &mut self,
         ap: &mut Applier,
         links: &[LinkRecord],
+        project: &[ProjectRecord],
         results: &[ResultRecord],
         opts: &ApplyOptions,
     ) -> Result<()> {
@@ -782,6 +810,7 @@ impl Tx<'_> {
         }
         // Queued links are written before anything reads them.
         self.flush_links()?;
+        self.apply_planned(ap, project)?;
         if !results.is_empty() {
             self.apply_results(results, opts, &mut ap.report, &ap.bad_rows, &ap.known)?;
         }
@@ -824,6 +853,10 @@ impl Tx<'_> {
     pub fn stream_chunk(&mut self, st: &mut StreamApply, chunk: &mut ImportBatch) -> Result<()> {
         if st.tests_started && !(chunk.requirements.is_empty() && chunk.anomalies.is_empty()) {
             return Err(abandoned("exigence ou anomalie après des cas de test"));
+        }
+        if !chunk.project.is_empty() {
+            // Deliveries, strategies, campaigns and plans come first in the whole-batch order.
+            return Err(abandoned("livraisons, stratégies ou campagnes"));
         }
         for r in &chunk.requirements {
             self.apply_requirement(&mut st.ap, r)?;
@@ -879,7 +912,7 @@ impl Tx<'_> {
             std::mem::take(&mut st.links),
             std::mem::take(&mut st.results),
         );
-        self.apply_links_and_results(&mut st.ap, &links, &results, &st.opts)?;
+        self.apply_links_and_results(&mut st.ap, &links, &[], &results, &st.opts)?;
         if !st.ap.report.issues.is_empty() {
             return Err(abandoned("problèmes trouvés"));
         }
@@ -984,6 +1017,9 @@ impl Tx<'_> {
                 },
             };
             report.campaign = Some(campaign.clone());
+            if !report.campaigns.contains(&campaign) {
+                report.campaigns.push(campaign.clone());
+            }
             if !known.test_exists(self, &r.test_ref)? {
                 report.issues.push(issue(
                     &r.origin,
@@ -995,7 +1031,45 @@ impl Tx<'_> {
                 continue;
             }
             let dataset = r.dataset.clone().unwrap_or_default();
-            let latest = self.latest_execution(&campaign, &r.test_ref, &dataset)?;
+            let mut latest = self.latest_execution(&campaign, &r.test_ref, &dataset, None)?;
+            if let Some(n) = r.attempt {
+                // A project workbook lists every attempt: the store's attempt of that number,
+                // when it has one, is what the row must be compared with.
+                let label = crate::entities::item_label(&r.test_ref, r.dataset.as_deref());
+                match self.latest_execution(&campaign, &r.test_ref, &dataset, Some(i64::from(n)))? {
+                    Some(stored) => {
+                        let same = r.status == Some(stored.1)
+                            && r.tester.as_ref().is_none_or(|t| *t == stored.2)
+                            && r.executed_at.as_ref().is_none_or(|d| *d == stored.3)
+                            && r.comment.clone().unwrap_or_default() == stored.4;
+                        if !same {
+                            report.conflicts.push(issue(
+                                &r.origin,
+                                opts.lang,
+                                format!("conflit : la tentative {n} de {label} dans la campagne {campaign} n'est pas celle de la feuille ; ligne non appliquée"),
+                                format!("conflict: attempt {n} of {label} in campaign {campaign} is not the sheet's; row not applied"),
+                            ));
+                            report.count(&r.origin, "results", None);
+                        } else {
+                            report.count(&r.origin, "results", Some(Change::Unchanged));
+                        }
+                        continue;
+                    }
+                    None => {
+                        let next = latest.as_ref().map_or(1, |l| l.0 + 1);
+                        if next != i64::from(n) {
+                            report.warnings.push(issue(
+                                &r.origin,
+                                opts.lang,
+                                format!("{label} : tentative {n} de la feuille enregistrée comme tentative {next} (la campagne {campaign} en a {})", next - 1),
+                                format!("{label}: the sheet's attempt {n} recorded as attempt {next} (campaign {campaign} has {})", next - 1),
+                            ));
+                        }
+                        // Never the same as the latest: it is a new attempt.
+                        latest = None;
+                    }
+                }
+            }
             if let (Some(base), Some((attempt, ..))) = (r.base_attempt, &latest) {
                 if i64::from(base) < *attempt {
                     report.conflicts.push(issue(
@@ -1124,13 +1198,14 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Latest execution of a test (and data set, `""` for none) in a campaign: (attempt,
-    /// status, tester, executed_at, comment).
+    /// Latest execution of a test (and data set, `""` for none) in a campaign, or its attempt
+    /// `attempt`: (attempt, status, tester, executed_at, comment).
     fn latest_execution(
         &self,
         campaign: &str,
         test: &str,
         dataset: &str,
+        attempt: Option<i64>,
     ) -> Result<Option<LatestExecution>> {
         let row = self
             .conn()
@@ -1139,9 +1214,10 @@ impl Tx<'_> {
                  FROM execution e JOIN campaign c ON c.id = e.campaign_id
                  JOIN test_case t ON t.id = e.test_id
                  WHERE c.ref = ?1 AND t.ref = ?2 AND e.dataset = ?3
+                   AND (?4 IS NULL OR e.attempt = ?4)
                  ORDER BY e.attempt DESC LIMIT 1",
             )?
-            .query_row(params![campaign, test, dataset], |r| {
+            .query_row(params![campaign, test, dataset, attempt], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,

@@ -18,6 +18,7 @@ mod deliveries;
 mod delivery_note;
 mod executions;
 mod import;
+mod import_project;
 mod maintenance;
 mod multi;
 mod requirements;
@@ -77,6 +78,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_accounts.sql"),
     include_str!("migrations/0010_token_expiry.sql"),
     include_str!("migrations/0011_audit_actor.sql"),
+    include_str!("migrations/0012_imported_decisions.sql"),
 ];
 
 /// The schema version this build writes.

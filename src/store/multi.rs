@@ -486,6 +486,7 @@ mod tests {
                 anomaly_refs: Vec::new(),
                 campaign_ref: None,
                 base_attempt: None,
+                attempt: None,
             })
             .collect();
         let dir = tempfile::tempdir().map_err(|e| Error::Other(e.to_string()))?;

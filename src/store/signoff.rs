@@ -9,7 +9,8 @@ use super::{decode, id_of, Store, Tx};
 use crate::error::{Error, Result};
 use crate::model::Decision;
 use crate::signoff::{
-    signatories_from_json, NewSignOff, Reservation, SignOff, Signatory, SignedFile,
+    signatories_from_json, ImportedDecision, NewSignOff, Reservation, SignOff, Signatory,
+    SignedFile,
 };
 
 const RESERVATION_COLUMNS: &str = "r.ref, r.signoff_id, c.ref, r.description, r.severity, a.ref,
@@ -108,6 +109,45 @@ impl Store {
         load(self.conn(), cid)
     }
 
+    /// Decisions signed in another store and imported from its workbook (of one campaign when
+    /// given), by campaign and number.
+    pub fn imported_decisions(&self, campaign: Option<&str>) -> Result<Vec<ImportedDecision>> {
+        let cid = match campaign {
+            Some(c) => Some(id_of(self.conn(), "campaign", "campagne", c)?),
+            None => None,
+        };
+        let mut stmt = self.conn().prepare(
+            "SELECT c.ref, i.number, i.decision, i.signed_at, i.signatories, i.files, i.source
+             FROM imported_decision i JOIN campaign c ON c.id = i.campaign_id
+             WHERE ?1 IS NULL OR i.campaign_id = ?1 ORDER BY c.ref, i.number",
+        )?;
+        let rows = stmt.query_map([cid], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (campaign, number, decision, signed_at, signatories, files, source) = row?;
+            out.push(ImportedDecision {
+                campaign,
+                number,
+                decision: decode(&decision, Decision::from_code)?,
+                signed_at,
+                signatories: signatories.lines().map(str::to_string).collect(),
+                files,
+                source,
+            });
+        }
+        Ok(out)
+    }
+
     /// The sign-offs that recorded a file with this sha256, with the recorded file name.
     pub fn signoffs_with_file(&self, sha256: &str) -> Result<Vec<(SignOff, String)>> {
         let hits: Vec<(i64, String)> = self
@@ -129,7 +169,8 @@ impl Store {
     pub fn next_signoff_number(&self, campaign: &str) -> Result<i64> {
         let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
         Ok(self.conn().query_row(
-            "SELECT COUNT(*) + 1 FROM signoff WHERE campaign_id = ?1",
+            "SELECT (SELECT COUNT(*) FROM signoff WHERE campaign_id = ?1)
+                  + (SELECT COUNT(*) FROM imported_decision WHERE campaign_id = ?1) + 1",
             [cid],
             |r| r.get(0),
         )?)
@@ -142,11 +183,14 @@ impl Store {
 
     /// Signed-off ajournements pronounced for the same phase as this campaign, on its delivery
     /// or on a delivery of the same (non-empty) lot: a corrected delivery presented again is
-    /// usually a new delivery of the same lot.
+    /// usually a new delivery of the same lot. Decisions signed in another store and imported
+    /// from its workbook count too.
     pub fn signed_ajournements(&self, campaign: &str) -> Result<i64> {
         let cid = id_of(self.conn(), "campaign", "campagne", campaign)?;
         Ok(self.conn().query_row(
-            "SELECT COUNT(*) FROM signoff s JOIN campaign c ON c.id = s.campaign_id
+            "SELECT COUNT(*) FROM (SELECT campaign_id, decision FROM signoff
+                                   UNION ALL SELECT campaign_id, decision FROM imported_decision) s
+             JOIN campaign c ON c.id = s.campaign_id
              JOIN campaign me ON me.id = ?1
              LEFT JOIN delivery d ON d.id = c.delivery_id
              LEFT JOIN delivery md ON md.id = me.delivery_id

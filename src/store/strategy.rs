@@ -56,7 +56,7 @@ pub struct CriterionPatch {
     pub label: Option<String>,
 }
 
-fn load(conn: &rusqlite::Connection, reference: &str) -> Result<Option<Strategy>> {
+pub(super) fn load(conn: &rusqlite::Connection, reference: &str) -> Result<Option<Strategy>> {
     let row = conn
         .prepare_cached(
             "SELECT id, ref, title, phase, scope, max_ajournements, reserve_days, smoke_tag

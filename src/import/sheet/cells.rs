@@ -12,7 +12,8 @@ use super::mapping::{column_letter, Field, SheetMapping};
 use crate::i18n::Lang;
 use crate::import::records::{ImportIssue, Origin};
 use crate::model::{
-    normalize_word, AnomalyStatus, Criticality, ExecStatus, ReqStatus, Severity, UnknownWord,
+    normalize_word, AnomalyStatus, Criticality, Decision, ExecStatus, Phase, ReqStatus, Severity,
+    UnknownWord,
 };
 
 pub(crate) use crate::i18n::tr;
@@ -170,6 +171,26 @@ impl SheetCtx {
         }
     }
 
+    /// A yes/no cell (`oui`, `non`, `x`, `yes`, `no`, `true`, `false`, `1`, `0`); anything
+    /// else is an issue.
+    pub fn flag(&mut self, row: &Row, f: Field) -> Option<bool> {
+        let raw = self.text(row, f)?;
+        match normalize_word(raw).as_str() {
+            "oui" | "o" | "x" | "yes" | "y" | "true" | "vrai" | "1" => Some(true),
+            "non" | "n" | "no" | "false" | "faux" | "0" | "-" => Some(false),
+            _ => {
+                let msg = tr!(
+                    self.lang,
+                    "oui ou non attendu, lu « {} »",
+                    "yes or no expected, found \"{}\"",
+                    raw
+                );
+                self.issue(row.number, Some(f), msg);
+                None
+            }
+        }
+    }
+
     /// Flags a reference already seen in this file; returns whether it was new.
     pub fn first_time(
         &mut self,
@@ -229,7 +250,15 @@ macro_rules! vocab {
         }
     )*};
 }
-vocab!(ExecStatus, Criticality, ReqStatus, Severity, AnomalyStatus);
+vocab!(
+    ExecStatus,
+    Criticality,
+    ReqStatus,
+    Severity,
+    AnomalyStatus,
+    Phase,
+    Decision
+);
 
 /// Splits a multi-valued cell, dropping blanks and repeats.
 pub(crate) fn split_list(text: &str) -> Vec<String> {

@@ -59,6 +59,38 @@ pub(crate) enum Role {
     BaseAttempt,
     FoundIn,
     FixedIn,
+    /// The attempt a result row is.
+    Attempt,
+    CreatedAt,
+    ClosedAt,
+    Version,
+    Vendor,
+    PlannedDate,
+    DeliveredDate,
+    Phase,
+    MaxAjournements,
+    ReserveDays,
+    SmokeTag,
+    CriterionKind,
+    Rule,
+    Blocking,
+    CriterionLabel,
+    Delivery,
+    Strategy,
+    StartDate,
+    EndDate,
+    StartedAt,
+    Forced,
+    Reason,
+    RecordNumber,
+    Decision,
+    SignedAt,
+    Signatories,
+    SealedFiles,
+    SettingKey,
+    SettingValue,
+    ReopenCount,
+    StartChecks,
 }
 
 /// The role of one header text, if any: an exact synonym, else the longest synonym that starts
@@ -102,9 +134,12 @@ pub(crate) fn roles(cells: &[(usize, String)]) -> Vec<(usize, Role)> {
 /// id-like column or fewer than two recognised headers.
 pub(crate) fn header_score(cells: &[(usize, String)]) -> usize {
     let found = roles(cells);
+    let has = |role: Role| found.iter().any(|(_, r)| *r == role);
     let id_like = found
         .iter()
-        .any(|(_, r)| matches!(r, Role::Id | Role::ReqId | Role::TestId | Role::Anomalies));
+        .any(|(_, r)| matches!(r, Role::Id | Role::ReqId | Role::TestId | Role::Anomalies))
+        || (has(Role::Campaign) && has(Role::Decision))
+        || (has(Role::SettingKey) && has(Role::SettingValue));
     if found.len() >= 2 && id_like {
         found.len()
     } else {
@@ -203,6 +238,36 @@ pub(crate) fn detect_kind(found: &[(usize, Role)], sheet: &str) -> Option<SheetK
     if (has(Id) || has(Anomalies)) && has(Severity) && !steps && !has(TestId) {
         scores.push((SheetKind::Anomalies, count(ANOMALY_EVIDENCE) + 1));
     }
+    // The sheets of a project workbook have headers no vendor sheet has together.
+    let id = has(Id) || has(Campaign);
+    if id && has(Rule) && (has(CriterionKind) || has(Blocking)) {
+        return Some(SheetKind::Strategies);
+    }
+    if id
+        && (has(DeliveredDate) || has(PlannedDate))
+        && (has(Version) || has(Vendor))
+        && !has(TestId)
+    {
+        return Some(SheetKind::Deliveries);
+    }
+    if id && has(Phase) && (has(Delivery) || has(Strategy)) && !has(TestId) && !has(Rule) {
+        return Some(SheetKind::Campaigns);
+    }
+    if has(SettingKey) && has(SettingValue) && !has(TestId) && !has(ReqId) {
+        return Some(SheetKind::Settings);
+    }
+    if has(Campaign) && has(Decision) && (has(SignedAt) || has(RecordNumber)) && !has(TestId) {
+        return Some(SheetKind::Decisions);
+    }
+    if has(Campaign)
+        && has(TestId)
+        && (has(Assignee) || has(Reason))
+        && !exec
+        && !has(Status)
+        && !steps
+    {
+        return Some(SheetKind::PlannedTests);
+    }
     let hint = name_hint(sheet);
     scores
         .iter()
@@ -279,6 +344,7 @@ pub(crate) fn fields_for(kind: SheetKind, found: &[(usize, Role)]) -> BTreeMap<u
             put(col(Actual), Field::Actual);
             put(col(Anomalies), Field::AnomalyRefs);
             put(col(BaseAttempt), Field::BaseAttempt);
+            put(col(Attempt), Field::Attempt);
             put(col(Dataset), Field::Dataset);
             put(col(Assignee), Field::Assignee);
         }
@@ -290,6 +356,63 @@ pub(crate) fn fields_for(kind: SheetKind, found: &[(usize, Role)]) -> BTreeMap<u
             put(col(Status), Field::Status);
             put(col(FoundIn), Field::FoundIn);
             put(col(FixedIn), Field::FixedIn);
+            put(col(Assignee), Field::Assignee);
+            put(col(CreatedAt), Field::CreatedAt);
+            put(col(ClosedAt), Field::ClosedAt);
+            put(col(ReopenCount), Field::ReopenCount);
+        }
+        SheetKind::Deliveries => {
+            put(col(Id).or(col(Delivery)), Field::Reference);
+            put(col(Version), Field::Version);
+            put(col(Vendor), Field::Vendor);
+            put(col(Category), Field::Lot);
+            put(col(PlannedDate), Field::PlannedDate);
+            put(col(DeliveredDate), Field::DeliveredDate);
+            put(col(Comment).or(col(Description)), Field::Comment);
+        }
+        SheetKind::Strategies => {
+            put(col(Id).or(col(Strategy)), Field::Reference);
+            put(col(Title), Field::Title);
+            put(col(Phase), Field::Phase);
+            put(col(Category).or(col(Description)), Field::Scope);
+            put(col(MaxAjournements), Field::MaxAjournements);
+            put(col(ReserveDays), Field::ReserveDays);
+            put(col(SmokeTag), Field::SmokeTag);
+            put(col(CriterionKind), Field::CriterionKind);
+            put(col(Rule), Field::Rule);
+            put(col(Blocking), Field::Blocking);
+            put(col(CriterionLabel), Field::Label);
+        }
+        SheetKind::Campaigns => {
+            put(col(Id).or(col(Campaign)), Field::Reference);
+            put(col(Title), Field::Title);
+            put(col(Phase), Field::Phase);
+            put(col(Delivery), Field::Delivery);
+            put(col(Strategy), Field::Strategy);
+            put(col(StartDate), Field::StartDate);
+            put(col(EndDate), Field::EndDate);
+            put(col(StartedAt), Field::StartedAt);
+            put(col(Forced), Field::Forced);
+            put(col(StartChecks), Field::StartChecks);
+        }
+        SheetKind::PlannedTests => {
+            put(col(Campaign), Field::Campaign);
+            put(col(TestId).or(col(Id)), Field::TestRef);
+            put(col(Dataset), Field::Dataset);
+            put(col(Assignee), Field::Assignee);
+            put(col(Reason), Field::Reason);
+        }
+        SheetKind::Decisions => {
+            put(col(Campaign), Field::Campaign);
+            put(col(RecordNumber), Field::RecordNumber);
+            put(col(Decision), Field::Decision);
+            put(col(SignedAt), Field::SignedAt);
+            put(col(Signatories), Field::Signatories);
+            put(col(SealedFiles), Field::SealedFiles);
+        }
+        SheetKind::Settings => {
+            put(col(SettingKey), Field::SettingKey);
+            put(col(SettingValue), Field::SettingValue);
         }
         SheetKind::Ignored => {}
     }

@@ -20,6 +20,18 @@ pub enum SheetKind {
     Links,
     Results,
     Anomalies,
+    /// Deliveries (livraisons) of a project workbook.
+    Deliveries,
+    /// Test strategies: one criterion per row.
+    Strategies,
+    /// Campaigns (phase, delivery, strategy, dates, start).
+    Campaigns,
+    /// The tests planned in each campaign, with their assignee.
+    PlannedTests,
+    /// Decisions signed (in the store the workbook was exported from).
+    Decisions,
+    /// The project's settings (`recette config`): one per row.
+    Settings,
     /// Not read (summary, history, hidden or unrecognised sheet).
     Ignored,
 }
@@ -33,6 +45,12 @@ impl SheetKind {
             SheetKind::Links => "links",
             SheetKind::Results => "results",
             SheetKind::Anomalies => "anomalies",
+            SheetKind::Deliveries => "deliveries",
+            SheetKind::Strategies => "strategies",
+            SheetKind::Campaigns => "campaigns",
+            SheetKind::PlannedTests => "planned_tests",
+            SheetKind::Decisions => "decisions",
+            SheetKind::Settings => "settings",
             SheetKind::Ignored => "ignored",
         }
     }
@@ -82,6 +100,7 @@ impl SheetKind {
                 Actual,
                 AnomalyRefs,
                 BaseAttempt,
+                Attempt,
                 Dataset,
                 Assignee,
             ],
@@ -93,7 +112,55 @@ impl SheetKind {
                 Status,
                 FoundIn,
                 FixedIn,
+                Assignee,
+                CreatedAt,
+                ClosedAt,
+                ReopenCount,
             ],
+            SheetKind::Deliveries => &[
+                Reference,
+                Version,
+                Vendor,
+                Lot,
+                PlannedDate,
+                DeliveredDate,
+                Comment,
+            ],
+            SheetKind::Strategies => &[
+                Reference,
+                Title,
+                Phase,
+                Scope,
+                MaxAjournements,
+                ReserveDays,
+                SmokeTag,
+                CriterionKind,
+                Rule,
+                Blocking,
+                Label,
+            ],
+            SheetKind::Campaigns => &[
+                Reference,
+                Title,
+                Phase,
+                Delivery,
+                Strategy,
+                StartDate,
+                EndDate,
+                StartedAt,
+                Forced,
+                StartChecks,
+            ],
+            SheetKind::PlannedTests => &[Campaign, TestRef, Dataset, Assignee, Reason],
+            SheetKind::Decisions => &[
+                Campaign,
+                RecordNumber,
+                Decision,
+                SignedAt,
+                Signatories,
+                SealedFiles,
+            ],
+            SheetKind::Settings => &[SettingKey, SettingValue],
             SheetKind::Ignored => &[],
         }
     }
@@ -144,8 +211,74 @@ pub enum Field {
     /// Results: a step's actual result (résultat obtenu).
     Actual,
     /// Results (offline sheets): the tester assigned; shown, not applied (`campaign assign`
-    /// changes assignments).
+    /// changes assignments). Planned tests: the tester assigned. Anomalies: who must act.
     Assignee,
+    /// Results of a project workbook: the attempt a row is (every attempt is listed).
+    Attempt,
+    /// Anomalies: when raised.
+    CreatedAt,
+    /// Anomalies: when closed.
+    ClosedAt,
+    /// Deliveries: the version delivered.
+    Version,
+    /// Deliveries: the vendor (titulaire).
+    Vendor,
+    /// Deliveries: the lot of the contract.
+    Lot,
+    /// Deliveries: the planned date.
+    PlannedDate,
+    /// Deliveries: the date delivered.
+    DeliveredDate,
+    /// Strategies and campaigns: the test phase (VABF, VSR...).
+    Phase,
+    /// Strategies: the scope.
+    Scope,
+    /// Strategies: ajournements allowed before a blocking failure proposes rejet.
+    MaxAjournements,
+    /// Strategies: days given to lift a reservation.
+    ReserveDays,
+    /// Strategies: the tag of the smoke tests.
+    SmokeTag,
+    /// Strategies: `sortie` (exit) or `entrée` (entry) criterion.
+    CriterionKind,
+    /// Strategies: the criterion's rule, `execution_rate >= 95`.
+    Rule,
+    /// Strategies: whether an unmet criterion blocks (oui/non).
+    Blocking,
+    /// Strategies: the criterion's label in reports.
+    Label,
+    /// Campaigns: the delivery tested.
+    Delivery,
+    /// Campaigns: the strategy applied.
+    Strategy,
+    /// Campaigns: first day.
+    StartDate,
+    /// Campaigns: last day.
+    EndDate,
+    /// Campaigns: when started (`recette campaign start`).
+    StartedAt,
+    /// Campaigns: started with `--force` (oui/non).
+    Forced,
+    /// Planned tests: why the test is in the campaign.
+    Reason,
+    /// Decisions: the record's number among its campaign's (PV n°).
+    RecordNumber,
+    /// Decisions: the decision signed.
+    Decision,
+    /// Decisions: when signed.
+    SignedAt,
+    /// Decisions: who signed, one per line.
+    Signatories,
+    /// Decisions: the sealed files and their sha256.
+    SealedFiles,
+    /// Settings: the setting's key (`name`, `buyer`, `contract`...).
+    SettingKey,
+    /// Settings: its value.
+    SettingValue,
+    /// Anomalies: how many times reopened.
+    ReopenCount,
+    /// Campaigns: the entry criteria as measured at start, one per line.
+    StartChecks,
 }
 
 impl Field {
@@ -239,7 +372,10 @@ impl Mapping {
             "# Correspondance des colonnes (recette). Corrigez-la puis relancez l'import\n",
         );
         out.push_str("# avec --mapping <ce fichier>.\n");
-        out.push_str("# kind : requirements, test_cases, links, results, anomalies, ignored\n");
+        out.push_str("# kind : requirements, test_cases, links, results, anomalies, deliveries,\n");
+        out.push_str(
+            "#        strategies, campaigns, planned_tests, decisions, settings, ignored\n",
+        );
         for s in &self.sheets {
             out.push_str("\n[[sheet]]\n");
             let _ = writeln!(out, "name = {}", quote(&s.name));

@@ -14,6 +14,7 @@ mod delivery_note;
 mod grid;
 mod header;
 pub mod mapping;
+mod project;
 mod results;
 mod rows;
 mod synonyms;
@@ -27,6 +28,7 @@ use self::cells::{tr, Seen, SheetCtx};
 pub use self::delivery_note::read_delivery_note;
 use self::grid::Row;
 pub use self::mapping::{Field, Mapping, SheetKind, SheetMapping};
+pub use self::project::format_start_check;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::import::records::{
@@ -454,8 +456,15 @@ impl FileReader<'_> {
             }
         };
         sm.name = name.to_string();
-        let key = if matches!(kind, SheetKind::Results | SheetKind::Links) {
+        let key = if matches!(
+            kind,
+            SheetKind::Results | SheetKind::Links | SheetKind::PlannedTests
+        ) {
             Field::TestRef
+        } else if kind == SheetKind::Decisions {
+            Field::Campaign
+        } else if kind == SheetKind::Settings {
+            Field::SettingKey
         } else {
             Field::Reference
         };
@@ -516,6 +525,18 @@ impl FileReader<'_> {
             SheetKind::Links => rows::read_links(&mut ctx, &mut data, sink),
             SheetKind::Results => results::read_results(&mut ctx, &mut data, sink),
             SheetKind::Anomalies => rows::read_anomalies(&mut ctx, &mut data, &mut self.seen, sink),
+            SheetKind::Deliveries => {
+                project::read_deliveries(&mut ctx, &mut data, &mut self.seen, sink)
+            }
+            SheetKind::Strategies => {
+                project::read_strategies(&mut ctx, &mut data, &mut self.seen, sink)
+            }
+            SheetKind::Campaigns => {
+                project::read_campaigns(&mut ctx, &mut data, &mut self.seen, sink)
+            }
+            SheetKind::PlannedTests => project::read_planned(&mut ctx, &mut data, sink),
+            SheetKind::Decisions => project::read_decisions(&mut ctx, &mut data, sink),
+            SheetKind::Settings => project::read_settings(&mut ctx, &mut data, sink),
             SheetKind::Ignored => 0,
         };
         let batch = &mut self.batch;

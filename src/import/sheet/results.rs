@@ -29,6 +29,7 @@ struct Group {
     comments: Vec<String>,
     anomalies: Vec<String>,
     base_attempt: Option<u32>,
+    attempt: Option<u32>,
 }
 
 impl Group {
@@ -51,6 +52,7 @@ impl Group {
             anomaly_refs: self.anomalies,
             campaign_ref: self.campaign,
             base_attempt: self.base_attempt,
+            attempt: self.attempt,
         })
     }
 }
@@ -73,6 +75,8 @@ pub(crate) fn read_results(
         let test_ref = ctx.string(&row, Field::TestRef);
         let campaign = ctx.string(&row, Field::Campaign);
         let dataset = ctx.string(&row, Field::Dataset);
+        // Every attempt of a test in a project workbook is a group of its own.
+        let attempt = ctx.number(&row, Field::Attempt);
         let same = match (&test_ref, &current) {
             (None, Some(_)) => per_step,
             (Some(t), Some(g)) => {
@@ -80,6 +84,7 @@ pub(crate) fn read_results(
                     && *t == g.test_ref
                     && (campaign.is_none() || campaign == g.campaign)
                     && (dataset.is_none() || dataset == g.dataset)
+                    && (attempt.is_none() || attempt == g.attempt)
             }
             _ => false,
         };
@@ -118,6 +123,7 @@ pub(crate) fn read_results(
                 comments: Vec::new(),
                 anomalies: Vec::new(),
                 base_attempt: None,
+                attempt,
             });
         }
         if let Some(g) = current.as_mut() {

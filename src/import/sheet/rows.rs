@@ -21,7 +21,7 @@ fn no_reference(ctx: &mut SheetCtx, row: u64) {
 
 /// Calls `f` for each row that holds data and a reference seen for the first time in the file
 /// (a row without reference or with a duplicate one is an issue); returns the rows read.
-fn each_referenced_row(
+pub(crate) fn each_referenced_row(
     ctx: &mut SheetCtx,
     rows: &mut dyn Iterator<Item = Row>,
     seen: &mut Seen,
@@ -348,6 +348,10 @@ pub(crate) fn read_anomalies(
             fixed_in: ctx.string(row, Field::FixedIn),
             severity: ctx.word::<Severity>(row, Field::Severity),
             status: ctx.word::<AnomalyStatus>(row, Field::Status),
+            assignee: ctx.string(row, Field::Assignee),
+            created_at: ctx.date(row, Field::CreatedAt),
+            closed_at: ctx.date(row, Field::ClosedAt),
+            reopen_count: ctx.number(row, Field::ReopenCount),
             reference,
         });
     })
