@@ -763,3 +763,131 @@ fn delivery_note_with_unknown_references_is_refused_unless_partial() {
     let missing = p.fails(1, &["delivery", "import", &f, "--delivery", "LIV-9"]);
     assert!(missing.contains("livraison inconnue : LIV-9"), "{missing}");
 }
+
+/// A project workbook written by hand: the sheets are recognised by their headers, each bad
+/// cell is named (an unknown delivery, a rule that is not one, a yes/no that is neither, a
+/// planned test's unknown data set) and nothing is written; once fixed, the dry run shows
+/// what the import creates and the import creates it.
+#[test]
+fn hand_written_project_sheets_name_their_bad_cells() {
+    let q = Project::new();
+    let path = q.path().join("projet.xlsx");
+    let write = |delivery: &str, rule: &str, forced: &str, dataset: &str| {
+        common::write_xlsx(
+            &path,
+            &[
+                (
+                    "Livraisons",
+                    vec![
+                        vec!["Référence", "Version", "Titulaire", "Date de livraison"],
+                        vec!["LIV-2", "2.0", "Pacific Logiciels", "12/05/2026"],
+                    ],
+                ),
+                (
+                    "Stratégies",
+                    vec![
+                        vec![
+                            "Référence",
+                            "Titre",
+                            "Phase",
+                            "Type de critère",
+                            "Règle",
+                            "Bloquant",
+                        ],
+                        vec!["STRAT", "Stratégie VSR", "VSR", "sortie", rule, "oui"],
+                        vec!["", "", "", "entrée", "documents_not_accepted = 0", "non"],
+                    ],
+                ),
+                (
+                    "Cas de test",
+                    vec![
+                        vec![
+                            "Référence",
+                            "Titre",
+                            "Action",
+                            "Jeu de données",
+                            "Paramètres",
+                        ],
+                        vec!["CT-1", "Taxe", "Saisir ${cv} CV", "JDD-7", "cv=7"],
+                    ],
+                ),
+                (
+                    "Campagnes",
+                    vec![
+                        vec![
+                            "Référence",
+                            "Titre",
+                            "Phase",
+                            "Livraison",
+                            "Stratégie",
+                            "Démarrage forcé",
+                            "Démarrée le",
+                        ],
+                        vec![
+                            "VSR-1",
+                            "VSR",
+                            "VSR",
+                            delivery,
+                            "STRAT",
+                            forced,
+                            "2026-05-13",
+                        ],
+                    ],
+                ),
+                (
+                    "Planification",
+                    vec![
+                        vec!["Campagne", "Cas de test", "Jeu de données", "Attribué à"],
+                        vec!["VSR-1", "CT-1", dataset, "Marie"],
+                    ],
+                ),
+            ],
+        )
+    };
+    write("LIV-9", "execution_rate >> 95", "peut-être", "JDD-99");
+    let err = q.fails(1, &["import", "projet.xlsx"]);
+    for cell in [
+        "projet.xlsx › Stratégies › ligne 2 › E « Règle » : règle « execution_rate >> 95 »",
+        "projet.xlsx › Campagnes › ligne 2 › F « Démarrage forcé » : oui ou non attendu, lu « peut-être »",
+    ] {
+        assert!(err.contains(cell), "{cell}\n{err}");
+    }
+    // Cells are fine, references are not: named with their row.
+    write("LIV-9", "execution_rate >= 95", "non", "JDD-99");
+    let err = q.fails(1, &["import", "projet.xlsx"]);
+    for cell in [
+        "projet.xlsx › Campagnes › ligne 2 : livraison inconnue LIV-9",
+        "projet.xlsx › Planification › ligne 2 : CT-1 n'a pas de jeu de données « JDD-99 »",
+    ] {
+        assert!(err.contains(cell), "{cell}\n{err}");
+    }
+    assert_eq!(q.json(&["delivery", "list"]), json!([]));
+    write("LIV-2", "execution_rate >= 95", "non", "JDD-7");
+    let plan = q.json(&["import", "projet.xlsx", "--dry-run"]);
+    let kinds: Vec<(&str, u64)> = plan["records"]["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["kind"].as_str().unwrap(), s["created"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("deliveries", 1),
+            ("strategies", 1),
+            ("test_cases", 1),
+            ("campaigns", 1),
+            ("planned_tests", 1)
+        ]
+    );
+    q.ok(&["import", "projet.xlsx"]);
+    let show = q.json(&["campaign", "show", "VSR-1"]);
+    assert_eq!(show["campaign"]["delivery"], "LIV-2");
+    assert_eq!(show["campaign"]["phase"], "vsr");
+    assert_eq!(show["campaign"]["state"], "started");
+    assert_eq!(show["tests"][0]["dataset"], "JDD-7");
+    assert_eq!(show["tests"][0]["assignee"], "Marie");
+    let st = q.json(&["strategy", "show", "STRAT"]);
+    assert_eq!(st["criteria"][0]["indicator"], "execution_rate");
+    assert_eq!(st["entry_criteria"][0]["blocking"], false);
+}

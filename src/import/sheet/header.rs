@@ -524,6 +524,48 @@ mod tests {
             Some(SheetKind::TestCases)
         );
         assert_eq!(k(&["Date", "Auteur", "Version"], "Historique"), None);
+        // The sheets of a project workbook.
+        assert_eq!(
+            k(&["Référence", "Version", "Titulaire", "Date prévue"], "X"),
+            Some(SheetKind::Deliveries)
+        );
+        assert_eq!(
+            k(
+                &["Référence", "Titre", "Type de critère", "Règle", "Bloquant"],
+                "X"
+            ),
+            Some(SheetKind::Strategies)
+        );
+        assert_eq!(
+            k(
+                &["Référence", "Titre", "Phase", "Livraison", "Stratégie"],
+                "X"
+            ),
+            Some(SheetKind::Campaigns)
+        );
+        assert_eq!(
+            k(
+                &["Campagne", "Cas de test", "Jeu de données", "Attribué à"],
+                "X"
+            ),
+            Some(SheetKind::PlannedTests)
+        );
+        assert_eq!(
+            k(&["Campagne", "N° PV", "Décision", "Signé le"], "X"),
+            Some(SheetKind::Decisions)
+        );
+        assert_eq!(
+            k(&["Réglage", "Valeur"], "Projet"),
+            Some(SheetKind::Settings)
+        );
+        // A vendor's results sheet with a campaign and a tester stays a results sheet.
+        assert_eq!(
+            k(
+                &["Campagne", "Cas de test", "Statut", "Testeur", "Attribué à"],
+                "X"
+            ),
+            Some(SheetKind::Results)
+        );
     }
 
     #[test]
