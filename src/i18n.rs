@@ -40,6 +40,15 @@ impl Lang {
     }
 }
 
+/// Writes a ratio (0–1) as a percentage (0–100) in JSON: every rate of every JSON output is a
+/// percentage, the unit of the strategies' thresholds (`execution_rate >= 95`).
+pub fn serialize_percent<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) => s.serialize_some(&(x * 100.0)),
+        None => s.serialize_none(),
+    }
+}
+
 /// Formats a ratio as a percentage with one decimal, French style (comma) or English (dot).
 pub fn percent(lang: Lang, value: Option<f64>) -> String {
     match value {

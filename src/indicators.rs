@@ -20,9 +20,11 @@ pub struct CampaignIndicators {
     pub planned: usize,
     /// Executed tests: passed + failed + blocked.
     pub executed: usize,
-    /// executed / planned, `None` when nothing is planned.
+    /// executed / planned, `None` when nothing is planned (a percentage in JSON).
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub execution_rate: Option<f64>,
-    /// passed / executed, `None` when nothing was executed.
+    /// passed / executed, `None` when nothing was executed (a percentage in JSON).
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub pass_rate: Option<f64>,
     /// Tests run more than once (retests).
     pub retests: usize,

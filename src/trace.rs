@@ -252,8 +252,10 @@ pub struct Rollup {
     pub blocked: usize,
     pub not_run: usize,
     /// covered / requirements (`None` when the group is empty).
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub coverage_rate: Option<f64>,
     /// passed / requirements (`None` when the group is empty).
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub passed_rate: Option<f64>,
 }
 
@@ -306,8 +308,10 @@ pub struct TraceSummary {
     /// Requirements by aggregated status (every status present).
     pub by_status: BTreeMap<String, usize>,
     /// covered / requirements.
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub coverage_rate: Option<f64>,
     /// passed / requirements.
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub passed_rate: Option<f64>,
     /// Suspect links (to active tests of active requirements).
     pub suspect_links: usize,

@@ -31,9 +31,11 @@ pub struct DeliveryIndicators {
     pub fixes_confirmed: usize,
     /// Of those, reopened at least once by a failed retest.
     pub fixes_reopened: usize,
-    /// fixes_reopened / fixes retested.
+    /// fixes_reopened / fixes retested (a percentage in JSON).
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub reopen_rate: Option<f64>,
-    /// Fixes whose first retest passed / fixes retested.
+    /// Fixes whose first retest passed / fixes retested (a percentage in JSON).
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub first_time_pass_rate: Option<f64>,
     /// Expected documents not received or refused.
     pub documents_missing: Vec<String>,

@@ -204,8 +204,9 @@ fn retests_close_or_reopen_anomalies_and_feed_vendor_indicators() {
     assert_eq!(liv2["days_late"], 2);
     assert_eq!(liv2["fixes_claimed"], 2);
     assert_eq!(liv2["fixes_confirmed"], 1);
-    assert_eq!(liv2["reopen_rate"], 0.5);
-    assert_eq!(liv2["first_time_pass_rate"], 0.5);
+    // Rates are percentages in every JSON output.
+    assert_eq!(liv2["reopen_rate"], 50.0);
+    assert_eq!(liv2["first_time_pass_rate"], 50.0);
     assert_eq!(
         liv2["documents_missing"],
         json!(["Guide d'installation", "Notes de version"])
@@ -238,7 +239,7 @@ fn retests_close_or_reopen_anomalies_and_feed_vendor_indicators() {
     );
     let text = p.ok(&["vendor"]);
     assert!(
-        text.contains("2026-03-27 (J-12)") && text.contains("50,0 %"),
+        text.contains("27/03/2026 (J-12)") && text.contains("50,0 %"),
         "{text}"
     );
 }

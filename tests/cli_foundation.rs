@@ -362,7 +362,7 @@ fn dashboard_counts_statuses_and_rates() {
     let ind = &d["campaigns"][0]["indicators"];
     assert_eq!(ind["planned"], 3);
     assert_eq!(ind["executed"], 2);
-    assert_eq!(ind["pass_rate"], 0.5);
+    assert_eq!(ind["pass_rate"], 50.0);
     let text = p.ok(&["status"]);
     assert!(text.contains("66,7 %") && text.contains("50,0 %"), "{text}");
     let en = p.ok(&["--lang", "en", "status"]);

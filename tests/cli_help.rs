@@ -60,6 +60,14 @@ fn the_help_is_french_by_default_and_english_on_request() {
     );
     let (_, en_env, _) = run(&p, &[("RECETTE_LANG", "en")], &["--help"]);
     assert_eq!(en_env, en, "RECETTE_LANG=en too");
+    // The commands' own descriptions are translated too, at every level.
+    assert!(!en.contains("Campagnes de recette"), "{en}");
+    let (_, sub_en, _) = run(&p, &[], &["--lang", "en", "campaign", "create", "--help"]);
+    insta::assert_snapshot!("help_campaign_create_en", sub_en);
+    assert!(sub_en.contains("[default: vabf]"), "{sub_en}");
+    let (_, run_en, _) = run(&p, &[], &["--lang", "en", "run", "--help"]);
+    assert!(run_en.contains("<N=STATUS[:ACTUAL]>"), "{run_en}");
+    assert!(!run_en.contains("Statut"), "{run_en}");
 }
 
 #[test]
@@ -267,4 +275,89 @@ fn messages_name_the_main_values_agree_in_gender_and_word_os_errors() {
     );
     assert!(err.contains("/proc/recette-interdit : "), "{err}");
     assert!(!err.contains("os error"), "{err}");
+}
+
+/// Every JSON output gives rates as percentages, the unit of the strategies' thresholds: the
+/// execution rate of `campaign show`, `status` and `verdict` is one number; the trace's and the
+/// vendor's rates are percentages too.
+#[test]
+fn rates_are_percentages_in_every_json_output() {
+    let p = Project::new();
+    let db = demo(&p);
+    let j = |args: &[&str]| {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend_from_slice(args);
+        p.json(&all)
+    };
+    let show = j(&["campaign", "show", "VABF-1"]);
+    let verdict = j(&["verdict", "VABF-1"]);
+    let status = j(&["status", "--campaign", "VABF-1"]);
+    assert_eq!(show["indicators"]["execution_rate"], 92.5);
+    assert_eq!(
+        show["indicators"]["execution_rate"],
+        verdict["indicators"]["execution_rate"]
+    );
+    assert_eq!(
+        status["campaigns"][0]["indicators"]["pass_rate"],
+        verdict["indicators"]["pass_rate"]
+    );
+    let trace = j(&["trace"]);
+    let coverage = trace["summary"]["coverage_rate"].as_f64().unwrap();
+    assert!(coverage > 1.0 && coverage <= 100.0, "{coverage}");
+    let vendor = j(&["vendor"]);
+    let liv = vendor["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["ref"] == "LIV-1.1")
+        .unwrap()
+        .clone();
+    assert_eq!(liv["reopen_rate"], 25.0, "{liv}");
+}
+
+/// Text output shows dates as people write them (French by default), JSON keeps ISO 8601.
+#[test]
+fn dates_are_french_in_text_and_iso_in_json() {
+    let p = Project::new();
+    let db = demo(&p);
+    let show = p.ok(&["--db", &db, "delivery", "show", "LIV-1.1"]);
+    assert!(
+        show.contains("Prévue : 20/03/2026   Livrée : 24/03/2026"),
+        "{show}"
+    );
+    assert!(
+        show.contains("Décision à notifier avant le 23/04/2026"),
+        "{show}"
+    );
+    let en = p.ok(&["--db", &db, "--lang", "en", "delivery", "show", "LIV-1.1"]);
+    assert!(en.contains("Planned: 2026-03-20"), "{en}");
+    let json = p.json(&["--db", &db, "delivery", "show", "LIV-1.1"]);
+    assert_eq!(json["planned_date"], "2026-03-20");
+    for args in [
+        vec!["log"],
+        vec!["anomaly", "show", "FA-001"],
+        vec!["execution", "show", "VABF-1", "CT-IMM-001"],
+        vec!["test", "history", "CT-IMM-001"],
+        vec!["delivery", "list"],
+        vec!["vendor"],
+    ] {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend(args.iter().copied());
+        let out = p.ok(&all);
+        let iso = regex_free_iso(&out);
+        assert!(iso.is_none(), "{args:?}: ISO date {iso:?} in\n{out}");
+    }
+    let log = p.ok(&["--db", &db, "log"]);
+    assert!(log.contains("03/04/2026 17:00"), "{log}");
+}
+
+/// The first `YYYY-MM-DD` in a text, if any.
+fn regex_free_iso(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(9)).find_map(|i| {
+        let w = &b[i..i + 10];
+        let digits = |r: std::ops::Range<usize>| w[r].iter().all(u8::is_ascii_digit);
+        (digits(0..4) && w[4] == b'-' && digits(5..7) && w[7] == b'-' && digits(8..10))
+            .then(|| String::from_utf8_lossy(w).into_owned())
+    })
 }

@@ -343,3 +343,36 @@ fn results_per_step_with_an_explicit_test_status() {
     );
     assert_eq!(b.results[0].tester.as_deref(), Some("Léa"));
 }
+
+/// The progress bar's total: the rows an xlsx declares (every worksheet), the line breaks of
+/// a CSV; nothing for formats whose size cannot be told without reading them.
+#[test]
+fn estimated_rows_of_a_workbook_and_a_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("cahier.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for r in 0..120u32 {
+        ws.write_string(r, 0, format!("EXI-{r}")).unwrap();
+    }
+    let ws = wb.add_worksheet();
+    for r in 0..30u32 {
+        ws.write_string(r, 2, "x").unwrap();
+    }
+    wb.save(&xlsx).unwrap();
+    assert_eq!(recette::import::sheet::estimated_rows(&xlsx), Some(150));
+    let csv = write_temp(&dir, "exigences.csv", b"Ref;Titre\nEXI-1;a\nEXI-2;b\n");
+    assert_eq!(recette::import::sheet::estimated_rows(&csv), Some(3));
+    let junit = write_temp(&dir, "junit.xml", b"<testsuite/>");
+    assert_eq!(recette::import::sheet::estimated_rows(&junit), None);
+    // A vendor workbook declares its sheets too; an ods file cannot be told.
+    assert!(
+        recette::import::sheet::estimated_rows(&fixture("cahier_immatriculation.xlsx"))
+            .unwrap_or(0)
+            > 10
+    );
+    assert_eq!(
+        recette::import::sheet::estimated_rows(&fixture("execution_hors_ligne.ods")),
+        None
+    );
+}

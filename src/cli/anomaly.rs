@@ -374,7 +374,7 @@ fn print_detail(d: &crate::entities::AnomalyDetail, env: &Env) {
     ]);
     for h in &d.history {
         t.row(vec![
-            h.at.clone(),
+            super::output::when(lang, &h.at),
             h.actor.clone(),
             event_label(&h.event, env),
             h.from
@@ -405,7 +405,7 @@ fn print_detail(d: &crate::entities::AnomalyDetail, env: &Env) {
                 e.attempt.to_string(),
                 e.status.label(lang).to_string(),
                 e.tester.clone(),
-                e.executed_at.clone(),
+                super::output::when(lang, &e.executed_at),
             ]);
         }
         t.print("");
@@ -416,7 +416,7 @@ fn print_detail(d: &crate::entities::AnomalyDetail, env: &Env) {
         for c in &d.comments {
             println!(
                 "  {} {} ({}) : {}",
-                c.at,
+                super::output::when(lang, &c.at),
                 c.actor,
                 c.visibility.label(lang),
                 c.text

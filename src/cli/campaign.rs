@@ -710,7 +710,7 @@ fn run_start(a: CampaignStartArgs, env: &Env) -> Result<i32> {
             "{} {} ({})",
             env.t("Campagne déjà démarrée :", "Campaign already started:"),
             out.campaign,
-            out.started_at.unwrap_or_default()
+            super::output::when(env.lang, &out.started_at.unwrap_or_default())
         );
     } else if out.forced {
         println!(

@@ -273,8 +273,8 @@ pub fn run(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
                     d.version,
                     d.vendor,
                     d.lot,
-                    d.planned_date.unwrap_or_default(),
-                    d.delivered_date.unwrap_or_default(),
+                    super::output::when(env.lang, &d.planned_date.unwrap_or_default()),
+                    super::output::when(env.lang, &d.delivered_date.unwrap_or_default()),
                 ]);
             }
             t.print(env.t("Aucune livraison.", "No delivery."));
@@ -289,14 +289,14 @@ pub fn run(cmd: DeliveryCommand, env: &Env) -> Result<i32> {
             println!(
                 "  {} {}   {} {}",
                 env.t("Prévue :", "Planned:"),
-                x.planned_date.as_deref().unwrap_or("—"),
+                super::output::when_or_dash(env.lang, x.planned_date.as_deref()),
                 env.t("Livrée :", "Delivered:"),
-                x.delivered_date.as_deref().unwrap_or("—")
+                super::output::when_or_dash(env.lang, x.delivered_date.as_deref())
             );
             println!(
                 "  {} {} ({} {})",
                 env.t("Décision à notifier avant le", "Decision to notify by"),
-                d.decision_deadline.as_deref().unwrap_or("—"),
+                super::output::when_or_dash(env.lang, d.decision_deadline.as_deref()),
                 d.decision_days,
                 env.t(
                     "jours ; au-delà, admission tacite",
@@ -499,8 +499,14 @@ pub fn run_vendor(a: VendorArgs, env: &Env) -> Result<i32> {
                 .map(|x| x.to_string())
                 .unwrap_or_else(|| "—".into()),
             match (&d.decision_deadline, d.days_to_decision) {
-                (Some(dl), Some(n)) if n >= 0 => format!("{dl} (J-{n})"),
-                (Some(dl), Some(_)) => format!("{dl} ({})", env.t("dépassé", "passed")),
+                (Some(dl), Some(n)) if n >= 0 => {
+                    format!("{} (J-{n})", super::output::when(lang, dl))
+                }
+                (Some(dl), Some(_)) => format!(
+                    "{} ({})",
+                    super::output::when(lang, dl),
+                    env.t("dépassé", "passed")
+                ),
                 _ => "—".into(),
             },
             format!("{}/{}/{}", f("bloquante"), f("majeure"), f("mineure")),

@@ -100,7 +100,7 @@ pub fn run(cmd: ExecutionCommand, env: &Env) -> Result<i32> {
             env.t("Testeur :", "Tester:"),
             d.tester,
             env.t("Date :", "Date:"),
-            d.executed_at,
+            super::output::when(env.lang, &d.executed_at),
             d.test_version,
             if d.outdated {
                 env.t(

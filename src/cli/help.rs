@@ -43,12 +43,100 @@ pub fn command(lang: Lang) -> clap::Command {
         // description of the tool and clap's words are English.
         // Their help says which variable sets them: the variable's value is not shown (it is a
         // path or a name of this machine).
-        Lang::En => root
-            .about(
-                "recette — test qualification and acceptance management: requirements, test cases, campaigns, anomalies, traceability, acceptance reports and sign-off",
-            )
-            .mut_args(|a| if a.get_env().is_some() { a.hide_env(true) } else { a }),
+        Lang::En => english(root),
     }
+}
+
+/// The tree in English: every description (written in French, the doc comments) replaced by
+/// its translation from [`super::help_en::TEXTS`]; clap's own words are English already. The
+/// variables' values are not shown (a path or a name of this machine): the help names them.
+fn english(cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let about = cmd.get_about().and_then(|t| english_text(&t.to_string()));
+    let long_about = cmd
+        .get_long_about()
+        .and_then(|t| english_text(&t.to_string()));
+    let mut cmd = cmd;
+    if let Some(t) = about {
+        cmd = cmd.about(t);
+    }
+    if let Some(t) = long_about {
+        cmd = cmd.long_about(t);
+    }
+    cmd = cmd.mut_args(|a| {
+        let help = a.get_help().and_then(|t| english_text(&t.to_string()));
+        let long_help = a.get_long_help().and_then(|t| english_text(&t.to_string()));
+        let mut a = if a.get_env().is_some() {
+            a.hide_env(true)
+        } else {
+            a
+        };
+        if let Some(t) = help {
+            a = a.help(t);
+        }
+        if let Some(t) = long_help {
+            a = a.long_help(t);
+        }
+        let given = a.get_value_names().unwrap_or_default();
+        let names: Vec<&'static str> = given
+            .iter()
+            .filter_map(|n| english_value_name(n.as_str()))
+            .collect();
+        if !names.is_empty() && names.len() == given.len() {
+            a = a.value_names(names);
+        }
+        a
+    });
+    for n in names {
+        cmd = cmd.mut_subcommand(n, english);
+    }
+    cmd
+}
+
+/// The English of a value's placeholder (`<FICHIER>` is `<FILE>`); `None` when it reads the
+/// same in both languages (`<N>`, `<DATE>`).
+fn english_value_name(fr: &str) -> Option<&'static str> {
+    Some(match fr {
+        "ACTION => ATTENDU" => "ACTION => EXPECTED",
+        "ANOMALIE" => "ANOMALY",
+        "BORDEREAU" => "DELIVERY_NOTE",
+        "CAMPAGNE" => "CAMPAIGN",
+        "CAS" => "TEST",
+        "CHEMIN" => "PATH",
+        "COMPTE" => "ACCOUNT",
+        "DOSSIER" => "FOLDER",
+        "DURÉE" => "DURATION",
+        "EXIGENCE" => "REQUIREMENT",
+        "FICHIER" => "FILE",
+        "JEU" => "DATASET",
+        "LIVRAISON" => "DELIVERY",
+        "MIO" => "MIB",
+        "MOTIF" => "REASON",
+        "N=ACTION => ATTENDU" => "N=ACTION => EXPECTED",
+        "N=STATUT[:OBTENU]" => "N=STATUS[:ACTUAL]",
+        "NOM" => "NAME",
+        "NOM, FONCTION[, ORGANISME]" => "NAME, TITLE[, ORGANISATION]",
+        "NOM=VALEUR" => "NAME=VALUE",
+        "PRÉFIXE" => "PREFIX",
+        "SECONDES" => "SECONDS",
+        "SORTIE.reqif" => "OUT.reqif",
+        "SORTIE.xlsx" => "OUT.xlsx",
+        "STATUT" => "STATUS",
+        "TEXTE" => "TEXT",
+        _ => return None,
+    })
+}
+
+/// The English of one French description, if the table has it.
+fn english_text(fr: &str) -> Option<&'static str> {
+    let texts = super::help_en::TEXTS;
+    texts
+        .binary_search_by(|(k, _)| (*k).cmp(fr))
+        .ok()
+        .map(|i| texts[i].1)
 }
 
 fn french(cmd: clap::Command, root: bool) -> clap::Command {
@@ -155,7 +243,13 @@ pub fn error_text(e: &clap::Error, lang: Lang) -> String {
             "to pass it as a value, use",
             "pour le passer comme valeur, utilisez",
         ),
+        ("to pass '", "pour passer '"),
+        ("' as a value, use '", "' comme valeur, utilisez '"),
         ("cannot be used with", "ne peut pas être utilisé avec"),
+        (
+            "cannot be used multiple times",
+            "ne peut être donné qu'une fois",
+        ),
         ("the argument", "l'argument"),
         (
             "requires a subcommand but one was not provided",
@@ -166,4 +260,49 @@ pub fn error_text(e: &clap::Error, lang: Lang) -> String {
         out = out.replace(en, fr);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every description of the tree, for `walk`.
+    fn texts(c: &clap::Command, out: &mut Vec<(String, String)>) {
+        for t in [c.get_about(), c.get_long_about()].into_iter().flatten() {
+            out.push((c.get_name().to_string(), t.to_string()));
+        }
+        for a in c.get_arguments() {
+            for t in [a.get_help(), a.get_long_help()].into_iter().flatten() {
+                out.push((format!("{} {}", c.get_name(), a.get_id()), t.to_string()));
+            }
+        }
+        for s in c.get_subcommands() {
+            texts(s, out);
+        }
+    }
+
+    #[test]
+    fn the_translation_table_is_sorted_and_unique() {
+        let t = super::super::help_en::TEXTS;
+        assert!(t.windows(2).all(|w| w[0].0 < w[1].0), "sort the table");
+    }
+
+    /// A command or option added without its English fails here, with its name.
+    #[test]
+    fn every_description_has_its_english() {
+        let mut all = Vec::new();
+        texts(&Cli::command(), &mut all);
+        let missing: Vec<_> = all
+            .iter()
+            .filter(|(_, t)| english_text(t).is_none())
+            .collect();
+        assert!(missing.is_empty(), "no English for {missing:#?}");
+        let mut en = Vec::new();
+        texts(&command(Lang::En), &mut en);
+        let french: Vec<_> = en
+            .iter()
+            .filter(|(_, t)| english_text(t).is_some_and(|e| e != t))
+            .collect();
+        assert!(french.is_empty(), "left in French: {french:#?}");
+    }
 }

@@ -60,14 +60,41 @@ pub struct ImportArgs {
     pub json: bool,
 }
 
-fn progress_bar(env: &Env) -> indicatif::ProgressBar {
-    let pb = indicatif::ProgressBar::new_spinner();
+/// The progress of an import on the terminal: a bar with the rows read out of the rows the
+/// files declare (xlsx dimensions, CSV line breaks), the time, the rate and what remains; a
+/// spinner with the rows read when the total cannot be told (xls, ods, other formats).
+fn progress_bar(env: &Env, paths: &[String]) -> indicatif::ProgressBar {
+    // Estimated only for a person watching: a pipe or a CI log gets no bar anyway.
+    let total = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        paths
+            .iter()
+            .map(|p| crate::import::sheet::estimated_rows(std::path::Path::new(p)))
+            .sum::<Option<u64>>()
+    } else {
+        None
+    };
+    let (pb, template) = match total {
+        Some(n) => (
+            indicatif::ProgressBar::new(n),
+            "{msg} [{bar:30}] {human_pos}/{human_len} [{elapsed}, {rate}, {eta}]",
+        ),
+        None => (
+            indicatif::ProgressBar::new_spinner(),
+            "{spinner} {msg} {human_pos} [{elapsed}, {rate}]",
+        ),
+    };
     pb.set_style(
-        // Rows read, time and rate (rows per second).
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {msg} {human_pos} [{elapsed}, {per_sec}]",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template(template)
+            .map(|s| {
+                // Whole rows per second ("57,981/s"), not indicatif's four decimals.
+                s.progress_chars("=> ").with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec() as u64));
+                    },
+                )
+            })
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     pb.set_message(env.t("lignes lues", "rows read").to_string());
     pb
@@ -106,7 +133,7 @@ pub fn run(a: ImportArgs, env: &Env) -> Result<i32> {
         stream: StreamMode::from_env(),
         lang: env.lang,
     };
-    let pb = progress_bar(env);
+    let pb = progress_bar(env, &a.paths);
     let progress = |n| pb.set_position(n);
     if a.print_mapping {
         let mapping = ops::detected_mapping(&req, &progress)?;

@@ -8,6 +8,7 @@ mod delivery;
 mod execution;
 mod export;
 pub mod help;
+mod help_en;
 mod import;
 mod output;
 mod req;

@@ -237,6 +237,17 @@ impl Table {
     }
 }
 
+/// A date or date-time as people read it in `lang`: `03/04/2026 17:00` in French, `2026-04-03
+/// 17:00` in English (JSON output keeps ISO 8601); an empty or unreadable value as it is.
+pub fn when(lang: crate::i18n::Lang, iso: &str) -> String {
+    crate::report::view::fmt_date(lang, iso, true)
+}
+
+/// [`when`] of an optional date, `—` when absent.
+pub fn when_or_dash(lang: crate::i18n::Lang, iso: Option<&str>) -> String {
+    iso.map_or_else(|| "—".to_string(), |d| when(lang, d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::Table;

@@ -245,7 +245,7 @@ pub fn run_verify(a: VerifyArgs, env: &Env) -> Result<i32> {
             env.t("décision", "decision"),
             m.decision.label(lang),
             env.t("signé le", "signed on"),
-            m.signed_at,
+            super::output::when(lang, &m.signed_at),
             env.t("signataires", "signatories"),
             m.signatories.join(" ; ")
         );

@@ -147,7 +147,13 @@ pub fn run_log(a: LogArgs, env: &Env) -> Result<i32> {
         env.t("Réf.", "Ref"),
     ]);
     for e in entries {
-        t.row(vec![e.at, e.actor, e.action, e.entity, e.reference]);
+        t.row(vec![
+            super::output::when(env.lang, &e.at),
+            e.actor,
+            e.action,
+            e.entity,
+            e.reference,
+        ]);
     }
     t.print(env.t("Journal vide.", "Empty log."));
     Ok(EXIT_OK)

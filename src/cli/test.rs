@@ -411,7 +411,7 @@ pub fn run(cmd: TestCommand, env: &Env) -> Result<i32> {
                     e.test_version.to_string(),
                     e.status.label(env.lang).to_string(),
                     e.tester,
-                    e.executed_at,
+                    super::output::when(env.lang, &e.executed_at),
                     e.anomalies.join(", "),
                 ]);
             }
@@ -443,9 +443,17 @@ fn show(a: TestShowArgs, env: &Env) -> Result<()> {
                 ""
             }
         );
-        println!("  {} {}", env.t("Créée le", "Created on"), v.created_at);
+        println!(
+            "  {} {}",
+            env.t("Créée le", "Created on"),
+            super::output::when(env.lang, &v.created_at)
+        );
         if let Some(r) = &v.replaced_at {
-            println!("  {} {r}", env.t("Remplacée le", "Replaced on"));
+            println!(
+                "  {} {}",
+                env.t("Remplacée le", "Replaced on"),
+                super::output::when(env.lang, r)
+            );
         }
         for (label, value) in [
             (env.t("Objectif :", "Objective:"), &v.objective),
@@ -547,9 +555,10 @@ fn show(a: TestShowArgs, env: &Env) -> Result<()> {
         for v in &d.versions {
             t.row(vec![
                 v.version.to_string(),
-                v.created_at.clone(),
+                super::output::when(env.lang, &v.created_at),
                 v.replaced_at
-                    .clone()
+                    .as_deref()
+                    .map(|r| super::output::when(env.lang, r))
                     .unwrap_or_else(|| env.t("(en cours)", "(current)").to_string()),
                 v.steps.to_string(),
             ]);

@@ -429,10 +429,11 @@ pub fn run_token(cmd: TokenCommand, env: &Env) -> Result<i32> {
                     k.id.to_string(),
                     k.account.clone(),
                     k.label.clone(),
-                    k.created_at.clone(),
-                    k.last_used.clone().unwrap_or_else(|| "—".into()),
+                    super::output::when(env.lang, &k.created_at),
+                    super::output::when_or_dash(env.lang, k.last_used.as_deref()),
                     k.expires_at
-                        .clone()
+                        .as_deref()
+                        .map(|e| super::output::when(env.lang, e))
                         .unwrap_or_else(|| env.t("jamais", "never").into()),
                     k.state.label(lang).to_string(),
                 ]);

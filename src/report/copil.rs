@@ -33,7 +33,9 @@ pub struct CampaignLine {
     pub delivery: String,
     pub period: String,
     pub tests: usize,
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub execution_rate: Option<f64>,
+    #[serde(serialize_with = "crate::i18n::serialize_percent")]
     pub pass_rate: Option<f64>,
     pub execution_rate_text: String,
     pub pass_rate_text: String,

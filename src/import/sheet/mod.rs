@@ -340,6 +340,54 @@ pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) ->
     Ok(())
 }
 
+/// About how many rows a workbook or CSV file holds, without reading it: the sum of the
+/// worksheets' declared dimensions (`<dimension ref="A1:K100001">`, the first bytes of each
+/// part) for xlsx, the number of line breaks for CSV/TSV; `None` when it cannot be told (xls,
+/// ods, a sheet without a dimension). What a progress bar needs for its total.
+pub fn estimated_rows(path: &Path) -> Option<u64> {
+    let ext = extension(path);
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        let mut f = std::fs::File::open(path).ok()?;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut lines: u64 = 0;
+        loop {
+            let n = std::io::Read::read(&mut f, &mut buf).ok()?;
+            if n == 0 {
+                return Some(lines.max(1));
+            }
+            lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        }
+    }
+    if !matches!(ext.as_str(), "xlsx" | "xlsm") {
+        return None;
+    }
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).ok()?).ok()?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).ok()?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        if !(name.starts_with("xl/worksheets/") && name.ends_with(".xml")) {
+            continue;
+        }
+        let mut head = Vec::with_capacity(4096);
+        std::io::Read::read_to_end(&mut std::io::Read::take(entry, 4096), &mut head).ok()?;
+        total += declared_rows(&String::from_utf8_lossy(&head))?;
+    }
+    (total > 0).then_some(total)
+}
+
+/// The last row of a worksheet's `<dimension ref="A1:K100001"/>`.
+fn declared_rows(head: &str) -> Option<u64> {
+    let at = head.find("<dimension")?;
+    let rest = &head[at..];
+    let start = rest.find("ref=\"")? + 5;
+    let value = &rest[start..];
+    let value = &value[..value.find('"')?];
+    let last = value.rsplit(':').next()?;
+    let digits: String = last.chars().filter(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
 /// Lower-case extension of a path.
 fn extension(path: &Path) -> String {
     path.extension()
