@@ -62,6 +62,17 @@ pub struct TraceTest {
     pub version: i64,
 }
 
+impl TraceTest {
+    /// The name people read for a test case a results import created (`AUTO-<hash>`, whose
+    /// reference says nothing): its title, the automated test's own name.
+    pub fn readable_name(&self) -> Option<String> {
+        (crate::import::automated::is_auto_reference(&self.reference)
+            && !self.title.trim().is_empty()
+            && self.title != self.reference)
+            .then(|| self.title.clone())
+    }
+}
+
 /// A link between `requirements[requirement]` and `tests[test]`, made at `revision`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TraceLink {
@@ -216,9 +227,28 @@ pub struct TestStatus {
     pub suspect: bool,
     /// The test case changed (new version) after the result counted here was recorded.
     pub modified_since_run: bool,
+    /// Readable name of an automated test case a results import created (`AUTO-<hash>`,
+    /// named after its result): its title. `None` for the other test cases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Revision of the requirement the link was made against.
     #[serde(skip)]
     pub link_revision: i64,
+}
+
+impl TestStatus {
+    /// The test as a line of text reads it: `CT-001`, or `name (AUTO-<hash>)`.
+    pub fn display(&self) -> String {
+        named_reference(&self.reference, self.name.as_deref())
+    }
+}
+
+/// `reference`, or `name (reference)` when the test has a readable name.
+pub fn named_reference(reference: &str, name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{n} ({reference})"),
+        None => reference.to_string(),
+    }
 }
 
 /// One requirement of the trace.
@@ -423,6 +453,7 @@ pub fn compute(data: &TraceData) -> Trace {
                 status: status_of(t),
                 suspect: rev < r.revision,
                 modified_since_run: modified(t),
+                name: data.tests[t].readable_name(),
                 link_revision: rev,
             })
             .collect();

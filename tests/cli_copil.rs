@@ -123,3 +123,50 @@ fn blocking_anomalies_and_overdue_reservations_are_risks() {
 fn text(html: &str) -> String {
     html.replace("&#x2f;", "/").replace("&#x27;", "'")
 }
+
+/// The COPIL workbook stores what it shows as numbers, percentages and dates (they sort, sum
+/// and chart in a spreadsheet); its charts start at 0 and pass is green, never red.
+#[test]
+fn the_workbook_stores_numbers_and_dates_and_its_charts_read_right() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let p = Project::empty();
+    let db = demo(&p);
+    let (_, xlsx) = copil(&p, &db, "2026-04-20T10:00:00Z", "fr");
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let synth = wb.worksheet_range("Synthèse").unwrap();
+    assert!(
+        matches!(synth.get((2, 1)), Some(Data::DateTime(_))),
+        "issue date: {:?}",
+        synth.get((2, 1))
+    );
+    match synth.get((4, 1)) {
+        Some(Data::Float(v)) => assert!((0.0..=1.0).contains(v), "coverage {v}"),
+        other => panic!("coverage stored as {other:?}"),
+    }
+    let liv = wb.worksheet_range("Livraisons").unwrap();
+    assert!(
+        matches!(liv.get((1, 2)), Some(Data::DateTime(_))),
+        "planned date: {:?}",
+        liv.get((1, 2))
+    );
+    assert!(
+        matches!(liv.get((1, 4)), Some(Data::Float(_))),
+        "days late: {:?}",
+        liv.get((1, 4))
+    );
+    let dec = wb.worksheet_range("Décisions").unwrap();
+    assert!(
+        matches!(dec.get((1, 2)), Some(Data::DateTime(_))),
+        "decision date: {:?}",
+        dec.get((1, 2))
+    );
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut chart = String::new();
+    zip.by_name("xl/charts/chart1.xml")
+        .unwrap()
+        .read_to_string(&mut chart)
+        .unwrap();
+    assert!(chart.contains(r#"<c:min val="0"/>"#), "axis from 0");
+    assert!(chart.contains("2E7D32"), "pass rate in green");
+    assert!(!chart.contains("C0504D"), "no red series");
+}

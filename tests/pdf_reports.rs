@@ -105,7 +105,18 @@ fn demo_pdfs_are_pdfa_and_carry_the_pv() {
         "Admission avec réserves",
         "10. Traçabilité exigences – cas de test",
         "EXI-IMM-001",
+        // An automated test by its name, with its reference.
+        "test_format_numero_nc",
+        "(AUTO-92d76cba30)",
     ] {
         assert!(text.contains(want), "bilan PDF lacks {want:?}");
+    }
+    // Narrow columns are widened to their longest word rather than cutting it.
+    let words: std::collections::BTreeSet<&str> = text.split_whitespace().collect();
+    for whole in ["Couvertes", "Couverture", "Avancement", "Immatriculation"] {
+        assert!(words.contains(whole), "{whole} cut in the bilan PDF");
+    }
+    for cut in ["Couverte", "Couvertur", "Avancemen", "Immatriculatio"] {
+        assert!(!words.contains(cut), "{cut}… cut in the bilan PDF");
     }
 }

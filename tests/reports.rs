@@ -152,3 +152,80 @@ fn templates_can_be_overridden() {
     assert!(bilan.contains("Bilan de recette"));
     assert!(!out.join("bilan-VABF-2.md").exists());
 }
+
+/// A test case a results import created is read by its name, with its `AUTO-<hash>` reference
+/// beside it, in every report that lists the tests of a requirement.
+#[test]
+fn automated_tests_are_shown_by_their_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let out = dir.path().join("out");
+    write(&store, "VABF-2", Lang::Fr, &out);
+    let html = std::fs::read_to_string(out.join("bilan-VABF-2.html")).unwrap();
+    assert!(
+        html.contains(
+            r#"test_declaration_horodatee_et_notifiee <small class="auto">AUTO-58047f39e7</small>"#
+        ),
+        "bilan HTML"
+    );
+    let md = std::fs::read_to_string(out.join("bilan-VABF-2.md")).unwrap();
+    assert!(
+        md.contains(r"test\_declaration\_horodatee\_et\_notifiee (AUTO-58047f39e7)"),
+        "bilan Markdown"
+    );
+    let xlsx = dump_xlsx(&out.join("matrice-VABF-2.xlsx"));
+    assert!(
+        xlsx.contains("test_declaration_horodatee_et_notifiee (AUTO-58047f39e7)"),
+        "matrix"
+    );
+    // A manual test keeps its reference alone.
+    assert!(
+        html.contains(r#"<span class="t">CT-CES-001 <b"#),
+        "manual test"
+    );
+    let trace = compute(&store.trace_data(&Scope::Campaign("VABF-2".into())).unwrap());
+    let named: Vec<_> = trace
+        .requirements
+        .iter()
+        .flat_map(|r| &r.tests)
+        .filter(|t| t.name.is_some())
+        .collect();
+    assert!(!named.is_empty());
+    assert!(named.iter().all(|t| t.reference.starts_with("AUTO-")));
+}
+
+/// The matrix's summary keeps its figures as numbers and its charts beside the tables (the
+/// widest has 7 columns, A to G), not over them.
+#[test]
+fn matrix_summary_figures_are_numbers_and_its_charts_cover_no_table() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let out = dir.path().join("out");
+    write(&store, "VABF-2", Lang::Fr, &out);
+    let path = out.join("matrice-VABF-2.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let synth = wb.worksheet_range("Synthèse").unwrap();
+    let rate = synth
+        .rows()
+        .find(|r| r.first().is_some_and(|c| *c == "Taux d'exécution"))
+        .and_then(|r| r.get(1).cloned());
+    assert!(matches!(rate, Some(Data::Float(_))), "{rate:?}");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut drawing = String::new();
+    use std::io::Read;
+    zip.by_name("xl/drawings/drawing1.xml")
+        .unwrap()
+        .read_to_string(&mut drawing)
+        .unwrap();
+    let cols: Vec<u32> = drawing
+        .split("<xdr:from><xdr:col>")
+        .skip(1)
+        .filter_map(|s| s.split('<').next()?.parse().ok())
+        .collect();
+    assert_eq!(cols.len(), 2, "{drawing}");
+    assert!(
+        cols.iter().all(|c| *c >= 7),
+        "charts start at column {cols:?}"
+    );
+}

@@ -532,8 +532,8 @@ pub static TEXTS: &[(&str, &str)] = &[
         "Format: auto (default), junit, robot, nunit3, nunit2, trx, xunit, testng, ctrf",
     ),
     (
-        "Formats, séparés par des virgules : html, md, xlsx, pv (défaut : tous)",
-        "Comma-separated formats: html, md, xlsx, pv (default: all)",
+        "Formats, séparés par des virgules : html, md, xlsx, pv, pdf (le bilan et le PV en PDF/A)",
+        "Comma-separated formats: html, md, xlsx, pv, pdf (the bilan and the PV as PDF/A)",
     ),
     (
         "Génère une grande base synthétique pour les mesures de performance",

@@ -57,7 +57,7 @@ pub fn run(a: TraceArgs, env: &Env) -> Result<i32> {
                 .map(|x| {
                     format!(
                         "{}:{}{}",
-                        x.reference,
+                        x.display(),
                         x.status.label(lang),
                         if x.modified_since_run { " *" } else { "" }
                     )

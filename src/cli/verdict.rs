@@ -43,8 +43,8 @@ pub struct ReportArgs {
     /// Dossier de sortie
     #[arg(long)]
     pub out: PathBuf,
-    /// Formats, séparés par des virgules : html, md, xlsx, pv (défaut : tous)
-    #[arg(long, default_value = "html,md,xlsx,pv")]
+    /// Formats, séparés par des virgules : html, md, xlsx, pv, pdf (le bilan et le PV en PDF/A)
+    #[arg(long, default_value = "html,md,xlsx,pv,pdf")]
     pub format: String,
     /// Dossier de modèles : un fichier du même nom (bilan.html, bilan.md, pv.html, style.css)
     /// remplace le modèle intégré

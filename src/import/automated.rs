@@ -119,6 +119,13 @@ enum Target {
     Unmatched,
 }
 
+/// Whether `reference` is one [`auto_reference`] makes (`AUTO-` and 10 hex digits).
+pub fn is_auto_reference(reference: &str) -> bool {
+    reference
+        .strip_prefix("AUTO-")
+        .is_some_and(|h| h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Reference of the automated test case made for a key: stable across imports.
 pub fn auto_reference(key: &str) -> String {
     let h = hex(&Sha256::digest(key.as_bytes()));

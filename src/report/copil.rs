@@ -5,13 +5,16 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Chart, ChartType, Format as XFormat, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartSolidFill, ChartType, Format as XFormat, FormatBorder, Workbook,
+    Worksheet,
+};
 use serde::Serialize;
 
 use super::charts::esc;
 use super::render::Renderer;
 use super::view::fmt_date;
-use super::xlsx::put_text;
+use super::xlsx::{put_text, put_value};
 use crate::error::{Error, Result};
 use crate::i18n::{percent, Lang};
 use crate::model::Severity;
@@ -535,15 +538,23 @@ fn anomaly_columns(deliveries: &[DeliveryLine], lang: Lang) -> String {
     severity_columns(&groups, title, lang)
 }
 
-/// Stacked columns, one per group (a delivery, an age class), blocking, major and minor
-/// anomalies stacked, with the legend.
-fn severity_columns(groups: &[(String, [usize; 3])], title: &str, lang: Lang) -> String {
-    let colours = ["#c62828", "#ef6c00", "#f9a825"];
-    let names = [
+/// Colours of the blocking, major and minor anomalies in every chart (SVG and workbook).
+const SEVERITY_COLOURS: [u32; 3] = [0xc62828, 0xef6c00, 0xf9a825];
+
+/// Names of the blocking, major and minor series, in `lang`.
+fn severity_names(lang: Lang) -> [&'static str; 3] {
+    [
         lang.pick("Bloquante", "Blocking"),
         lang.pick("Majeure", "Major"),
         lang.pick("Mineure", "Minor"),
-    ];
+    ]
+}
+
+/// Stacked columns, one per group (a delivery, an age class), blocking, major and minor
+/// anomalies stacked, with the legend.
+fn severity_columns(groups: &[(String, [usize; 3])], title: &str, lang: Lang) -> String {
+    let colours = SEVERITY_COLOURS.map(|c| format!("#{c:06x}"));
+    let names = severity_names(lang);
     let n = groups.len().max(1);
     let col_w = 56.0;
     let plot_h = 130.0;
@@ -678,9 +689,10 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
             ),
         ),
     ];
+    let lang = Lang::parse(&c.lang).unwrap_or_default();
     for (i, (k, v)) in rows.iter().enumerate() {
         put_text(ws, i as u32 + 1, 0, k, &text)?;
-        put_text(ws, i as u32 + 1, 1, v, &text)?;
+        put_value(ws, i as u32 + 1, 1, v, lang, &text)?;
     }
     // Campaigns with a native chart.
     let name = lang_pick(c, "Campagnes", "Campaigns");
@@ -715,13 +727,25 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
     let n = c.campaigns.len() as u32;
     if n > 0 {
         let mut chart = Chart::new(ChartType::Column);
-        for (col, label) in [(4u16, t("execution")), (5u16, t("pass"))] {
+        // Execution in blue, pass in green (the reports' colours); rates from 0 to 100 %.
+        for (col, label, colour) in [
+            (4u16, t("execution"), 0x1565C0),
+            (5u16, t("pass"), 0x2E7D32),
+        ] {
             chart
                 .add_series()
                 .set_name(label.as_str())
                 .set_categories((name, 1, 0, n, 0))
-                .set_values((name, 1, col, n, col));
+                .set_values((name, 1, col, n, col))
+                .set_format(
+                    ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)),
+                );
         }
+        chart
+            .y_axis()
+            .set_min(0.0)
+            .set_max(1.0)
+            .set_num_format("0%");
         chart.title().set_name(&t("progress"));
         ws.insert_chart(n + 3, 0, &chart).map_err(xerr)?;
     }
@@ -804,7 +828,7 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
         .iter()
         .enumerate()
         {
-            put_text(ws, r, k as u16, v, &text)?;
+            put_value(ws, r, k as u16, v, lang, &text)?;
         }
         for (k, v) in d.found.iter().enumerate() {
             ws.write_number(r, 6 + k as u16, *v as f64).map_err(xerr)?;
@@ -816,20 +840,26 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
             &format!("{} / {}", d.fixes_claimed, d.fixes_confirmed),
             &text,
         )?;
-        put_text(ws, r, 10, &d.reopen_rate, &text)?;
-        put_text(ws, r, 11, &d.first_time_pass, &text)?;
+        put_value(ws, r, 10, &d.reopen_rate, lang, &text)?;
+        put_value(ws, r, 11, &d.first_time_pass, lang, &text)?;
         put_text(ws, r, 12, &d.documents_missing, &text)?;
     }
     let n = c.deliveries.len() as u32;
     if n > 0 {
         let mut chart = Chart::new(ChartType::ColumnStacked);
-        for (col, label) in [(6u16, "Bloquante"), (7u16, "Majeure"), (8u16, "Mineure")] {
+        for (i, label) in severity_names(lang).into_iter().enumerate() {
+            let col = 6 + i as u16;
             chart
                 .add_series()
                 .set_name(label)
                 .set_categories((name, 1, 0, n, 0))
-                .set_values((name, 1, col, n, col));
+                .set_values((name, 1, col, n, col))
+                .set_format(
+                    ChartFormat::new()
+                        .set_solid_fill(ChartSolidFill::new().set_color(SEVERITY_COLOURS[i])),
+                );
         }
+        chart.y_axis().set_min(0.0);
         chart.title().set_name(&t("found"));
         ws.insert_chart(n + 3, 0, &chart).map_err(xerr)?;
     }
@@ -869,7 +899,7 @@ fn write_xlsx(c: &Copil, path: &Path) -> Result<()> {
         let r = i as u32 + 1;
         put_text(ws, r, 0, &d.campaign, &text)?;
         put_text(ws, r, 1, &d.decision, &text)?;
-        put_text(ws, r, 2, &d.date, &text)?;
+        put_value(ws, r, 2, &d.date, lang, &text)?;
         put_text(ws, r, 3, &d.signatories, &text)?;
         ws.write_number(r, 4, d.reservations as f64).map_err(xerr)?;
     }

@@ -260,6 +260,64 @@ impl Layout {
         }
     }
 
+    /// Column widths: the `fractions` of the line, except that a column gets at least its
+    /// widest word (header included), taken from the columns with room to spare, so no word
+    /// is cut ("Couvertes", not "Couverte|s"). Words longer than 40 % of the line (a hash) and
+    /// tables whose words cannot all fit keep the plain fractions: those words are cut.
+    fn column_widths(
+        &self,
+        head: &[Cell],
+        fractions: &[f32],
+        rows: &[Vec<Cell>],
+        size: f32,
+    ) -> Vec<f32> {
+        let total: f32 = fractions.iter().sum::<f32>().max(0.01);
+        let plain: Vec<f32> = fractions.iter().map(|f| f / total * CONTENT_W).collect();
+        let need: Vec<f32> = (0..plain.len())
+            .map(|i| {
+                let widest = std::iter::once(head.get(i))
+                    .chain(rows.iter().map(|r| r.get(i)))
+                    .flatten()
+                    .flat_map(|c| {
+                        let face_size = if c.face == Face::Mono {
+                            size - 1.0
+                        } else {
+                            size
+                        };
+                        c.text
+                            .split([' ', '\n'])
+                            .map(move |w| self.m.width(c.face, face_size, w))
+                    })
+                    .fold(0.0f32, f32::max);
+                // A little more than the word: the measured width is not the drawn one to the
+                // hundredth of a point.
+                (widest + 2.0 * PAD + 0.5).min(CONTENT_W * 0.4)
+            })
+            .collect();
+        let needed: f32 = plain.iter().zip(&need).map(|(p, n)| p.max(*n)).sum();
+        if needed <= CONTENT_W + 0.01 || need.iter().sum::<f32>() > CONTENT_W {
+            return plain;
+        }
+        // Every column at least its need; what is left shared by each one's room above it.
+        let spare = CONTENT_W - need.iter().sum::<f32>();
+        let room: Vec<f32> = plain
+            .iter()
+            .zip(&need)
+            .map(|(p, n)| (p - n).max(0.0))
+            .collect();
+        let all_room: f32 = room.iter().sum();
+        need.iter()
+            .zip(&room)
+            .map(|(n, r)| {
+                if all_room > 0.0 {
+                    n + spare * r / all_room
+                } else {
+                    n + spare / plain.len() as f32
+                }
+            })
+            .collect()
+    }
+
     fn row_height(&self, cells: &[Cell], widths: &[f32], size: f32) -> (f32, Vec<Vec<String>>) {
         let lh = size * 1.3;
         let wrapped: Vec<Vec<String>> = cells
@@ -306,10 +364,9 @@ impl Layout {
     /// A table: column widths as fractions of the line; rows never split; the header row is
     /// repeated at the top of each page the table continues on.
     fn table(&mut self, header: &[&str], fractions: &[f32], rows: &[Vec<Cell>]) {
-        let total: f32 = fractions.iter().sum::<f32>().max(0.01);
-        let widths: Vec<f32> = fractions.iter().map(|f| f / total * CONTENT_W).collect();
         let size = BODY - 1.0;
         let head: Vec<Cell> = header.iter().map(|h| bold(*h)).collect();
+        let widths = self.column_widths(&head, fractions, rows, size);
         let (hh, _) = self.row_height(&head, &widths, size);
         let first = rows
             .first()
@@ -1318,7 +1375,7 @@ pub fn bilan(v: &View) -> Result<Vec<u8>> {
                 .tests
                 .iter()
                 .map(|x| {
-                    let mut s = format!("{} {}", x.reference, x.label);
+                    let mut s = format!("{} {}", x.display(), x.label);
                     if x.suspect {
                         s.push_str(" ⚑");
                     }

@@ -205,6 +205,15 @@ pub struct TestBadge {
     pub suspect: bool,
     /// The test changed (new version) after the result counted here.
     pub modified: bool,
+    /// Readable name of an automated test case named `AUTO-<hash>` (its title).
+    pub name: Option<String>,
+}
+
+impl TestBadge {
+    /// The test as a line of text reads it: `CT-001`, or `name (AUTO-<hash>)`.
+    pub fn display(&self) -> String {
+        crate::trace::named_reference(&self.reference, self.name.as_deref())
+    }
 }
 
 /// One tester's progress in the campaign.
@@ -787,6 +796,7 @@ impl View {
                     label: x.status.label(lang),
                     suspect: x.suspect,
                     modified: x.modified_since_run,
+                    name: x.name.clone(),
                 })
                 .collect(),
         };

@@ -12,7 +12,7 @@
 //! not part of the value), so even re-typing the cell in Excel keeps it text. The value itself is
 //! left unchanged.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rust_xlsxwriter::{
@@ -128,6 +128,89 @@ pub fn put_text(ws: &mut Worksheet, row: u32, col: u16, text: &str, fmt: &Format
     Ok(())
 }
 
+/// A value as the reports show it to people (`96,7 %`, `03/04/2026`, `2026-04-03`, `30`,
+/// `92,5`), stored as what it is: a percentage, a date or a number, formatted to read the same
+/// (and to sort, sum and chart in a spreadsheet); anything else (`—`, `3 / 4`, a name) as text.
+pub fn put_value(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    shown: &str,
+    lang: Lang,
+    fmt: &Format,
+) -> Result<()> {
+    match parse_shown(shown, lang) {
+        Some(Shown::Percent(v)) => put_num(ws, row, col, v, &fmt.clone().set_num_format("0.0%")),
+        Some(Shown::Number(v, decimals)) => {
+            let f = if decimals {
+                fmt.clone().set_num_format("0.0##")
+            } else {
+                fmt.clone().set_num_format("0")
+            };
+            put_num(ws, row, col, v, &f)
+        }
+        Some(Shown::Date(y, m, d)) => match rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d) {
+            Ok(d) => {
+                let pattern = lang.pick("dd/mm/yyyy", "yyyy-mm-dd");
+                ws.write_datetime_with_format(row, col, d, &fmt.clone().set_num_format(pattern))
+                    .map_err(xerr)?;
+                Ok(())
+            }
+            // Before 1900 (Excel's epoch): kept as written.
+            Err(_) => put_text(ws, row, col, shown, fmt),
+        },
+        None => put_text(ws, row, col, shown, fmt),
+    }
+}
+
+/// What [`put_value`] found in a shown value.
+#[derive(Debug, PartialEq)]
+enum Shown {
+    /// A fraction (`96,7 %` is 0.967).
+    Percent(f64),
+    /// A number, and whether it has decimals.
+    Number(f64, bool),
+    /// Year, month, day.
+    Date(u16, u8, u8),
+}
+
+fn parse_shown(shown: &str, lang: Lang) -> Option<Shown> {
+    let s = shown.trim();
+    // A decimal number as `lang` writes it: `92,5` in French, `92.5` in English; no sign but
+    // a leading minus, no thousands separator, at most 15 digits (exact in a double).
+    let number = |t: &str| -> Option<(f64, bool)> {
+        let sep = lang.pick(",", ".");
+        let body = t.strip_prefix('-').unwrap_or(t);
+        let (int, frac) = match body.split_once(sep) {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+        if !digits(int) || frac.is_some_and(|f| !digits(f)) || body.len() > 15 {
+            return None;
+        }
+        let v: f64 = t.replace(sep, ".").parse().ok()?;
+        v.is_finite().then_some((v, frac.is_some()))
+    };
+    if let Some(p) = s.strip_suffix('%') {
+        let p = p.trim_end_matches([' ', '\u{a0}', '\u{202f}']);
+        // `96,7 %` is 0.967, not 0.967000…1: the shown digits, nothing more.
+        return number(p).map(|(v, _)| Shown::Percent((v * 10_000.0).round() / 1_000_000.0));
+    }
+    if s.len() == 10 {
+        let date = chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+            .ok()?;
+        use chrono::Datelike;
+        return Some(Shown::Date(
+            u16::try_from(date.year()).ok()?,
+            u8::try_from(date.month()).ok()?,
+            u8::try_from(date.day()).ok()?,
+        ));
+    }
+    number(s).map(|(v, d)| Shown::Number(v, d))
+}
+
 fn put_num(ws: &mut Worksheet, row: u32, col: u16, v: f64, fmt: &Format) -> Result<()> {
     ws.write_number_with_format(row, col, v, fmt)
         .map_err(xerr)?;
@@ -202,7 +285,7 @@ pub fn write(
         r += 1;
         for k in &view.kpis {
             put_text(ws, r, 0, &k.label, &st.bold)?;
-            put_text(ws, r, 1, &k.value, &st.text)?;
+            put_value(ws, r, 1, &k.value, lang, &st.text)?;
             put_text(ws, r, 2, &k.detail, &st.text)?;
             r += 1;
         }
@@ -269,8 +352,8 @@ pub fn write(
         for c in &view.criteria {
             r3 += 1;
             put_text(ws, r3, 0, &c.name, &st.wrap)?;
-            put_text(ws, r3, 1, &c.measured, &st.text)?;
-            put_text(ws, r3, 2, &c.threshold, &st.text)?;
+            put_value(ws, r3, 1, &c.measured, lang, &st.text)?;
+            put_value(ws, r3, 2, &c.threshold, lang, &st.text)?;
             put_text(ws, r3, 3, &c.blocking_label, &st.text)?;
             let f = st
                 .status
@@ -280,8 +363,7 @@ pub fn write(
         }
         // Progress per tester.
         if !view.tester_rows.is_empty() {
-            // Below the charts (placed at rows 2 and 18 of columns E onwards).
-            let mut r4 = (r3 + 2).max(35);
+            let mut r4 = r3 + 2;
             headers(
                 ws,
                 r4,
@@ -335,7 +417,8 @@ pub fn write(
             .set_categories((summary_name, status_first, 0, status_last, 0))
             .set_values((summary_name, status_first, 1, status_last, 1))
             .set_point_colors(&colours);
-        ws.insert_chart(2, 4, &chart).map_err(xerr)?;
+        // The charts stand right of the widest table (7 columns), covering none.
+        ws.insert_chart(2, 8, &chart).map_err(xerr)?;
 
         let mut chart = Chart::new(ChartType::Column);
         chart.title().set_name(t("coverage_by_criticality"));
@@ -357,8 +440,12 @@ pub fn write(
                 ChartFormat::new()
                     .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(0x2E7D32))),
             );
-        chart.y_axis().set_max(1.0).set_num_format("0%");
-        ws.insert_chart(18, 4, &chart).map_err(xerr)?;
+        chart
+            .y_axis()
+            .set_min(0.0)
+            .set_max(1.0)
+            .set_num_format("0%");
+        ws.insert_chart(18, 8, &chart).map_err(xerr)?;
     }
 
     // Traceability list (large sheets are streamed: constant memory, inline strings).
@@ -408,9 +495,9 @@ pub fn write(
                 .iter()
                 .map(|x| {
                     if x.modified {
-                        format!("{} ({}, {})", x.reference, x.label, t("modified_mark"))
+                        format!("{} ({}, {})", x.display(), x.label, t("modified_mark"))
                     } else {
-                        format!("{} ({})", x.reference, x.label)
+                        format!("{} ({})", x.display(), x.label)
                     }
                 })
                 .collect::<Vec<_>>()
@@ -423,16 +510,17 @@ pub fn write(
     }
 
     // Cross matrix.
-    let tests: BTreeSet<&str> = view
+    // Each test's column, headed by how people read it (an `AUTO-<hash>` test by its name).
+    let tests: BTreeMap<&str, String> = view
         .trace_rows
         .iter()
-        .flat_map(|r| r.tests.iter().map(|x| x.reference.as_str()))
+        .flat_map(|r| r.tests.iter().map(|x| (x.reference.as_str(), x.display())))
         .collect();
     if !tests.is_empty() && tests.len() <= MAX_MATRIX_TESTS {
         let ws = wb.add_worksheet();
         ws.set_name(matrix_name).map_err(xerr)?;
         let col_of: BTreeMap<&str, u16> = tests
-            .iter()
+            .keys()
             .enumerate()
             .map(|(i, x)| (*x, i as u16 + 3))
             .collect();
@@ -441,10 +529,14 @@ pub fn write(
         put_text(ws, 0, 1, t("criticality"), &st.header)?;
         put_text(ws, 0, 2, t("status"), &st.header)?;
         for (x, c) in &col_of {
-            put_text(ws, 0, *c, x, &vertical)?;
+            let head = tests.get(x).map_or(*x, String::as_str);
+            put_text(ws, 0, *c, head, &vertical)?;
             ws.set_column_width(*c, 5).map_err(xerr)?;
         }
-        ws.set_row_height(0, 90).map_err(xerr)?;
+        // Tall enough for the longest heading read vertically (about 6 points a character).
+        let longest = tests.values().map(|h| h.chars().count()).max().unwrap_or(0);
+        ws.set_row_height(0, (longest as f64 * 6.0).clamp(90.0, 300.0))
+            .map_err(xerr)?;
         ws.set_column_width(0, 16).map_err(xerr)?;
         ws.set_column_width(1, 11).map_err(xerr)?;
         ws.set_column_width(2, 15).map_err(xerr)?;
@@ -518,7 +610,7 @@ pub fn write(
                 row += 1;
                 put_text(ws, row, 0, &r.reference, &st.text)?;
                 put_text(ws, row, 1, r.criticality, &st.text)?;
-                put_text(ws, row, 2, &x.reference, &st.text)?;
+                put_text(ws, row, 2, &x.display(), &st.text)?;
                 put_text(
                     ws,
                     row,
@@ -582,4 +674,60 @@ pub fn write(
         rust_xlsxwriter::XlsxError::IoError(io) => Error::io(path, io),
         other => xerr(other),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_shown, Shown};
+    use crate::i18n::Lang;
+
+    #[test]
+    fn shown_values_are_read_back_as_what_they_are() {
+        let pct = |s, l| match parse_shown(s, l) {
+            Some(Shown::Percent(v)) => Some((v * 1000.0).round() / 1000.0),
+            _ => None,
+        };
+        assert_eq!(pct("96,7 %", Lang::Fr), Some(0.967));
+        assert_eq!(pct("96.7%", Lang::En), Some(0.967));
+        assert_eq!(
+            pct("96.7 %", Lang::Fr),
+            None,
+            "an English decimal in French"
+        );
+        assert_eq!(
+            parse_shown("30", Lang::Fr),
+            Some(Shown::Number(30.0, false))
+        );
+        assert_eq!(
+            parse_shown("92,5", Lang::Fr),
+            Some(Shown::Number(92.5, true))
+        );
+        assert_eq!(
+            parse_shown("-3", Lang::En),
+            Some(Shown::Number(-3.0, false))
+        );
+        assert!(matches!(
+            parse_shown("03/04/2026", Lang::Fr),
+            Some(Shown::Date(..))
+        ));
+        assert!(matches!(
+            parse_shown("2026-04-03", Lang::En),
+            Some(Shown::Date(..))
+        ));
+        for text in [
+            "—",
+            "",
+            "3 / 4",
+            "31 200",
+            "1,234.5",
+            "32/13/2026",
+            "CT-001",
+            "1e5",
+            "NaN",
+            "-",
+        ] {
+            assert_eq!(parse_shown(text, Lang::Fr), None, "{text}");
+            assert_eq!(parse_shown(text, Lang::En), None, "{text}");
+        }
+    }
 }

@@ -82,7 +82,7 @@ pub async fn trace(
                         "status": r.status.code(), "status_label": r.status.label(lang),
                         "suspect": r.suspect,
                         "tests": r.tests.iter().map(|t| serde_json::json!({
-                            "ref": t.reference, "status": t.status.code(),
+                            "ref": t.reference, "name": t.name, "status": t.status.code(),
                             "status_label": t.status.label(lang), "suspect": t.suspect,
                             "modified": t.modified_since_run,
                         })).collect::<Vec<_>>(),
