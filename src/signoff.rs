@@ -590,6 +590,7 @@ pub fn sign(store: &mut Store, req: &SignRequest) -> Result<Signed> {
                 None => sealed.clone(),
             };
             let draft = PvSignOff {
+                sealed_in: None,
                 number,
                 decision: req.decision,
                 signed_at: now.clone(),

@@ -133,6 +133,24 @@ fn the_workbook_stores_numbers_and_dates_and_its_charts_read_right() {
     let db = demo(&p);
     let (_, xlsx) = copil(&p, &db, "2026-04-20T10:00:00Z", "fr");
     let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    // The whole workbook, sheet by sheet, as a snapshot.
+    let mut dump = String::new();
+    for name in wb.sheet_names().to_vec() {
+        dump.push_str(&format!("## {name}\n"));
+        for row in wb.worksheet_range(&name).unwrap().rows() {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Data::DateTime(d) => format!("date:{}", d.as_f64()),
+                    Data::Float(f) => format!("num:{f}"),
+                    other => other.to_string(),
+                })
+                .collect();
+            dump.push_str(&cells.join(" | "));
+            dump.push('\n');
+        }
+    }
+    insta::assert_snapshot!("copil_fr_xlsx", dump);
     let synth = wb.worksheet_range("Synthèse").unwrap();
     assert!(
         matches!(synth.get((2, 1)), Some(Data::DateTime(_))),

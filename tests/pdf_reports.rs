@@ -119,4 +119,20 @@ fn demo_pdfs_are_pdfa_and_carry_the_pv() {
     for cut in ["Couverte", "Couvertur", "Avancemen", "Immatriculatio"] {
         assert!(!words.contains(cut), "{cut}… cut in the bilan PDF");
     }
+    // The charts are drawn: executions per day with their dates, every status in the legend.
+    for want in ["Exécutions par jour", "25/03", "Non applicable", "En cours"] {
+        assert!(text.contains(want), "bilan PDF lacks {want:?}");
+    }
+    // No heading ends a page: the last line above each footer is content.
+    let headings = regex::Regex::new(r"^(\d+\. |Cas de test par statut|Exécutions par jour|Anomalies par|Avancement par testeur|Exigences )").unwrap();
+    for (i, page) in text.split('\u{c}').enumerate() {
+        let lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+        if let Some(last) = lines.len().checked_sub(3).and_then(|k| lines.get(k)) {
+            assert!(
+                !headings.is_match(last),
+                "page {}: ends with heading {last:?}",
+                i + 1
+            );
+        }
+    }
 }

@@ -411,3 +411,28 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// A PV written again after its sign-off says it is an unsealed copy and where the signed one
+/// is; the sealed PV does not.
+#[test]
+fn a_pv_written_after_the_signoff_says_it_is_an_unsealed_copy() {
+    let p = project();
+    assert!(sign(&p, &[]).status.success());
+    p.ok(&["report", "C1", "--out", "copie", "--format", "pv,pdf"]);
+    let copy = text(&p, "copie/pv-C1.html");
+    assert!(
+        copy.contains("Copie éditée après la signature, non scellée")
+            && copy.contains("signoffs&#x2f;C1-1"),
+        "{copy}"
+    );
+    let sealed = text(&p, "signoffs/C1-1/pv-C1.html");
+    assert!(!sealed.contains("Copie éditée"), "the sealed PV is no copy");
+    if let Ok(o) = std::process::Command::new("pdftotext")
+        .arg(p.path().join("copie/pv-C1.pdf"))
+        .arg("-")
+        .output()
+    {
+        let pdf = String::from_utf8_lossy(&o.stdout);
+        assert!(pdf.contains("non scellée"), "{pdf}");
+    }
+}

@@ -147,6 +147,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("sha256", "Empreinte SHA-256", "SHA-256 digest"),
     ("no_based_on", "Aucun autre rapport n'a été produit avec ce PV.", "No other report was produced with this certificate."),
     ("legal_basis", "Fondement", "Legal basis"),
+    ("unsealed_copy", "Copie éditée après la signature, non scellée : ses empreintes sont celles des fichiers de cette copie. Le PV signé et les fichiers qu'il scelle sont dans le dossier", "Copy written after the sign-off, not sealed: its digests are those of this copy's files. The signed certificate and the files it seals are in the folder"),
     ("supersedes", "Ce procès-verbal remplace le PV n°", "This certificate replaces sign-off no."),
     ("of", "du", "of"),
     ("reason", "Motif", "Reason"),

@@ -231,6 +231,7 @@ pub fn latest_signoff(store: &Store, campaign: &str) -> Result<Option<PvSignOff>
         })
     });
     Ok(Some(PvSignOff {
+        sealed_in: Some(crate::signoff::sealed_folder(campaign, s.number)),
         number: s.number,
         decision: s.decision,
         signed_at: s.signed_at,

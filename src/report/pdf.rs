@@ -3,7 +3,10 @@
 //! paragraphs broken into lines, tables whose rows never split and whose header row repeats
 //! on each page, headings kept with what follows, "page X / Y" at the foot of every page.
 //!
-//! The content is the [`View`] the HTML reports are rendered from, in the same order and words.
+//! The content is the [`View`] the HTML reports are rendered from, in the same order and words;
+//! its charts (tests by status, executions per day) are drawn here with the same colours.
+
+use std::collections::BTreeMap;
 
 use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
@@ -17,6 +20,8 @@ use krilla::{Document, SerializeSettings};
 
 use super::view::View;
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::model::ExecStatus;
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -168,6 +173,9 @@ struct Layout {
     pages: Vec<Vec<Op>>,
     y: f32,
     footer: String,
+    /// Where the headings just written start (page, first op, y), while nothing but headings
+    /// and charts followed them: a table that moves to the next page takes them along.
+    heading_at: Option<(usize, usize, f32)>,
 }
 
 impl Layout {
@@ -177,6 +185,7 @@ impl Layout {
             pages: vec![Vec::new()],
             y: MARGIN,
             footer,
+            heading_at: None,
         })
     }
 
@@ -187,6 +196,33 @@ impl Layout {
     fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = MARGIN;
+    }
+
+    /// [`Self::ensure`], moving the headings just written (and what stands between them and
+    /// here) to the new page with the content they announce.
+    fn ensure_with_heading(&mut self, h: f32) {
+        if self.y + h <= Self::bottom() || self.y <= MARGIN {
+            return;
+        }
+        let Some((page, first, y0)) = self.heading_at.take() else {
+            self.new_page();
+            return;
+        };
+        if page + 1 != self.pages.len() || y0 <= MARGIN {
+            self.new_page();
+            return;
+        }
+        let moved = self.pages[page].split_off(first);
+        let below = self.y - y0;
+        self.new_page();
+        let dy = MARGIN - y0;
+        for mut op in moved {
+            match &mut op {
+                Op::Text { y, .. } | Op::Rect { y, .. } => *y += dy,
+            }
+            self.op(op);
+        }
+        self.y = MARGIN + below;
     }
 
     fn ensure(&mut self, h: f32) {
@@ -229,11 +265,165 @@ impl Layout {
     }
 
     fn para(&mut self, text: &str) {
+        self.heading_at = None;
         self.para_full(text, Face::Regular, BODY, INK, 0.0);
     }
 
     fn note(&mut self, text: &str) {
+        self.heading_at = None;
         self.para_full(text, Face::Regular, BODY - 1.5, MUTED, 0.0);
+    }
+
+    /// A bar the width of the page split by status (each part its share of the tests), with
+    /// its legend: the HTML's doughnut, drawn for paper.
+    fn status_bar(&mut self, rows: &[super::view::StatusRow], total: usize) {
+        if total == 0 {
+            return;
+        }
+        let h = 14.0;
+        self.ensure_with_heading(h + 24.0);
+        let mut x = MARGIN;
+        for r in rows.iter().filter(|r| r.count > 0) {
+            let w = CONTENT_W * r.count as f32 / total as f32;
+            self.op(Op::Rect {
+                x,
+                y: self.y,
+                w,
+                h,
+                fill: Some(status_fill(r.code)),
+                stroke: None,
+            });
+            x += w;
+        }
+        self.y += h + 4.0;
+        let items: Vec<(Colour, String)> = rows
+            .iter()
+            .map(|r| (status_fill(r.code), format!("{} {}", r.label, r.count)))
+            .collect();
+        self.legend(&items);
+    }
+
+    /// Coloured squares and their labels, on as many lines as they need.
+    fn legend(&mut self, items: &[(Colour, String)]) {
+        let size = BODY - 1.5;
+        let mut x = MARGIN;
+        self.ensure(size * 1.6);
+        self.y += size * 1.3;
+        for (colour, text) in items {
+            let w = 10.0 + self.m.width(Face::Regular, size, text) + 12.0;
+            if x + w > MARGIN + CONTENT_W && x > MARGIN {
+                x = MARGIN;
+                self.ensure(size * 1.6);
+                self.y += size * 1.5;
+            }
+            self.op(Op::Rect {
+                x,
+                y: self.y - size * 0.8,
+                w: 7.0,
+                h: 7.0,
+                fill: Some(*colour),
+                stroke: None,
+            });
+            self.text_at(x + 10.0, self.y, Face::Regular, size, MUTED, text);
+            x += w;
+        }
+        self.y += size;
+    }
+
+    /// Stacked columns of executions per day, every status in the legend, the dates as the
+    /// report's language writes them (a label every few days when they would overlap).
+    fn timeline(&mut self, days: &BTreeMap<String, BTreeMap<String, usize>>, lang: &str) {
+        const ORDER: [ExecStatus; 6] = [
+            ExecStatus::Passed,
+            ExecStatus::Failed,
+            ExecStatus::Blocked,
+            ExecStatus::InProgress,
+            ExecStatus::NotRun,
+            ExecStatus::NotApplicable,
+        ];
+        let lang = Lang::parse(lang).unwrap_or_default();
+        let plot_h = 110.0;
+        let axis_w = 24.0;
+        let label_size = BODY - 2.0;
+        self.ensure_with_heading(plot_h + 50.0);
+        self.heading_at = None;
+        let top = self.y + 4.0;
+        let bottom = top + plot_h;
+        let max = days
+            .values()
+            .map(|d| d.values().sum::<usize>())
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        // Axis from 0 to the highest day, gridlines at 0, half and the top.
+        for (i, v) in [0, max / 2, max].iter().enumerate() {
+            if i == 1 && (max < 2 || *v == 0) {
+                continue;
+            }
+            let y = bottom - plot_h * *v as f32 / max as f32;
+            self.op(Op::Rect {
+                x: MARGIN + axis_w,
+                y,
+                w: CONTENT_W - axis_w,
+                h: 0.4,
+                fill: Some(LINE),
+                stroke: None,
+            });
+            let text = v.to_string();
+            let tw = self.m.width(Face::Regular, label_size, &text);
+            self.text_at(
+                MARGIN + axis_w - 4.0 - tw,
+                y + label_size * 0.35,
+                Face::Regular,
+                label_size,
+                MUTED,
+                &text,
+            );
+        }
+        let n = days.len().max(1);
+        let slot = (CONTENT_W - axis_w) / n as f32;
+        let col_w = (slot * 0.7).min(28.0);
+        let label_w = self.m.width(Face::Regular, label_size, "00/00") + 6.0;
+        let every = (label_w / slot).ceil().max(1.0) as usize;
+        for (i, (day, counts)) in days.iter().enumerate() {
+            let x = MARGIN + axis_w + slot * i as f32 + (slot - col_w) / 2.0;
+            let mut y = bottom;
+            for s in ORDER {
+                let c = counts.get(s.code()).copied().unwrap_or(0);
+                if c == 0 {
+                    continue;
+                }
+                let h = plot_h * c as f32 / max as f32;
+                y -= h;
+                self.op(Op::Rect {
+                    x,
+                    y,
+                    w: col_w,
+                    h,
+                    fill: Some(status_fill(s.code())),
+                    stroke: None,
+                });
+            }
+            if i % every == 0 {
+                let text = short_day(day, lang);
+                let tw = self.m.width(Face::Regular, label_size, &text);
+                self.text_at(
+                    x + col_w / 2.0 - tw / 2.0,
+                    bottom + label_size * 1.4,
+                    Face::Regular,
+                    label_size,
+                    MUTED,
+                    &text,
+                );
+            }
+        }
+        self.y = bottom + label_size * 2.0;
+        let items: Vec<(Colour, String)> = ORDER
+            .iter()
+            .map(|s| (status_fill(s.code()), s.label(lang).to_string()))
+            .collect();
+        self.legend(&items);
+        self.y += 6.0;
     }
 
     /// A heading kept with at least 60 pt of what follows (never orphaned at the foot).
@@ -245,6 +435,14 @@ impl Layout {
         };
         self.y += if level == 2 { 10.0 } else { 5.0 };
         let colour = if level <= 2 { ACCENT } else { INK };
+        let lines = self.m.wrap(Face::Bold, size, text, CONTENT_W).len();
+        self.ensure(size * 1.35 * lines as f32 + 90.0);
+        // Consecutive headings move together: the first one's mark is kept.
+        let mark = self.heading_at.take().unwrap_or((
+            self.pages.len() - 1,
+            self.pages.last().map_or(0, Vec::len),
+            self.y,
+        ));
         self.para_full(text, Face::Bold, size, colour, 90.0);
         if level == 2 {
             let y = self.y - 2.0;
@@ -258,6 +456,7 @@ impl Layout {
             });
             self.y += 3.0;
         }
+        self.heading_at = Some(mark);
     }
 
     /// Column widths: the `fractions` of the line, except that a column gets at least its
@@ -372,10 +571,24 @@ impl Layout {
             .first()
             .map(|r| self.row_height(r, &widths, size).0)
             .unwrap_or(0.0);
-        if !header.is_empty() {
-            self.ensure(hh + first);
+        // A short table (a third of a page at most) is kept whole on one page: no total row
+        // left alone under a repeated header.
+        let whole: f32 = rows
+            .iter()
+            .map(|r| self.row_height(r, &widths, size).0)
+            .sum();
+        let keep = if whole <= (PAGE_H - 2.0 * MARGIN) / 3.0 {
+            whole
+        } else {
+            first
+        };
+        if header.is_empty() {
+            self.ensure_with_heading(keep);
+        } else {
+            self.ensure_with_heading(hh + keep);
             self.draw_row(&head, &widths, size, true);
         }
+        self.heading_at = None;
         for r in rows {
             let (h, _) = self.row_height(r, &widths, size);
             if self.y + h > Self::bottom() {
@@ -534,6 +747,28 @@ fn date_time(s: &str) -> Option<DateTime> {
 
 fn t<'a>(v: &'a View, k: &str) -> &'a str {
     v.t.get(k).copied().unwrap_or("")
+}
+
+/// A status's colour in every chart (the HTML's, from [`super::charts::status_colour`]).
+fn status_fill(code: &str) -> Colour {
+    let hex = super::charts::status_colour(code).trim_start_matches('#');
+    let v = u32::from_str_radix(hex, 16).unwrap_or(0x9e9e9e);
+    (
+        ((v >> 16) & 0xff) as u8,
+        ((v >> 8) & 0xff) as u8,
+        (v & 0xff) as u8,
+    )
+}
+
+/// `2026-03-07` as a chart's axis writes it: `07/03` in French, `03-07` in English.
+fn short_day(day: &str, lang: Lang) -> String {
+    match (day.get(5..7), day.get(8..10)) {
+        (Some(m), Some(d)) => match lang {
+            Lang::Fr => format!("{d}/{m}"),
+            Lang::En => format!("{m}-{d}"),
+        },
+        _ => day.to_string(),
+    }
 }
 
 fn tone_fill(tone: &str) -> Option<Colour> {
@@ -708,6 +943,10 @@ pub fn pv(v: &View) -> Result<Vec<u8>> {
         None => String::new(),
     };
     masthead(&mut l, v, t(v, "pv_title"), &meta);
+    if let Some(dir) = signed.and_then(|s| s.sealed_in.as_ref()) {
+        let text = format!("{} {dir}", t(v, "unsealed_copy"));
+        l.para_full(&text, Face::Bold, BODY, (0x8d, 0x5b, 0x00), 0.0);
+    }
     if let Some(p) = signed.and_then(|s| s.supersedes.as_ref()) {
         let mut text = format!(
             "{} {} {} {}",
@@ -1005,11 +1244,16 @@ pub fn bilan(v: &View) -> Result<Vec<u8>> {
         bold(v.tests_total.to_string()),
         cell(""),
     ]);
+    l.status_bar(&v.status_rows, v.tests_total);
     l.table(
         &[t(v, "status"), t(v, "count"), t(v, "share")],
         &[3.0, 1.0, 1.0],
         &rows,
     );
+    if !v.timeline.is_empty() {
+        l.heading(t(v, "executions_over_time"), 3);
+        l.timeline(&v.timeline, v.lang);
+    }
     l.heading(t(v, "anomalies_by_severity"), 3);
     let mut rows: Vec<Vec<Cell>> = v
         .anomaly_rows

@@ -28,6 +28,10 @@ pub struct PvSignOff {
     /// The sign-off this one replaces.
     pub supersedes: Option<PvSuperseded>,
     pub reservations: Vec<PvReservation>,
+    /// Set when the PV is written again after its sign-off (`recette report` of a signed
+    /// campaign): the folder, beside the store, holding the signed PV and the files it seals.
+    /// `None` while the sign-off itself writes the files it seals.
+    pub sealed_in: Option<String>,
 }
 
 /// The sign-off a PV replaces.
@@ -313,6 +317,8 @@ pub struct SignOffView {
     pub signatories: Vec<String>,
     pub place: String,
     pub supersedes: Option<PvSuperseded>,
+    /// See [`PvSignOff::sealed_in`].
+    pub sealed_in: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -351,6 +357,9 @@ pub struct View {
     pub anomaly_status_rows: Vec<CountRow>,
     pub anomalies: Vec<AnomalyView>,
     pub charts: Charts,
+    /// Executions per day (date -> status code -> count): the PDF draws its own chart.
+    #[serde(skip)]
+    pub timeline: BTreeMap<String, BTreeMap<String, usize>>,
     pub criteria: Vec<CriterionView>,
     pub decision: DecisionView,
     pub reservations: Vec<ReservationView>,
@@ -917,6 +926,7 @@ impl View {
                 signed_at: fmt_date(lang, &p.signed_at, false),
                 reason: p.reason.clone(),
             }),
+            sealed_in: s.sealed_in.clone(),
         });
         let vendor = eval
             .vendor
@@ -1048,6 +1058,7 @@ impl View {
             anomaly_status_rows,
             anomalies,
             charts,
+            timeline: eval_timeline(eval),
             criteria,
             decision,
             reservations,
