@@ -238,8 +238,9 @@ const BULK_LOOKUPS: usize = 256;
 enum Entry<T> {
     /// No such row.
     Absent,
-    /// The row as stored: id and fields.
-    Stored(i64, T),
+    /// The row as stored: id and fields (boxed: the map holds mostly `Written` entries of a
+    /// few words each, which an inline `T` would make as large as a whole row).
+    Stored(i64, Box<T>),
     /// A row this batch wrote: its id and (requirements) revision. Read again from the store,
     /// inside the transaction, only if the batch names the reference once more (keeping every
     /// written row whole would cost more than re-reading the rare duplicates).
@@ -295,7 +296,7 @@ impl Known {
         if requirements {
             known.requirements = super::requirements::all_by_ref(tx.conn())?
                 .into_iter()
-                .map(|(k, (id, r))| (k, Entry::Stored(id, r)))
+                .map(|(k, (id, r))| (k, Entry::Stored(id, Box::new(r))))
                 .collect();
             known.all_requirements = true;
         }
@@ -303,7 +304,7 @@ impl Known {
             known.tests = tx
                 .all_test_cases_by_ref()?
                 .into_iter()
-                .map(|(k, (id, t))| (k, Entry::Stored(id, t)))
+                .map(|(k, (id, t))| (k, Entry::Stored(id, Box::new(t))))
                 .collect();
             known.all_tests = true;
         }
@@ -323,13 +324,13 @@ impl Known {
         if reload {
             tx.flush_new_rows()?; // A requirement this batch wrote may still be buffered.
             let found = match super::requirements::find_with_id(tx.conn(), reference)? {
-                Some((id, r)) => Entry::Stored(id, r),
+                Some((id, r)) => Entry::Stored(id, Box::new(r)),
                 None => Entry::Absent,
             };
             self.requirements.insert(reference.to_string(), found);
         }
         Ok(match self.requirements.get(reference) {
-            Some(Entry::Stored(id, r)) => Some((*id, r)),
+            Some(Entry::Stored(id, r)) => Some((*id, &**r)),
             _ => None,
         })
     }
@@ -361,13 +362,13 @@ impl Known {
         };
         if reload {
             let found = match tx.test_case_with_id(reference)? {
-                Some((id, t)) => Entry::Stored(id, t),
+                Some((id, t)) => Entry::Stored(id, Box::new(t)),
                 None => Entry::Absent,
             };
             self.tests.insert(reference.to_string(), found);
         }
         Ok(match self.tests.get(reference) {
-            Some(Entry::Stored(id, t)) => Some((*id, t)),
+            Some(Entry::Stored(id, t)) => Some((*id, &**t)),
             _ => None,
         })
     }

@@ -45,6 +45,35 @@ impl CsvText {
         }
     }
 
+    /// [`CsvText::with`] of bytes it may keep: a file in UTF-8 without a BOM (the usual case)
+    /// becomes the text without a copy, so a large file is held once, not twice.
+    pub fn from_bytes(
+        bytes: Vec<u8>,
+        tsv: bool,
+        encoding: Option<&'static Encoding>,
+        delimiter: Option<u8>,
+    ) -> CsvText {
+        let plain_utf8 = match encoding {
+            None => Encoding::for_bom(&bytes).is_none(),
+            Some(e) => e == UTF_8 && Encoding::for_bom(&bytes).is_none(),
+        };
+        if !plain_utf8 {
+            return CsvText::with(&bytes, tsv, encoding, delimiter);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let delimiter =
+                    delimiter.unwrap_or_else(|| if tsv { b'\t' } else { sniff_delimiter(&text) });
+                CsvText {
+                    text,
+                    delimiter,
+                    encoding: UTF_8.name(),
+                }
+            }
+            Err(e) => CsvText::with(e.as_bytes(), tsv, encoding, delimiter),
+        }
+    }
+
     /// The records, numbered by the line they start on, cells trimmed.
     pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
         let mut reader = ::csv::ReaderBuilder::new()
@@ -211,6 +240,29 @@ fn count_outside_quotes(line: &str, d: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_kept_or_decoded_alike() {
+        for bytes in [
+            "Réf;Titre\nEXI-1;Créer\n".as_bytes().to_vec(),
+            b"\xef\xbb\xbfR\xc3\xa9f,Titre\nEXI-1,x\n".to_vec(),
+            b"R\xe9f;Titre\nEXI-1;Cr\xe9er\n".to_vec(),
+            b"\xff\xfeR\x00;\x00T\x00\n\x00".to_vec(),
+        ] {
+            let a = CsvText::with(&bytes, false, None, None);
+            let b = CsvText::from_bytes(bytes.clone(), false, None, None);
+            assert_eq!(
+                (a.text, a.delimiter, a.encoding),
+                (b.text, b.delimiter, b.encoding)
+            );
+            let a = CsvText::with(&bytes, true, Some(UTF_8), Some(b';'));
+            let b = CsvText::from_bytes(bytes, true, Some(UTF_8), Some(b';'));
+            assert_eq!(
+                (a.text, a.delimiter, a.encoding),
+                (b.text, b.delimiter, b.encoding)
+            );
+        }
+    }
 
     #[test]
     fn encodings() {

@@ -190,7 +190,7 @@ fn read_workbook<'a>(
                 d if d.len() == 1 => d.bytes().next(),
                 _ => None,
             });
-        let text = csv::CsvText::with(&bytes, ext == "tsv", encoding, delimiter);
+        let text = csv::CsvText::from_bytes(bytes, ext == "tsv", encoding, delimiter);
         reader.sheet(&name, &mut text.rows());
         if let Some(m) = reader.mapping.sheets.last_mut() {
             m.encoding = Some(text.encoding.to_string());
@@ -311,7 +311,7 @@ pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) ->
         let name = path
             .file_stem()
             .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
-        let text = csv::CsvText::with(&bytes, ext == "tsv", None, None);
+        let text = csv::CsvText::from_bytes(bytes, ext == "tsv", None, None);
         f(&name, &mut text.rows(), None);
         return Ok(());
     }
