@@ -193,6 +193,16 @@ vocabulary! {
 }
 
 impl ExecStatus {
+    /// The statuses in the order charts, legends and progress bars show them.
+    pub const CHART_ORDER: [ExecStatus; 6] = [
+        ExecStatus::Passed,
+        ExecStatus::Failed,
+        ExecStatus::Blocked,
+        ExecStatus::InProgress,
+        ExecStatus::NotRun,
+        ExecStatus::NotApplicable,
+    ];
+
     /// Rank used to aggregate several statuses into one: the higher wins.
     /// failed > blocked > in_progress > not_run > passed > not_applicable.
     pub fn severity_rank(self) -> u8 {

@@ -151,6 +151,19 @@ pub fn coverage_bars(
     s
 }
 
+/// A day (`2026-03-07`, or a date-time) as a chart writes it: `07/03` (short) or `07/03/2026`
+/// in French, `03-07` or `2026-03-07` in English; anything else as it is.
+pub fn day_label(day: &str, lang: Lang, short: bool) -> String {
+    let d = chrono::NaiveDate::parse_from_str(day.get(..10).unwrap_or(day), "%Y-%m-%d");
+    match (d, lang, short) {
+        (Ok(d), Lang::Fr, true) => d.format("%d/%m").to_string(),
+        (Ok(d), Lang::Fr, false) => d.format("%d/%m/%Y").to_string(),
+        (Ok(d), Lang::En, true) => d.format("%m-%d").to_string(),
+        (Ok(d), Lang::En, false) => d.format("%Y-%m-%d").to_string(),
+        _ => day.to_string(),
+    }
+}
+
 /// Stacked columns of executions per day. `days`: date -> status code -> count. The SVG scales
 /// to the width of its card (`width="100%"`); every status is in the legend; the tooltips and
 /// the dates are in the report's language.
@@ -159,30 +172,14 @@ pub fn timeline(
     title: &str,
     lang: Lang,
 ) -> String {
-    const ORDER: &[&str] = &[
-        "passed",
-        "failed",
-        "blocked",
-        "in_progress",
-        "not_run",
-        "not_applicable",
-    ];
+    let order = crate::model::ExecStatus::CHART_ORDER.map(crate::model::ExecStatus::code);
     let label_of = |code: &str| {
         crate::model::ExecStatus::from_code(code)
             .map(|s| s.label(lang))
             .unwrap_or("")
             .to_string()
     };
-    let day_label = |day: &str, short: bool| {
-        let d = chrono::NaiveDate::parse_from_str(day.get(..10).unwrap_or(day), "%Y-%m-%d");
-        match (d, lang, short) {
-            (Ok(d), Lang::Fr, true) => d.format("%d/%m").to_string(),
-            (Ok(d), Lang::Fr, false) => d.format("%d/%m/%Y").to_string(),
-            (Ok(d), Lang::En, true) => d.format("%m-%d").to_string(),
-            (Ok(d), Lang::En, false) => d.format("%Y-%m-%d").to_string(),
-            _ => day.to_string(),
-        }
-    };
+    let day_label = |day: &str, short: bool| day_label(day, lang, short);
     let n = days.len().max(1);
     let w = 1000.0_f64;
     let left = 40.0;
@@ -219,8 +216,8 @@ pub fn timeline(
         let x = left + col_w * i as f64;
         let mut y = base;
         let total: usize = counts.values().sum();
-        for code in ORDER {
-            let c = counts.get(*code).copied().unwrap_or(0);
+        for code in order {
+            let c = counts.get(code).copied().unwrap_or(0);
             if c == 0 {
                 continue;
             }
@@ -255,7 +252,7 @@ pub fn timeline(
     }
     let legend_y = base + 40.0;
     let mut lx = left;
-    for code in ORDER {
+    for code in order {
         let label = label_of(code);
         let _ = write!(
             s,

@@ -333,14 +333,7 @@ impl Layout {
     /// Stacked columns of executions per day, every status in the legend, the dates as the
     /// report's language writes them (a label every few days when they would overlap).
     fn timeline(&mut self, days: &BTreeMap<String, BTreeMap<String, usize>>, lang: &str) {
-        const ORDER: [ExecStatus; 6] = [
-            ExecStatus::Passed,
-            ExecStatus::Failed,
-            ExecStatus::Blocked,
-            ExecStatus::InProgress,
-            ExecStatus::NotRun,
-            ExecStatus::NotApplicable,
-        ];
+        const ORDER: [ExecStatus; 6] = ExecStatus::CHART_ORDER;
         let lang = Lang::parse(lang).unwrap_or_default();
         let plot_h = 110.0;
         let axis_w = 24.0;
@@ -405,7 +398,7 @@ impl Layout {
                 });
             }
             if i % every == 0 {
-                let text = short_day(day, lang);
+                let text = super::charts::day_label(day, lang, true);
                 let tw = self.m.width(Face::Regular, label_size, &text);
                 self.text_at(
                     x + col_w / 2.0 - tw / 2.0,
@@ -758,17 +751,6 @@ fn status_fill(code: &str) -> Colour {
         ((v >> 8) & 0xff) as u8,
         (v & 0xff) as u8,
     )
-}
-
-/// `2026-03-07` as a chart's axis writes it: `07/03` in French, `03-07` in English.
-fn short_day(day: &str, lang: Lang) -> String {
-    match (day.get(5..7), day.get(8..10)) {
-        (Some(m), Some(d)) => match lang {
-            Lang::Fr => format!("{d}/{m}"),
-            Lang::En => format!("{m}-{d}"),
-        },
-        _ => day.to_string(),
-    }
 }
 
 fn tone_fill(tone: &str) -> Option<Colour> {

@@ -34,29 +34,22 @@ pub struct StatusCount {
 pub fn status_counts(statuses: &[ExecStatus], lang: Lang) -> Vec<StatusCount> {
     let total = statuses.len().max(1) as f64;
     let mut offset = 0.0;
-    [
-        ExecStatus::Passed,
-        ExecStatus::Failed,
-        ExecStatus::Blocked,
-        ExecStatus::InProgress,
-        ExecStatus::NotRun,
-        ExecStatus::NotApplicable,
-    ]
-    .into_iter()
-    .map(|s| {
-        let count = statuses.iter().filter(|x| **x == s).count();
-        let percent = (count as f64 * 1000.0 / total).round() / 10.0;
-        let c = StatusCount {
-            code: s.code(),
-            label: s.label(lang),
-            count,
-            percent,
-            offset,
-        };
-        offset += percent;
-        c
-    })
-    .collect()
+    ExecStatus::CHART_ORDER
+        .into_iter()
+        .map(|s| {
+            let count = statuses.iter().filter(|x| **x == s).count();
+            let percent = (count as f64 * 1000.0 / total).round() / 10.0;
+            let c = StatusCount {
+                code: s.code(),
+                label: s.label(lang),
+                count,
+                percent,
+                offset,
+            };
+            offset += percent;
+            c
+        })
+        .collect()
 }
 
 /// A test row as pages show it.
