@@ -5,11 +5,17 @@
 //! the encoding nor the separator is declared, so both are guessed. Invalid bytes become U+FFFD
 //! rather than an error: a stray byte must not stop a 10,000-line import.
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use std::io::Read;
+
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+#[cfg(test)]
+use encoding_rs::{UTF_16BE, UTF_16LE};
 
 use super::grid::{clean, Row};
 
-/// A decoded text file and the separator found in it.
+/// A decoded text file and the separator found in it: the whole-file reading that
+/// [`CsvStream`] must equal (kept as the reference of its tests).
+#[cfg(test)]
 #[derive(Debug, Clone)]
 pub(crate) struct CsvText {
     text: String,
@@ -18,9 +24,9 @@ pub(crate) struct CsvText {
     pub encoding: &'static str,
 }
 
+#[cfg(test)]
 impl CsvText {
     /// Decodes bytes and sniffs the separator; `tsv` says the extension asked for tabs.
-    #[cfg(test)]
     pub fn new(bytes: &[u8], tsv: bool) -> CsvText {
         CsvText::with(bytes, tsv, None, None)
     }
@@ -33,7 +39,10 @@ impl CsvText {
         delimiter: Option<u8>,
     ) -> CsvText {
         let (text, encoding) = match encoding {
-            Some(enc) => (enc.decode(bytes).0.into_owned(), enc.name()),
+            Some(enc) => {
+                let (text, used, _) = enc.decode(bytes);
+                (text.into_owned(), used.name())
+            }
             None => decode(bytes),
         };
         let delimiter =
@@ -42,35 +51,6 @@ impl CsvText {
             text,
             delimiter,
             encoding,
-        }
-    }
-
-    /// [`CsvText::with`] of bytes it may keep: a file in UTF-8 without a BOM (the usual case)
-    /// becomes the text without a copy, so a large file is held once, not twice.
-    pub fn from_bytes(
-        bytes: Vec<u8>,
-        tsv: bool,
-        encoding: Option<&'static Encoding>,
-        delimiter: Option<u8>,
-    ) -> CsvText {
-        let plain_utf8 = match encoding {
-            None => Encoding::for_bom(&bytes).is_none(),
-            Some(e) => e == UTF_8 && Encoding::for_bom(&bytes).is_none(),
-        };
-        if !plain_utf8 {
-            return CsvText::with(&bytes, tsv, encoding, delimiter);
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => {
-                let delimiter =
-                    delimiter.unwrap_or_else(|| if tsv { b'\t' } else { sniff_delimiter(&text) });
-                CsvText {
-                    text,
-                    delimiter,
-                    encoding: UTF_8.name(),
-                }
-            }
-            Err(e) => CsvText::with(e.as_bytes(), tsv, encoding, delimiter),
         }
     }
 
@@ -105,27 +85,274 @@ impl CsvText {
     }
 }
 
-/// The line a record starts on. The reader reports the start of the blank lines it skipped
-/// before the record, so these are counted here.
-fn line_of(text: &str, p: &::csv::Position) -> u64 {
+/// A CSV or TSV file read as it streams: decoded chunk by chunk (the same text as
+/// [`decode`] gives for the whole file: by BOM, else line by line UTF-8 or Windows-1252),
+/// records numbered by line, so a file of any size is held a chunk at a time.
+pub(crate) struct CsvStream<R: Read> {
+    reader: ::csv::Reader<Decoded<R>>,
+    pub delimiter: u8,
+    /// The first read error, which ends the records.
+    pub error: Option<std::io::Error>,
+}
+
+impl<R: Read> CsvStream<R> {
+    /// Starts reading; the separator is `delimiter`, else a tab for `tsv`, else sniffed on the
+    /// first megabyte of text (the first 30 lines: [`sniff_delimiter`]).
+    pub fn new(
+        inner: R,
+        tsv: bool,
+        encoding: Option<&'static Encoding>,
+        delimiter: Option<u8>,
+    ) -> std::io::Result<CsvStream<R>> {
+        let mut decoded = Decoded::new(inner, encoding)?;
+        let delimiter = match delimiter {
+            Some(d) => d,
+            None if tsv => b'\t',
+            None => sniff_delimiter(&String::from_utf8_lossy(decoded.prefix(1 << 20)?)),
+        };
+        let reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(decoded);
+        Ok(CsvStream {
+            reader,
+            delimiter,
+            error: None,
+        })
+    }
+
+    /// Name of the encoding the file was read as (`UTF-8`, `windows-1252`, `UTF-16LE`...):
+    /// final once every record is read.
+    pub fn encoding(&self) -> &'static str {
+        self.reader.get_ref().encoding_name()
+    }
+
+    /// The records, numbered by the line they start on, cells trimmed; a read error ends them
+    /// and is kept in [`CsvStream::error`].
+    pub fn rows(&mut self) -> impl Iterator<Item = Row> + '_ {
+        let mut record = ::csv::StringRecord::new();
+        std::iter::from_fn(move || loop {
+            match self.reader.read_record(&mut record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    let number = record.position().map_or(0, |p| {
+                        let d = self.reader.get_ref();
+                        line_after_blanks(p, |at| d.byte_at(at))
+                    });
+                    let cells = record
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, c)| {
+                            let t = clean(c);
+                            (!t.is_empty()).then_some((i, t))
+                        })
+                        .collect();
+                    return Some(Row { number, cells });
+                }
+                Err(e) => match e.into_kind() {
+                    ::csv::ErrorKind::Io(e) => {
+                        self.error = Some(e);
+                        return None;
+                    }
+                    // The text is valid UTF-8 and the reader flexible: not expected, but a bad
+                    // record is skipped rather than ending the file.
+                    _ => continue,
+                },
+            }
+        })
+    }
+}
+
+/// The bytes of a file decoded to UTF-8 as they are read, keeping the last megabytes handed
+/// out so that a record's line can be found ([`line_after_blanks`]).
+pub(crate) struct Decoded<R> {
+    inner: R,
+    mode: Mode,
+    /// Raw bytes read but not decoded yet (line by line: the unfinished line).
+    raw: Vec<u8>,
+    /// Decoded bytes not handed out yet, from `out_pos`.
+    out: Vec<u8>,
+    out_pos: usize,
+    eof: bool,
+    /// Line by line: whether every line so far was UTF-8.
+    all_utf8: bool,
+    /// The decoded bytes handed out last, starting at offset `history_start` of the text.
+    history: Vec<u8>,
+    history_start: u64,
+}
+
+enum Mode {
+    /// No BOM, no encoding given: each line UTF-8 when it is valid UTF-8, else Windows-1252.
+    Lines,
+    /// A BOM or an encoding given (a BOM wins, as [`Encoding::decode`] does).
+    Decoder(encoding_rs::Decoder),
+}
+
+/// How much of the handed-out text is kept to find a record's line.
+const HISTORY: usize = 4 << 20;
+const CHUNK: usize = 64 << 10;
+
+impl<R: Read> Decoded<R> {
+    fn new(mut inner: R, given: Option<&'static Encoding>) -> std::io::Result<Decoded<R>> {
+        // Enough bytes to see a BOM.
+        let mut raw = Vec::with_capacity(CHUNK);
+        let mut head = [0u8; 4];
+        let mut n = 0;
+        while n < head.len() {
+            let k = inner.read(&mut head[n..])?;
+            if k == 0 {
+                break;
+            }
+            n += k;
+        }
+        raw.extend_from_slice(&head[..n]);
+        let mode = match (Encoding::for_bom(&raw), given) {
+            (Some((enc, _)), _) | (None, Some(enc)) => Mode::Decoder(enc.new_decoder()),
+            (None, None) => Mode::Lines,
+        };
+        Ok(Decoded {
+            inner,
+            mode,
+            raw,
+            out: Vec::new(),
+            out_pos: 0,
+            eof: false,
+            all_utf8: true,
+            history: Vec::new(),
+            history_start: 0,
+        })
+    }
+
+    fn encoding_name(&self) -> &'static str {
+        match &self.mode {
+            Mode::Lines if self.all_utf8 => UTF_8.name(),
+            Mode::Lines => WINDOWS_1252.name(),
+            // The BOM's encoding, else the one given.
+            Mode::Decoder(d) => d.encoding().name(),
+        }
+    }
+
+    /// The first `n` decoded bytes (fewer at the end of the file), not consumed.
+    fn prefix(&mut self, n: usize) -> std::io::Result<&[u8]> {
+        while self.out.len() - self.out_pos < n && !self.eof {
+            self.fill()?;
+        }
+        Ok(&self.out[self.out_pos..])
+    }
+
+    /// A byte of the text already handed out, if still kept.
+    fn byte_at(&self, at: u64) -> Option<u8> {
+        let i = usize::try_from(at.checked_sub(self.history_start)?).ok()?;
+        self.history.get(i).copied()
+    }
+
+    /// Reads and decodes one more chunk (or the end of the file).
+    fn fill(&mut self) -> std::io::Result<()> {
+        if self.out_pos > 0 && self.out_pos == self.out.len() {
+            self.out.clear();
+            self.out_pos = 0;
+        }
+        let start = self.raw.len();
+        self.raw.resize(start + CHUNK, 0);
+        let k = loop {
+            match self.inner.read(&mut self.raw[start..]) {
+                Ok(k) => break k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.raw.truncate(start);
+                    return Err(e);
+                }
+            }
+        };
+        self.raw.truncate(start + k);
+        self.eof = k == 0;
+        match &mut self.mode {
+            Mode::Lines => {
+                let complete = if self.eof {
+                    self.raw.len()
+                } else {
+                    self.raw
+                        .iter()
+                        .rposition(|b| *b == b'\n')
+                        .map_or(0, |i| i + 1)
+                };
+                for line in self.raw[..complete].split_inclusive(|b| *b == b'\n') {
+                    match std::str::from_utf8(line) {
+                        Ok(l) => self.out.extend_from_slice(l.as_bytes()),
+                        Err(_) => {
+                            self.all_utf8 = false;
+                            let text = WINDOWS_1252.decode_without_bom_handling(line).0;
+                            self.out.extend_from_slice(text.as_bytes());
+                        }
+                    }
+                }
+                self.raw.drain(..complete);
+            }
+            Mode::Decoder(d) => {
+                let room = d
+                    .max_utf8_buffer_length(self.raw.len())
+                    .unwrap_or(self.raw.len() * 3 + 16);
+                let at = self.out.len();
+                self.out.resize(at + room, 0);
+                let (_, read, written, _) =
+                    d.decode_to_utf8(&self.raw, &mut self.out[at..], self.eof);
+                self.out.truncate(at + written);
+                self.raw.drain(..read);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.out_pos == self.out.len() && !self.eof {
+            self.fill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.out_pos);
+        let got = &self.out[self.out_pos..self.out_pos + n];
+        buf[..n].copy_from_slice(got);
+        if self.history.len() + n > 2 * HISTORY {
+            let drop = self.history.len().saturating_sub(HISTORY);
+            self.history.drain(..drop);
+            self.history_start += drop as u64;
+        }
+        self.history.extend_from_slice(got);
+        self.out_pos += n;
+        Ok(n)
+    }
+}
+
+/// The line a record starts on: the reader reports the start of the blank lines it skipped
+/// before the record, so those are counted here (`byte_at` gives the text's bytes from the
+/// reported position on, `None` past what is known).
+fn line_after_blanks(p: &::csv::Position, byte_at: impl Fn(u64) -> Option<u8>) -> u64 {
     let mut line = p.line();
-    let rest = text
-        .as_bytes()
-        .get(usize::try_from(p.byte()).unwrap_or(usize::MAX)..)
-        .unwrap_or_default();
-    let mut it = rest.iter().peekable();
-    while let Some(b) = it.next() {
+    let mut at = p.byte();
+    while let Some(b) = byte_at(at) {
         match b {
             b'\n' => line += 1,
-            b'\r' if it.peek() != Some(&&b'\n') => line += 1,
+            b'\r' if byte_at(at + 1) != Some(b'\n') => line += 1,
             b'\r' => {}
             _ => break,
         }
+        at += 1;
     }
     line
 }
 
+/// [`line_after_blanks`] in a whole text.
+#[cfg(test)]
+fn line_of(text: &str, p: &::csv::Position) -> u64 {
+    let b = text.as_bytes();
+    line_after_blanks(p, |at| {
+        usize::try_from(at).ok().and_then(|i| b.get(i).copied())
+    })
+}
+
 /// Decodes by BOM (UTF-8, UTF-16 LE/BE), else UTF-8 when valid, else Windows-1252.
+#[cfg(test)]
 pub(crate) fn decode(bytes: &[u8]) -> (String, &'static str) {
     let enc: &'static Encoding = match Encoding::for_bom(bytes) {
         Some((enc, _)) => enc,
@@ -156,6 +383,7 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, &'static str) {
 
 /// Whether some line is valid UTF-8 with non-ASCII characters (so the file is at least partly
 /// UTF-8).
+#[cfg(test)]
 fn has_utf8_multibyte(bytes: &[u8]) -> bool {
     bytes
         .split(|b| *b == b'\n')
@@ -242,29 +470,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bytes_kept_or_decoded_alike() {
-        for bytes in [
-            "Réf;Titre\nEXI-1;Créer\n".as_bytes().to_vec(),
-            b"\xef\xbb\xbfR\xc3\xa9f,Titre\nEXI-1,x\n".to_vec(),
-            b"R\xe9f;Titre\nEXI-1;Cr\xe9er\n".to_vec(),
-            b"\xff\xfeR\x00;\x00T\x00\n\x00".to_vec(),
-        ] {
-            let a = CsvText::with(&bytes, false, None, None);
-            let b = CsvText::from_bytes(bytes.clone(), false, None, None);
-            assert_eq!(
-                (a.text, a.delimiter, a.encoding),
-                (b.text, b.delimiter, b.encoding)
-            );
-            let a = CsvText::with(&bytes, true, Some(UTF_8), Some(b';'));
-            let b = CsvText::from_bytes(bytes, true, Some(UTF_8), Some(b';'));
-            assert_eq!(
-                (a.text, a.delimiter, a.encoding),
-                (b.text, b.delimiter, b.encoding)
-            );
-        }
-    }
-
-    #[test]
     fn encodings() {
         assert_eq!(
             decode(b"\xEF\xBB\xBFR\xC3\xA9f"),
@@ -295,6 +500,106 @@ mod tests {
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
         assert_eq!(sniff_delimiter("a\tb\n1\t2\n"), b'\t');
         assert_eq!(sniff_delimiter(""), b',');
+    }
+
+    /// Hands out its bytes a few at a time: every chunk boundary of the stream is crossed.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    type Read = (Vec<(u64, Vec<(usize, String)>)>, u8, &'static str);
+
+    fn streamed(bytes: &[u8], step: usize, enc: Option<&'static Encoding>) -> Read {
+        let mut s = CsvStream::new(Trickle(bytes, step), false, enc, None).unwrap();
+        let rows = s.rows().map(|r| (r.number, r.cells)).collect();
+        assert!(s.error.is_none());
+        (rows, s.delimiter, s.encoding())
+    }
+
+    fn whole(bytes: &[u8], enc: Option<&'static Encoding>) -> Read {
+        let t = CsvText::with(bytes, false, enc, None);
+        let rows = t.rows().map(|r| (r.number, r.cells)).collect();
+        (rows, t.delimiter, t.encoding)
+    }
+
+    #[test]
+    fn streamed_reading_equals_the_whole_file() {
+        let cases: Vec<Vec<u8>> = vec![
+            "Réf;Texte\nE1;\"deux\nlignes\"\n\nE2; x \n"
+                .as_bytes()
+                .to_vec(),
+            b"a;b\r\nE1;x\r\n\r\n\r\nE2;y\r\n".to_vec(),
+            b"R\xe9f;Titre\nEXI-1;Cr\xe9er\n".to_vec(),
+            b"R\xc3\xa9f;T\nE1;Cr\xe9er\nE2;\xc3\xa9t\xc3\xa9\n".to_vec(),
+            b"\xef\xbb\xbfR\xc3\xa9f,Titre\nEXI-1,x".to_vec(),
+            b"\xff\xfeR\x00;\x00T\x00\n\x001\x00;\x002\x00\n\x00".to_vec(),
+            b"\xfe\xff\x00R\x00;\x00T\x00\n".to_vec(),
+            b"".to_vec(),
+            b"\n\n\na,b\n".to_vec(),
+        ];
+        for bytes in &cases {
+            for step in [1, 2, 3, 7, 1 << 20] {
+                assert_eq!(
+                    streamed(bytes, step, None),
+                    whole(bytes, None),
+                    "{bytes:?} by {step}"
+                );
+                for enc in [UTF_8, WINDOWS_1252] {
+                    assert_eq!(
+                        streamed(bytes, step, Some(enc)),
+                        whole(bytes, Some(enc)),
+                        "{bytes:?} by {step} as {}",
+                        enc.name()
+                    );
+                }
+            }
+        }
+    }
+
+    /// A read error mid-file ends the records and is kept, not skipped forever.
+    #[test]
+    fn a_read_error_ends_the_stream() {
+        struct Failing(usize);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(std::io::Error::other("disque retiré"));
+                }
+                self.0 -= 1;
+                let line = b"a;b\n";
+                let n = line.len().min(buf.len());
+                buf[..n].copy_from_slice(&line[..n]);
+                Ok(n)
+            }
+        }
+        let mut s = CsvStream::new(Failing(3), false, None, Some(b';')).unwrap();
+        let n = s.rows().count();
+        assert!(n <= 3, "{n}");
+        assert!(s.error.is_some());
+    }
+
+    proptest::proptest! {
+        /// Any mix of separators, quotes, line ends, blank lines, UTF-8 and Windows-1252
+        /// bytes reads the same streamed, whatever the chunk sizes, as decoded whole.
+        #[test]
+        fn streamed_equals_whole_on_any_text(
+            parts in proptest::collection::vec(0usize..12, 0..200),
+            step in 1usize..9,
+        ) {
+            const PIECES: [&[u8]; 12] = [
+                b"a", b"EXI-1", b";", b",", b"\"", b"\n", b"\r\n", b"\r", "é".as_bytes(),
+                b"\xe9", b" ", b"\t",
+            ];
+            let bytes: Vec<u8> = parts.iter().flat_map(|i| PIECES[*i].iter().copied()).collect();
+            proptest::prop_assert_eq!(streamed(&bytes, step, None), whole(&bytes, None));
+        }
     }
 
     #[test]

@@ -175,7 +175,6 @@ fn read_workbook<'a>(
                 ),
             ));
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let name = path
             .file_stem()
             .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
@@ -190,10 +189,16 @@ fn read_workbook<'a>(
                 d if d.len() == 1 => d.bytes().next(),
                 _ => None,
             });
-        let text = csv::CsvText::from_bytes(bytes, ext == "tsv", encoding, delimiter);
+        // Streamed: the file is held a chunk at a time, whatever its size.
+        let file_in = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut text = csv::CsvStream::new(file_in, ext == "tsv", encoding, delimiter)
+            .map_err(|e| Error::io(path, e))?;
         reader.sheet(&name, &mut text.rows());
+        if let Some(e) = text.error.take() {
+            return Err(Error::io(path, e));
+        }
         if let Some(m) = reader.mapping.sheets.last_mut() {
-            m.encoding = Some(text.encoding.to_string());
+            m.encoding = Some(text.encoding().to_string());
             m.delimiter = Some(char::from(text.delimiter).to_string());
         }
     } else {
@@ -307,12 +312,16 @@ pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) ->
     let file = crate::import::display_name(path);
     let ext = extension(path);
     if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let name = path
             .file_stem()
             .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
-        let text = csv::CsvText::from_bytes(bytes, ext == "tsv", None, None);
+        let file_in = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut text = csv::CsvStream::new(file_in, ext == "tsv", None, None)
+            .map_err(|e| Error::io(path, e))?;
         f(&name, &mut text.rows(), None);
+        if let Some(e) = text.error.take() {
+            return Err(Error::io(path, e));
+        }
         return Ok(());
     }
     bounds::check_cell_references(path, &file)?;
