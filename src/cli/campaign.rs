@@ -225,7 +225,7 @@ pub struct CampaignShowArgs {
 pub struct RunArgs {
     /// Campagne
     pub campaign: String,
-    /// Cas de test
+    /// Référence du cas de test
     pub test: String,
     /// Jeu de données exécuté (quand le cas de test en a plusieurs dans la campagne)
     #[arg(long, value_name = "JEU")]

@@ -23,7 +23,7 @@ pub enum ExecutionCommand {
 pub struct ExecutionShowArgs {
     /// Campagne
     pub campaign: String,
-    /// Cas de test
+    /// Référence du cas de test
     pub test: String,
     /// Seulement ce jeu de données
     #[arg(long, value_name = "JEU")]

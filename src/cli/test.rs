@@ -202,7 +202,7 @@ pub enum DatasetCommand {
 /// `test dataset add`
 #[derive(Debug, Args)]
 pub struct DatasetAddArgs {
-    /// Cas de test
+    /// Référence du cas de test
     pub test: String,
     /// Nom du jeu de données
     pub name: String,
@@ -214,7 +214,7 @@ pub struct DatasetAddArgs {
 /// `test dataset edit`
 #[derive(Debug, Args)]
 pub struct DatasetEditArgs {
-    /// Cas de test
+    /// Référence du cas de test
     pub test: String,
     /// Nom du jeu de données
     pub name: String,
@@ -232,7 +232,7 @@ pub struct DatasetEditArgs {
 /// `test dataset rm`
 #[derive(Debug, Args)]
 pub struct DatasetRmArgs {
-    /// Cas de test
+    /// Référence du cas de test
     pub test: String,
     /// Nom du jeu de données
     pub name: String,
