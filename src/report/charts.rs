@@ -20,6 +20,20 @@ pub fn status_colour(code: &str) -> &'static str {
     }
 }
 
+/// [`status_colour`] as `0xRRGGBB`, for the PDF and workbook charts.
+pub fn status_rgb(code: &str) -> u32 {
+    u32::from_str_radix(status_colour(code).trim_start_matches('#'), 16).unwrap_or(0x9e9e9e)
+}
+
+/// The most executions of one day (at least 1: the top of a chart's axis).
+pub fn busiest_day(days: &BTreeMap<String, BTreeMap<String, usize>>) -> usize {
+    days.values()
+        .map(|d| d.values().sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1)
+}
+
 /// Escapes text for SVG/XML.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -189,12 +203,7 @@ pub fn timeline(
     let top = 26.0;
     let base = top + plot_h;
     let h = base + 56.0;
-    let max = days
-        .values()
-        .map(|m| m.values().sum::<usize>())
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let max = busiest_day(days);
     let mut s = String::new();
     let _ = write!(
         s,

@@ -333,7 +333,6 @@ impl Layout {
     /// Stacked columns of executions per day, every status in the legend, the dates as the
     /// report's language writes them (a label every few days when they would overlap).
     fn timeline(&mut self, days: &BTreeMap<String, BTreeMap<String, usize>>, lang: &str) {
-        const ORDER: [ExecStatus; 6] = ExecStatus::CHART_ORDER;
         let lang = Lang::parse(lang).unwrap_or_default();
         let plot_h = 110.0;
         let axis_w = 24.0;
@@ -342,12 +341,7 @@ impl Layout {
         self.heading_at = None;
         let top = self.y + 4.0;
         let bottom = top + plot_h;
-        let max = days
-            .values()
-            .map(|d| d.values().sum::<usize>())
-            .max()
-            .unwrap_or(0)
-            .max(1);
+        let max = super::charts::busiest_day(days);
         // Axis from 0 to the highest day, gridlines at 0, half and the top.
         for (i, v) in [0, max / 2, max].iter().enumerate() {
             if i == 1 && (max < 2 || *v == 0) {
@@ -381,7 +375,7 @@ impl Layout {
         for (i, (day, counts)) in days.iter().enumerate() {
             let x = MARGIN + axis_w + slot * i as f32 + (slot - col_w) / 2.0;
             let mut y = bottom;
-            for s in ORDER {
+            for s in ExecStatus::CHART_ORDER {
                 let c = counts.get(s.code()).copied().unwrap_or(0);
                 if c == 0 {
                     continue;
@@ -411,7 +405,7 @@ impl Layout {
             }
         }
         self.y = bottom + label_size * 2.0;
-        let items: Vec<(Colour, String)> = ORDER
+        let items: Vec<(Colour, String)> = ExecStatus::CHART_ORDER
             .iter()
             .map(|s| (status_fill(s.code()), s.label(lang).to_string()))
             .collect();
@@ -744,8 +738,7 @@ fn t<'a>(v: &'a View, k: &str) -> &'a str {
 
 /// A status's colour in every chart (the HTML's, from [`super::charts::status_colour`]).
 fn status_fill(code: &str) -> Colour {
-    let hex = super::charts::status_colour(code).trim_start_matches('#');
-    let v = u32::from_str_radix(hex, 16).unwrap_or(0x9e9e9e);
+    let v = super::charts::status_rgb(code);
     (
         ((v >> 16) & 0xff) as u8,
         ((v >> 8) & 0xff) as u8,

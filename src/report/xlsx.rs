@@ -401,15 +401,7 @@ pub fn write(
         chart.title().set_name(t("tests_by_status"));
         let colours: Vec<Color> = ExecStatus::ALL
             .iter()
-            .map(|s| {
-                Color::RGB(
-                    u32::from_str_radix(
-                        super::charts::status_colour(s.code()).trim_start_matches('#'),
-                        16,
-                    )
-                    .unwrap_or(0x9E9E9E),
-                )
-            })
+            .map(|s| Color::RGB(super::charts::status_rgb(s.code())))
             .collect();
         chart
             .add_series()

@@ -56,26 +56,14 @@ impl CsvText {
 
     /// The records, numbered by the line they start on, cells trimmed.
     pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
-        let mut reader = ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(self.delimiter)
-            .from_reader(self.text.as_bytes());
+        let mut reader = reader_builder(self.delimiter).from_reader(self.text.as_bytes());
         let mut record = ::csv::StringRecord::new();
         std::iter::from_fn(move || loop {
             match reader.read_record(&mut record) {
                 Ok(false) => return None,
                 Ok(true) => {
                     let number = record.position().map_or(0, |p| line_of(&self.text, p));
-                    let cells = record
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, c)| {
-                            let t = clean(c);
-                            (!t.is_empty()).then_some((i, t))
-                        })
-                        .collect();
-                    return Some(Row { number, cells });
+                    return Some(record_row(number, &record));
                 }
                 // The text is valid UTF-8 and the reader flexible: errors are not expected,
                 // but a bad record is skipped rather than ending the file.
@@ -110,11 +98,7 @@ impl<R: Read> CsvStream<R> {
             None if tsv => b'\t',
             None => sniff_delimiter(&String::from_utf8_lossy(decoded.prefix(1 << 20)?)),
         };
-        let reader = ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(decoded);
+        let reader = reader_builder(delimiter).from_reader(decoded);
         Ok(CsvStream {
             reader,
             delimiter,
@@ -140,15 +124,7 @@ impl<R: Read> CsvStream<R> {
                         let d = self.reader.get_ref();
                         line_after_blanks(p, |at| d.byte_at(at))
                     });
-                    let cells = record
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, c)| {
-                            let t = clean(c);
-                            (!t.is_empty()).then_some((i, t))
-                        })
-                        .collect();
-                    return Some(Row { number, cells });
+                    return Some(record_row(number, &record));
                 }
                 Err(e) => match e.into_kind() {
                     ::csv::ErrorKind::Io(e) => {
@@ -162,6 +138,47 @@ impl<R: Read> CsvStream<R> {
             }
         })
     }
+}
+
+impl CsvStream<std::fs::File> {
+    /// Reads the file at `path` through `f`, which gets its records; returns the encoding and
+    /// the separator it was read with. A file that cannot be opened or read is an error.
+    pub fn read_file(
+        path: &std::path::Path,
+        tsv: bool,
+        encoding: Option<&'static Encoding>,
+        delimiter: Option<u8>,
+        f: impl FnOnce(&mut dyn Iterator<Item = Row>),
+    ) -> crate::error::Result<(&'static str, u8)> {
+        let io = |e| crate::error::Error::io(path, e);
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut text = CsvStream::new(file, tsv, encoding, delimiter).map_err(io)?;
+        f(&mut text.rows());
+        match text.error.take() {
+            Some(e) => Err(io(e)),
+            None => Ok((text.encoding(), text.delimiter)),
+        }
+    }
+}
+
+/// The reader of every CSV: no header row (headers are detected), rows of any length.
+fn reader_builder(delimiter: u8) -> ::csv::ReaderBuilder {
+    let mut b = ::csv::ReaderBuilder::new();
+    b.has_headers(false).flexible(true).delimiter(delimiter);
+    b
+}
+
+/// A record as a [`Row`]: its line and its non-empty cells, trimmed.
+fn record_row(number: u64, record: &::csv::StringRecord) -> Row {
+    let cells = record
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let t = clean(c);
+            (!t.is_empty()).then_some((i, t))
+        })
+        .collect();
+    Row { number, cells }
 }
 
 /// The bytes of a file decoded to UTF-8 as they are read, keeping the last megabytes handed

@@ -190,16 +190,13 @@ fn read_workbook<'a>(
                 _ => None,
             });
         // Streamed: the file is held a chunk at a time, whatever its size.
-        let file_in = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut text = csv::CsvStream::new(file_in, ext == "tsv", encoding, delimiter)
-            .map_err(|e| Error::io(path, e))?;
-        reader.sheet(&name, &mut text.rows());
-        if let Some(e) = text.error.take() {
-            return Err(Error::io(path, e));
-        }
+        let (encoding, delimiter) =
+            csv::CsvStream::read_file(path, ext == "tsv", encoding, delimiter, |rows| {
+                reader.sheet(&name, rows)
+            })?;
         if let Some(m) = reader.mapping.sheets.last_mut() {
-            m.encoding = Some(text.encoding().to_string());
-            m.delimiter = Some(char::from(text.delimiter).to_string());
+            m.encoding = Some(encoding.to_string());
+            m.delimiter = Some(char::from(delimiter).to_string());
         }
     } else {
         check_archive(path, &file)?;
@@ -315,13 +312,7 @@ pub(crate) fn visit_sheets(path: &Path, lang: Lang, f: &mut SheetVisitor<'_>) ->
         let name = path
             .file_stem()
             .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned());
-        let file_in = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut text = csv::CsvStream::new(file_in, ext == "tsv", None, None)
-            .map_err(|e| Error::io(path, e))?;
-        f(&name, &mut text.rows(), None);
-        if let Some(e) = text.error.take() {
-            return Err(Error::io(path, e));
-        }
+        csv::CsvStream::read_file(path, ext == "tsv", None, None, |rows| f(&name, rows, None))?;
         return Ok(());
     }
     bounds::check_cell_references(path, &file)?;
